@@ -1,0 +1,36 @@
+# unkg: `make` sets up .venv and builds every document; `make test` runs the tests.
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BUILD  := build
+
+.PHONY: all install build test clean distclean help
+
+all: build ## set up .venv and build every document under source/ into build/
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP) ## create .venv and install unkg with its test tools
+
+build: $(STAMP) ## run the pipeline: facts cards in build/facts/
+	$(BIN)/unkg build
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest -q
+
+clean: ## remove generated output (build/)
+	rm -rf -- ./$(BUILD)
+
+distclean: clean ## also remove .venv and caches
+	rm -rf -- ./$(VENV) ./.pytest_cache ./.hypothesis
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'

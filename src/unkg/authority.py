@@ -1,0 +1,171 @@
+"""The curated authority data (``source/authorities/**/*.ttl``) as a look-up table for the parser.
+
+Each resource's kind comes from its ``rdf:type`` (`KINDS`), its canonical English label from
+``skos:prefLabel@en``, and the names documents use for it from ``skos:prefLabel`` and ``skos:altLabel``
+in each language. Relative IRIs in the files resolve against ``{base}/id/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import ORG, RDF, SKOS
+
+from .errors import InputError
+from .model import Entity
+
+SCHEMA = Namespace("https://schema.org/")
+UNKG = Namespace("https://w3id.org/unkg/ontology#")
+
+KINDS: dict[URIRef, str] = {
+    SCHEMA.Country: "state",
+    UNKG.Organ: "organ",
+    ORG.FormalOrganization: "organization",
+    SCHEMA.Organization: "organization",
+    SCHEMA.Person: "person",
+    SCHEMA.Place: "place",
+    SCHEMA.City: "place",
+    SCHEMA.AdministrativeArea: "place",
+    SCHEMA.Legislation: "instrument",
+    ORG.Role: "function",
+    ORG.Post: "post",
+    UNKG.DiplomaticRank: "rank",
+    UNKG.Designation: "designation",
+    UNKG.AgendaItem: "agenda item",
+}
+
+
+def _fold(label: str) -> str:
+    from .text import normalise
+
+    lines = normalise(label).lines
+    return lines[0].text if lines else ""
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    entity: Entity
+    titles: dict[str, str]  # language -> title
+
+
+@dataclass
+class Authorities:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # iri -> lang -> labels
+    period_unit: dict[str, str] = field(default_factory=dict)  # organ iri -> "session" | "year"
+    first_year: dict[str, int] = field(default_factory=dict)  # organ iri -> first year
+    agenda: dict[tuple[str, int], dict[str, AgendaEntry]] = field(default_factory=dict)
+    _finders: dict[tuple[str, frozenset[str]], tuple[re.Pattern[str] | None, dict[str, Entity]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    def of_kind(self, *kinds: str) -> list[Entity]:
+        return [e for e in self.entities.values() if e.kind in kinds]
+
+    def names(self, entity: Entity, lang: str) -> list[str]:
+        return self.labels.get(entity.iri, {}).get(lang, [])
+
+    def _finder(self, lang: str, kinds: frozenset[str]):
+        key = (lang, kinds)
+        if key not in self._finders:
+            table: dict[str, Entity] = {}
+            for iri in sorted(self.entities):
+                ent = self.entities[iri]
+                if ent.kind not in kinds:
+                    continue
+                for label in self.labels.get(iri, {}).get(lang, []):
+                    table.setdefault(self._key(label, lang), ent)
+            alts = sorted(table, key=lambda s: (-len(s), s))
+            flags = 0 if lang in ("zh",) else re.IGNORECASE
+            pattern = re.compile("|".join(map(re.escape, alts)), flags) if alts else None
+            self._finders[key] = (pattern, table)
+        return self._finders[key]
+
+    @staticmethod
+    def _key(label: str, lang: str) -> str:
+        folded = _fold(label)
+        return folded if lang == "zh" else folded.casefold()
+
+    def find(self, text: str, lang: str, *kinds: str) -> list[tuple[int, int, Entity]]:
+        """Every non-overlapping occurrence of a known name in `text`, longest names first."""
+        pattern, table = self._finder(lang, frozenset(kinds))
+        if pattern is None:
+            return []
+        return [
+            (m.start(), m.end(), table[self._key(m.group(0), lang)]) for m in pattern.finditer(text)
+        ]
+
+    def lookup(self, name: str, lang: str, *kinds: str) -> Entity | None:
+        """The entity whose name is exactly `name`."""
+        _, table = self._finder(lang, frozenset(kinds))
+        return table.get(self._key(name, lang))
+
+    def agenda_items(self, organ: Entity, session: int) -> dict[str, AgendaEntry]:
+        return self.agenda.get((organ.iri, session), {})
+
+
+def load(folder: Path, base: str) -> Authorities:
+    """Load every ``*.ttl`` below `folder` (in sorted order)."""
+    files = sorted(folder.rglob("*.ttl"))
+    if not files:
+        raise InputError(str(folder), "no authority data (*.ttl) found")
+    graph = Graph()
+    for path in files:
+        try:
+            graph.parse(path, format="turtle", publicID=base.rstrip("/") + "/id/")
+        except Exception as exc:  # rdflib raises several types; all mean "not valid Turtle"
+            line = None
+            match = re.search(r"line (\d+)", str(exc))
+            if match:
+                line = int(match.group(1))
+            raise InputError(str(path), f"not valid Turtle: {str(exc).strip().splitlines()[0]}", line) from None
+    return from_graph(graph)
+
+
+def from_graph(graph: Graph) -> Authorities:
+    auth = Authorities()
+    for s, _, cls in sorted(graph.triples((None, RDF.type, None))):
+        kind = KINDS.get(cls)  # type: ignore[arg-type]
+        if kind is None or not isinstance(s, URIRef):
+            continue
+        iri = str(s)
+        by_lang: dict[str, list[str]] = {}
+        for pred in (SKOS.prefLabel, SKOS.altLabel):
+            for lit in sorted(graph.objects(s, pred)):
+                if isinstance(lit, Literal) and lit.language:
+                    by_lang.setdefault(lit.language, []).append(str(lit))
+        english = by_lang.get("en", [])
+        pref_en = [str(x) for x in graph.objects(s, SKOS.prefLabel) if isinstance(x, Literal) and x.language == "en"]
+        label = pref_en[0] if pref_en else (english[0] if english else iri)
+        if iri in auth.entities and auth.entities[iri].kind != kind:
+            # an entity typed twice (e.g. a City that is also a Place) keeps its most specific kind
+            continue
+        auth.entities[iri] = Entity(iri, kind, label)
+        auth.labels[iri] = by_lang
+    for organ, unit in graph.subject_objects(UNKG.periodUnit):
+        auth.period_unit[str(organ)] = str(unit)
+    for organ, year in graph.subject_objects(UNKG.firstYear):
+        auth.first_year[str(organ)] = int(str(year))
+    for scheme in graph.subjects(UNKG.session, None):
+        organ = graph.value(scheme, UNKG.organ)
+        session = graph.value(scheme, UNKG.session)
+        if organ is None or session is None:
+            continue
+        items: dict[str, AgendaEntry] = {}
+        for concept in graph.subjects(SKOS.inScheme, scheme):
+            notation = graph.value(concept, SKOS.notation)
+            ent = auth.entities.get(str(concept))
+            if notation is None or ent is None:
+                continue
+            titles = {
+                lit.language: str(lit)
+                for lit in graph.objects(concept, SKOS.prefLabel)
+                if isinstance(lit, Literal) and lit.language
+            }
+            items[str(notation)] = AgendaEntry(ent, titles)
+        auth.agenda[(str(organ), int(session))] = items
+    return auth

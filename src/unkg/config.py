@@ -1,0 +1,93 @@
+"""Settings, declared once.
+
+Read from the ``[tool.unkg]`` table of the project's ``pyproject.toml`` (the nearest one above the
+working directory that has such a table), then overridden by environment variables ``UNKG_<NAME>``.
+Paths are relative to the project folder.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import InputError
+
+
+@dataclass(frozen=True)
+class Settings:
+    base: str = field(
+        default="https://w3id.org/unkg",
+        metadata={"help": "Base IRI under which every IRI the project mints lives (absolute http(s))."},
+    )
+    source: str = field(
+        default="source",
+        metadata={"help": "Folder of inputs: documents/<key>/<lang>.txt and authorities/*.ttl."},
+    )
+    build: str = field(
+        default="build", metadata={"help": "Folder the build writes to (generated, never committed)."}
+    )
+    project: Path = field(
+        default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}
+    )
+
+    @property
+    def authorities_dir(self) -> Path:
+        return self.project / self.source / "authorities"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.project / self.source / "documents"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.project / self.build
+
+
+SETTINGS_HELP = {f.name: f.metadata["help"] for f in fields(Settings)}
+
+
+def find_project(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            try:
+                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                continue
+            if "unkg" in data.get("tool", {}):
+                return folder
+    return None
+
+
+def load_settings(project: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Settings for the project folder `project` (found from the working directory if None)."""
+    env = dict(os.environ) if env is None else env
+    root = project or find_project() or Path.cwd()
+    values: dict[str, object] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("unkg", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(str(pyproject), f"not valid TOML: {exc}") from None
+        for key, value in table.items():
+            if key not in SETTINGS_HELP or key == "project":
+                raise InputError(str(pyproject), f"unknown setting [tool.unkg] {key!r}; known: "
+                                 + ", ".join(k for k in SETTINGS_HELP if k != "project"))
+            values[key] = value
+    for name in SETTINGS_HELP:
+        if f"UNKG_{name.upper()}" in env and name != "project":
+            values[name] = env[f"UNKG_{name.upper()}"]
+    settings = replace(Settings(project=root), **values)
+    check_base(settings.base)
+    return settings
+
+
+def check_base(base: str) -> None:
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InputError("setting 'base'", f"{base!r} is not an absolute http(s) IRI without query or fragment")

@@ -1,0 +1,161 @@
+"""From a file to a `Document`: read and check the bytes, normalise, detect the language from the text,
+and hand over to that language's formulas (`zh.py`; the other languages come next)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+
+from ..authority import Authorities
+from ..errors import InputError
+from ..model import Document, Fact, Source
+from ..text import normalise
+from . import core, zh
+from .core import Context
+
+PARSERS = {"zh": zh.parse}
+SIDECAR = "document.toml"
+SIDECAR_KEYS = {"symbols", "original_language", "issued"}
+
+
+def read_text(path: Path) -> str:
+    """The file decoded as UTF-8 (a BOM is dropped), or an InputError saying what is wrong."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    if not data.strip():
+        raise InputError(str(path), "empty file: expected the text of a UN communication")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError(str(path), "binary file (NUL byte): expected UTF-8 text", line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(str(path), f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                         line) from None
+    return text.removeprefix("\ufeff")
+
+
+def detect_language(raw: str) -> str | None:
+    """The ISO 639-1 code of the text's language, from its letters and words (never the file name)."""
+    counts = {"zh": 0, "ru": 0, "ar": 0, "latin": 0}
+    for ch in raw:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        if name.startswith("CJK"):
+            counts["zh"] += 1
+        elif name.startswith("CYRILLIC"):
+            counts["ru"] += 1
+        elif name.startswith("ARABIC"):
+            counts["ar"] += 1
+        elif name.startswith("LATIN"):
+            counts["latin"] += 1
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    script = max(counts, key=lambda k: counts[k])
+    if script != "latin":
+        return script
+    words = re.findall(r"[a-zà-ÿ]+", raw.casefold())
+    scores = {
+        lang: sum(1 for w in words if w in set(fw))
+        for lang, fw in core.lexicon()["function_words"].items()
+    }
+    best = max(scores, key=lambda k: scores[k])
+    return best if scores[best] else None
+
+
+def read_sidecar(folder: Path) -> dict:
+    path = folder / SIDECAR
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        line = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:
+            line = int(m.group(1))
+        raise InputError(str(path), f"not valid TOML: {exc}", line) from None
+    unknown = set(data) - SIDECAR_KEYS
+    if unknown:
+        raise InputError(str(path), f"unknown key(s) {sorted(unknown)}; expected some of {sorted(SIDECAR_KEYS)}")
+    return data
+
+
+def parse_file(path: Path, auth: Authorities) -> Document:
+    raw = read_text(path)
+    return parse_text(raw, auth, str(path), sidecar=read_sidecar(path.parent))
+
+
+def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict | None = None) -> Document:
+    text = normalise(raw)
+    lang = detect_language(raw)
+    if lang is None:
+        raise core.NotACommunication(path, "not a UN communication: the text has no words in a known script")
+    ctx = Context(path, text, auth, lang)
+    parser = PARSERS.get(lang)
+    if parser is None:
+        if not re.search(core.SYMBOL, raw):
+            raise core.NotACommunication(
+                path, f"not a UN communication: language {lang!r} has no parser yet, and no document "
+                "symbol was found")
+        ctx.warn(f"no parser for language {lang!r} yet: only the language and masthead were read")
+        mh = core.read_masthead(ctx, text.lines[:40])
+        parts = {"symbols": tuple(mh.symbols), "issued": mh.issued,
+                 "original_language": mh.original_language}
+    else:
+        parts = parser(ctx)
+    parts = _apply_sidecar(ctx, parts, sidecar or {})
+    for name, what in (("symbols", "document symbol"), ("issued", "issue (Distr.) date"),
+                       ("original_language", "original language"), ("date", "date"),
+                       ("title", "title"), ("sender", "sender")):
+        if not parts.get(name):
+            ctx.warn(f"no {what} in the text")
+    return Document(
+        source=Source(path, hashlib.sha256(raw.encode("utf-8")).hexdigest()),
+        language=Fact(lang, None, lang),
+        kind=parts.get("kind"),
+        symbols=tuple(parts.get("symbols", ())),
+        issued=parts.get("issued"),
+        original_language=parts.get("original_language"),
+        date=parts.get("date"),
+        title=parts.get("title"),
+        organs=tuple(parts.get("organs", ())),
+        sender=parts.get("sender"),
+        recipients=tuple(parts.get("recipients", ())),
+        circulation=parts.get("circulation"),
+        paragraphs=tuple(parts.get("paragraphs", ())),
+        annexes=tuple(parts.get("annexes", ())),
+        mentions=tuple(parts.get("mentions", ())),
+        warnings=tuple(ctx.warnings),
+    )
+
+
+def _apply_sidecar(ctx: Context, parts: dict, sidecar: dict) -> dict:
+    """Facts the text does not give, from document.toml. The text wins where both give a value."""
+    import datetime as dt
+
+    parts = dict(parts)
+    if "symbols" in sidecar:
+        given = [str(s) for s in sidecar["symbols"]]
+        found = [f.value for f in parts.get("symbols", ())]
+        if found and found != given:
+            ctx.warn(f"{SIDECAR} gives symbols {given}, the text {found}; the text wins")
+        elif not found:
+            parts["symbols"] = tuple(Fact(s, None, s, origin="sidecar") for s in given)
+    if "original_language" in sidecar and not parts.get("original_language"):
+        code = str(sidecar["original_language"])
+        parts["original_language"] = Fact(code, None, code, origin="sidecar")
+    if "issued" in sidecar and not parts.get("issued"):
+        value = sidecar["issued"]
+        if not isinstance(value, dt.date):
+            raise InputError(SIDECAR, f"'issued' must be a TOML date (YYYY-MM-DD), not {value!r}")
+        parts["issued"] = Fact(value, None, value.isoformat(), origin="sidecar")
+    return parts

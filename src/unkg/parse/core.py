@@ -1,0 +1,383 @@
+"""The language-neutral core of the parsers.
+
+A language module (`zh.py`, next `en.py` ...) knows its language's formulas (how a title, a signature
+or an annex heading is worded); everything else lives here and is shared: facts with spans, warnings,
+the masthead's symbols and distribution lines, closing blocks, splitting wrapped agenda titles with the
+authority agenda, circulation cross-checks, mentions, and the truncation checks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Callable, Sequence, TypeVar
+
+from ..authority import AgendaEntry, Authorities
+from ..errors import InputError
+from ..model import (
+    AgendaItem,
+    Circulation,
+    Entity,
+    Fact,
+    Mention,
+    OrganSession,
+    Span,
+    Warning_,
+)
+from ..text import Block, Line, Piece, Text, join
+
+T = TypeVar("T")
+
+MENTION_KINDS = ("state", "organization", "person", "place", "instrument", "designation")
+
+# A UN document symbol: a series root and slash-separated parts (A/80/500, S/2025/656, A/C.3/79/L.5,
+# S/1998/1025/Rev.1); joint symbols are joined by a hyphen or a dash.
+SYMBOL = r"(?:[A-Z]{1,6})(?:/[A-Za-z0-9.]+)+(?:\*{1,3})?"
+_JOINT = re.compile(rf"^(?P<a>{SYMBOL})(?:\s*[-\u2010-\u2015\u2212]\s*(?P<b>{SYMBOL}))?$")
+_DISTR = re.compile(r"^Distr\.?\s*:?\s*(?P<what>General|Limited|Restricted)\b", re.IGNORECASE)
+_EN_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})$")
+_ORIGINAL = re.compile(r"^(?:Original|原文)\s*[:：]\s*(?P<lang>.+)$", re.IGNORECASE)
+
+ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
+
+
+@cache
+def lexicon() -> dict:
+    data = resources.files("unkg").joinpath("data/languages.toml").read_text(encoding="utf-8")
+    return tomllib.loads(data)
+
+
+def language_code(name: str) -> str | None:
+    key = name.strip().casefold()
+    for code, names in lexicon()["names"].items():
+        if key in (n.casefold() for n in names):
+            return code
+    return None
+
+
+def compact(s: str) -> str:
+    """A comparison key: NFKC, case-folded, without any white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).casefold()
+
+
+def make_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+class NotACommunication(InputError):
+    pass
+
+
+@dataclass
+class Context:
+    """What a parse needs and accumulates: the text, the authorities, the language, the warnings."""
+
+    path: str
+    text: Text
+    auth: Authorities
+    lang: str
+    warnings: list[Warning_] = field(default_factory=list)
+
+    # -- facts ------------------------------------------------------------------------------------
+    def span(self, piece: Piece, a: int = 0, b: int | None = None) -> Span:
+        return self.text.span_of(piece, a, b)
+
+    def fact(self, value: T, piece: Piece, a: int = 0, b: int | None = None) -> Fact[T]:
+        span = self.span(piece, a, b)
+        return Fact(value, span, self.text.written(span))
+
+    def written(self, piece: Piece, a: int = 0, b: int | None = None) -> Fact[str]:
+        """The text of ``piece[a:b]`` as written (see `Text.written`), as a fact."""
+        span = self.span(piece, a, b)
+        surface = self.text.written(span)
+        return Fact(surface, span, surface)
+
+    def warn(self, message: str, span: Span | None = None) -> None:
+        self.warnings.append(Warning_(message, span))
+
+    def fail(self, message: str, line: int | None = None) -> InputError:
+        return InputError(self.path, message, line)
+
+    # -- authorities ------------------------------------------------------------------------------
+    def find(self, piece: Piece, *kinds: str) -> list[tuple[int, int, Entity]]:
+        return self.auth.find(piece.text, self.lang, *kinds)
+
+    def lookup(self, piece: Piece, *kinds: str) -> Entity | None:
+        return self.auth.lookup(piece.text, self.lang, *kinds)
+
+    def segment(self, piece: Piece, *kinds: str) -> list[Fact[Entity]] | None:
+        """`piece` read as a sequence of known names and nothing else (spaces aside), or None."""
+        found = self.find(piece, *kinds)
+        covered = "".join(piece.text[a:b] for a, b, _ in found)
+        if not found or compact(covered) != compact(piece.text):
+            return None
+        return [self.fact(ent, piece, a, b) for a, b, ent in found]
+
+
+# -- masthead (symbols, distribution, date, original language) --------------------------------------
+
+
+@dataclass
+class Masthead:
+    symbols: list[Fact[str]] = field(default_factory=list)
+    issued: Fact[dt.date] | None = None
+    original_language: Fact[str] | None = None
+    lines_used: set[int] = field(default_factory=set)
+
+
+def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
+    """The parts of a masthead that read the same in every language version: the symbols (before any
+    body text, so symbols the body cites are never taken), ``Distr.``, its date and ``Original:``."""
+    mh = Masthead()
+    months = lexicon()["months"]["en"]
+    after_distr = False
+    for ln in lines:
+        if ln.blank:
+            continue
+        t = ln.text
+        m = _JOINT.match(t)
+        if m:
+            for g in ("a", "b"):
+                if m.group(g):
+                    mh.symbols.append(ctx.written(ln.piece, m.start(g), m.end(g)))
+            mh.lines_used.add(ln.number)
+            continue
+        if _DISTR.match(t):
+            after_distr = True
+            mh.lines_used.add(ln.number)
+            continue
+        m = _EN_DATE.match(t)
+        if m and after_distr and mh.issued is None:
+            month = months.get(m.group("m").casefold())
+            date = make_date(int(m.group("y")), month, int(m.group("d"))) if month else None
+            if date:
+                mh.issued = ctx.fact(date, ln.piece)
+                mh.lines_used.add(ln.number)
+                continue
+        m = _ORIGINAL.match(t)
+        if m:
+            code = language_code(m.group("lang"))
+            if code:
+                mh.original_language = ctx.fact(code, ln.piece, m.start("lang"), m.end("lang"))
+            else:
+                ctx.warn(f"original language {m.group('lang')!r} is not one of the official languages",
+                         ctx.span(ln.piece))
+            mh.lines_used.add(ln.number)
+    return mh
+
+
+def pair_periods(
+    ctx: Context, organs: list[Fact[Entity]], periods: list[tuple[str, Fact[int]]]
+) -> list[OrganSession]:
+    """Give each organ the next session or year of the kind it counts in (authority
+    ``unkg:periodUnit``), in masthead order; a year number ("Eightieth year") becomes a calendar year
+    from the organ's ``unkg:firstYear``."""
+    out = []
+    pending = list(periods)
+    for organ in organs:
+        unit = ctx.auth.period_unit.get(organ.value.iri)
+        session = year = None
+        for i, (kind, value) in enumerate(pending):
+            if kind == unit:
+                del pending[i]
+                if kind == "session":
+                    session = value
+                else:
+                    first = ctx.auth.first_year.get(organ.value.iri)
+                    if first is None:
+                        ctx.warn(f"{organ.value.label}: no first year in the authority data", value.span)
+                    else:
+                        year = Fact(first + value.value - 1, value.span, value.surface)
+                break
+        else:
+            if unit:
+                ctx.warn(f"{organ.value.label}: the masthead gives no {unit}", organ.span)
+        out.append(OrganSession(organ, session, year))
+    for kind, value in pending:
+        ctx.warn(f"a {kind} ({value.surface}) that no organ of the masthead counts in", value.span)
+    return out
+
+
+# -- agenda items ---------------------------------------------------------------------------------
+
+
+def split_agenda_titles(
+    ctx: Context,
+    lines: Sequence[Line],
+    numbers: Sequence[Fact[str]],
+    known: dict[str, AgendaEntry],
+    where: str,
+) -> list[AgendaItem]:
+    """Split the wrapped agenda titles under a masthead into one title per item number, in order.
+
+    Titles wrap mid-word, so the line breaks alone do not say where one title ends. An item whose title
+    the authority agenda knows takes exactly the lines that spell that title; any other item takes its
+    first line and the following ones while the line above is full (as wide as the block's widest
+    lines), leaving one line for each item after it. Each such fallback is reported."""
+    lines = [ln for ln in lines if not ln.blank]
+    widest = max((ln.width for ln in lines), default=0)
+    items: list[AgendaItem] = []
+    i = 0
+    for k, number in enumerate(numbers):
+        entry = known.get(number.value)
+        later = len(numbers) - k - 1
+        if i >= len(lines):
+            ctx.warn(f"agenda item {number.value}: no title under the masthead", number.span)
+            items.append(AgendaItem(number, None, entry.entity if entry else None))
+            continue
+        end = None
+        expected = entry.titles.get(ctx.lang) if entry else None
+        if expected:
+            key = compact(expected)
+            for j in range(i, len(lines)):
+                got = compact(join([ln.piece for ln in lines[i : j + 1]]).text)
+                if got == key:
+                    end = j + 1
+                    break
+                if not key.startswith(got):
+                    break
+        if end is None:
+            if later == 0:
+                end = len(lines)
+            else:
+                end = i + 1
+                while (
+                    end < len(lines) - later
+                    and lines[end - 1].width >= 0.8 * widest
+                    and not _starts_known_title(lines[end], numbers[k + 1 :], known, ctx.lang)
+                ):
+                    end += 1
+            if entry is None:
+                ctx.warn(f"agenda item {number.value} is not in the authority agenda of {where}; "
+                         "its title was split by the line layout", number.span)
+            elif expected:
+                ctx.warn(f"agenda item {number.value}: the title in the text differs from the authority "
+                         f"agenda of {where}; it was split by the line layout", number.span)
+        piece = join([ln.piece for ln in lines[i:end]])
+        items.append(AgendaItem(number, ctx.written(piece), entry.entity if entry else None))
+        i = end
+    if i < len(lines):
+        rest = join([ln.piece for ln in lines[i:]])
+        ctx.warn(f"text under the agenda items that belongs to no item: {rest.text!r}", ctx.span(rest))
+    return items
+
+
+def _starts_known_title(line: Line, numbers, known, lang) -> bool:
+    for number in numbers:
+        entry = known.get(number.value)
+        title = entry.titles.get(lang) if entry else None
+        if title and compact(title).startswith(compact(line.text)[:6] or "\0"):
+            return True
+    return False
+
+
+def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:
+    """Cross-check the circulation request with the masthead; a disagreement is a warning and the
+    masthead wins."""
+    head = {o.organ.value.iri: o for o in organs}
+    asked = {t.organ.value.iri: t for t in circ.targets}
+    for iri, target in asked.items():
+        if iri not in head:
+            ctx.warn(f"the circulation request names the {target.organ.value.label}, "
+                     "which the masthead does not", target.organ.span)
+            continue
+        want = [a.number.value for a in head[iri].agenda_items]
+        got = [a.value for a in target.agenda_items]
+        if want != got:
+            ctx.warn(f"the circulation request gives agenda items {got} of the {target.organ.value.label}, "
+                     f"the masthead {want}; the masthead wins", circ.text.span)
+    for iri, organ in head.items():
+        if iri not in asked:
+            ctx.warn(f"the masthead names the {organ.organ.value.label}, which the circulation request "
+                     "does not", circ.text.span)
+
+
+# -- closing blocks -------------------------------------------------------------------------------
+
+
+def split_closing(
+    ctx: Context, blocks: Sequence[Block], ends_sentence: Callable[[str], bool]
+) -> tuple[list[Block], list[Block]]:
+    """Split the trailing closing lines (signature, function, rank, place and date) off a run of
+    paragraphs: single lines, short, that do not end a sentence."""
+    k = len(blocks)
+    while k > 0:
+        b = blocks[k - 1]
+        short = len(b.lines) == 1 and b.lines[0].width < 0.6 * ctx.text.full_width
+        if short and not ends_sentence(b.text):
+            k -= 1
+        else:
+            break
+    return list(blocks[:k]), list(blocks[k:])
+
+
+# -- mentions -------------------------------------------------------------------------------------
+
+
+BOUNDARY_KINDS = ("rank", "function", "post", "organ")
+
+
+def find_mentions(
+    ctx: Context,
+    piece: Piece,
+    part: str,
+    patterns: Sequence[tuple[str, re.Pattern[str]]] = (),
+    left_stops: str = "",
+    right_stops: str = "",
+    name_joiners: str = "",
+) -> list[Mention]:
+    """Names in `piece`: every known name of the authority data (longest first), then the language's
+    patterns for names the authorities do not know (kind, pattern with a ``name`` group), kept as
+    unresolved mentions. In scripts without spaces a pattern's match may start too early: it is cut
+    after any known title or function that overlaps its start (大使 in 大使凯末尔·奥兹坎) and after
+    leading `left_stops` (grammatical words that never begin a name); it ends before any known name
+    and at the first of `right_stops` after its last `name_joiners` character."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    for a, b, ent in ctx.find(piece, *MENTION_KINDS):
+        out.append(Mention(ent.kind, ctx.written(piece, a, b), part, ent))
+        taken.append((a, b))
+    bounds = ctx.find(piece, *BOUNDARY_KINDS)
+    for kind, pattern in patterns:
+        for m in pattern.finditer(piece.text):
+            a, b = m.span("name")
+            if kind != "event":
+                for x, y, _ in bounds:
+                    if x <= a < y < b:
+                        a = y
+                for x, _ in taken + [(x, y) for x, y, _ in bounds]:
+                    if a < x < b:
+                        b = x
+                while a < b and piece.text[a] in left_stops:
+                    a += 1
+                tail = max(piece.text.rfind(c, a, b) for c in name_joiners) if name_joiners else -1
+                for i in range(max(tail, a) + 1, b):
+                    if piece.text[i] in right_stops:
+                        b = i
+                        break
+                if not piece.text[a:b] or not piece.text[a].isalpha() or not piece.text[b - 1].isalpha():
+                    continue
+            if kind != "event" and any(a < y and x < b for x, y in taken):
+                continue  # an event's quoted theme may contain other names; other patterns may not
+            out.append(Mention(kind, ctx.written(piece, a, b), part, None))
+            taken.append((a, b))
+    out.sort(key=lambda m: (m.surface.span.start if m.surface.span else 0))
+    return out
+
+
+def report_unresolved(ctx: Context, mentions: Sequence[Mention]) -> None:
+    seen: dict[tuple[str, str], list[Mention]] = {}
+    for m in mentions:
+        if m.entity is None:
+            seen.setdefault((m.kind, m.surface.value), []).append(m)
+    for (kind, name), ms in seen.items():
+        times = f" ({len(ms)} times)" if len(ms) > 1 else ""
+        ctx.warn(f"unresolved {kind} mention {name!r}{times}: no authority entry", ms[0].surface.span)

@@ -1,0 +1,276 @@
+"""Reading and normalising a document's raw text, keeping every character's place in the original.
+
+`normalise()` is the one entry point. What it guarantees about the `Text` it returns:
+
+1. **The original is kept.** `Text.raw` is the decoded input, unchanged; every normalised character
+   knows the offsets (``start``, ``end``) of the original characters it came from, so any value a parser
+   finds can be cited as a `Span` of the raw text (with 1-based line numbers).
+2. **Lines.** `Text.lines` has one `Line` per line of the raw text (split on ``\\n``; a ``\\r`` before it is
+   dropped), with its indent (leading white space, counted in characters) and display width (East Asian
+   wide characters count 2; in CJK documents the ambiguous ones, such as ``“`` and ``·``, count 2 too).
+3. **Unicode, where safe.** Each character cluster (a base character and its combining marks) is put in
+   NFC. NFKC is applied only to the full-width/half-width forms (``（签名）`` -> ``(签名)``, ``２０２５`` ->
+   ``2025``), to space variants (no-break, ideographic) and to Latin ligatures; other compatibility
+   characters (``²``, ``①``, ``™``) keep their meaning and are left alone. `Text.written()` gives a
+   span back without that folding, for values kept "as written".
+4. **White space.** In a `Piece`, runs of white space are one space, there is none at either end, and
+   there is none next to a CJK character (``2025 年 5 月`` -> ``2025年5月``; this also collapses
+   spaced-out CJK headings such as ``大  会`` -> ``大会``).
+5. **Wrapped lines joined.** `join()` joins lines with one space, except after a hyphen or dash at the
+   end of a line and next to CJK characters, where nothing is inserted.
+6. **Paragraphs rebuilt.** `paragraphs()` rebuilds paragraphs from the leading-space convention of the
+   PDF text layer: an indented line starts a paragraph; an unindented line continues the previous one
+   only if that line was full (at least ``FULL_RATIO`` of the document's usual line width), so short
+   lines such as signature and closing lines stay on their own. Blank lines never end a paragraph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .model import Span
+
+FULL_RATIO = 0.8
+"""An unindented line continues the paragraph above when that line's width is at least this share of
+the document's full line width."""
+
+_LIGATURES = range(0xFB00, 0xFB07)
+_WIDTH_FORMS = range(0xFF00, 0xFFF0)
+_HYPHENS = "-\u2010\u2011\u2012\u2013\u2014"
+
+
+def is_cjk(ch: str) -> bool:
+    """True for characters of scripts written without spaces between words (Han, kana) and CJK
+    punctuation and full-width forms."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x2FDF  # radicals
+        or 0x3000 <= o <= 0x30FF  # CJK symbols and punctuation, kana
+        or 0x3100 <= o <= 0x31FF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x4E00 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFF60
+        or 0x20000 <= o <= 0x3FFFF
+    )
+
+
+def _fold_cluster(cluster: str, fold: bool) -> str:
+    out = unicodedata.normalize("NFC", cluster)
+    if fold:
+        o = ord(cluster[0])
+        if o in _WIDTH_FORMS or o in _LIGATURES or unicodedata.category(cluster[0]) == "Zs":
+            out = unicodedata.normalize("NFKC", out)
+    return out
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Normalised text whose every character maps back to a range of the raw text."""
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def offsets(self, a: int = 0, b: int | None = None) -> tuple[int, int]:
+        """Raw-text offsets covered by ``self.text[a:b]`` (an empty range maps to a point)."""
+        b = len(self.text) if b is None else b
+        if not self.text:
+            return (0, 0)
+        if a >= b:
+            p = self.starts[a] if a < len(self.starts) else self.ends[-1]
+            return (p, p)
+        return (self.starts[a], self.ends[b - 1])
+
+    def sub(self, a: int, b: int | None = None) -> "Piece":
+        """The piece ``self.text[a:b]``, trimmed of white space at its ends."""
+        b = len(self.text) if b is None else b
+        while a < b and self.text[a] == " ":
+            a += 1
+        while b > a and self.text[b - 1] == " ":
+            b -= 1
+        return Piece(self.text[a:b], self.starts[a:b], self.ends[a:b])
+
+
+def _normalise_items(items: Iterable[tuple[str, int, int]]) -> Piece:
+    """Guarantee 4 on a stream of (character, start, end)."""
+    out: list[tuple[str, int, int]] = []
+    for ch, s, e in items:
+        if ch.isspace():
+            if out and out[-1][0] == " ":
+                continue
+            out.append((" ", s, e))
+        else:
+            out.append((ch, s, e))
+    kept = []
+    for i, item in enumerate(out):
+        if item[0] == " ":
+            if i == 0 or i == len(out) - 1:
+                continue
+            if is_cjk(out[i - 1][0]) or is_cjk(out[i + 1][0]):
+                continue
+        kept.append(item)
+    return Piece(
+        "".join(c for c, _, _ in kept), tuple(s for _, s, _ in kept), tuple(e for _, _, e in kept)
+    )
+
+
+def _clusters(raw: str, start: int, end: int, fold: bool) -> Iterable[tuple[str, int, int]]:
+    i = start
+    while i < end:
+        j = i + 1
+        while j < end and unicodedata.combining(raw[j]):
+            j += 1
+        for ch in _fold_cluster(raw[i:j], fold):
+            yield ch, i, j
+        i = j
+
+
+def _line_piece(raw: str, start: int, end: int, fold: bool = True) -> Piece:
+    return _normalise_items(_clusters(raw, start, end, fold))
+
+
+def join(pieces: Sequence[Piece]) -> Piece:
+    """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and
+    none next to CJK characters."""
+    items: list[tuple[str, int, int]] = []
+    for p in pieces:
+        if not p.text:
+            continue
+        if items and items[-1][0] not in _HYPHENS:
+            items.append((" ", items[-1][2], items[-1][2]))
+        items.extend(zip(p.text, p.starts, p.ends))
+    return _normalise_items(items)
+
+
+def display_width(s: str, cjk: bool) -> int:
+    wide = "WFA" if cjk else "WF"
+    return sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in s)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the raw text."""
+
+    number: int  # 1-based
+    start: int  # raw offset of the first character
+    end: int  # raw offset just past the last character (before the newline)
+    indent: int  # leading white-space characters
+    width: int  # display width of the stripped line
+    piece: Piece
+
+    @property
+    def text(self) -> str:
+        return self.piece.text
+
+    @property
+    def blank(self) -> bool:
+        return not self.piece.text
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of lines read as one unit (a paragraph, a wrapped title)."""
+
+    piece: Piece
+    lines: tuple[Line, ...]
+
+    @property
+    def text(self) -> str:
+        return self.piece.text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A normalised document text. See the module docstring for its guarantees."""
+
+    raw: str
+    lines: tuple[Line, ...]
+    cjk: bool
+    full_width: int
+
+    def line_of(self, offset: int) -> int:
+        starts = [ln.start for ln in self.lines]
+        return max(1, bisect.bisect_right(starts, offset))
+
+    def span(self, start: int, end: int) -> Span:
+        return Span(start, end, self.line_of(start), self.line_of(max(start, end - 1)))
+
+    def span_of(self, piece: Piece, a: int = 0, b: int | None = None) -> Span:
+        return self.span(*piece.offsets(a, b))
+
+    def written(self, span: Span) -> str:
+        """The raw text of a span "as written": NFC only (no compatibility folding), lines joined and
+        white space normalised as in guarantees 4 and 5."""
+        pieces = []
+        pos = span.start
+        while pos <= span.end:
+            nl = self.raw.find("\n", pos, span.end)
+            stop = span.end if nl < 0 else nl
+            pieces.append(_line_piece(self.raw, pos, stop, fold=False))
+            if nl < 0:
+                break
+            pos = nl + 1
+        return join(pieces).text
+
+    def is_full(self, line: Line) -> bool:
+        return line.width >= FULL_RATIO * self.full_width
+
+
+def normalise(raw: str) -> Text:
+    """Normalise a decoded document text; see the module docstring for what is guaranteed."""
+    lines = []
+    pos = 0
+    number = 0
+    for chunk in raw.split("\n"):
+        number += 1
+        start, end = pos, pos + len(chunk)
+        pos = end + 1
+        if end > start and raw[end - 1] == "\r":
+            end -= 1
+        stripped = raw[start:end]
+        indent = len(stripped) - len(stripped.lstrip())
+        lines.append((number, start, end, indent, stripped.strip()))
+    han = sum(1 for c in raw if is_cjk(c))
+    letters = sum(1 for c in raw if c.isalpha())
+    cjk = letters > 0 and han / letters > 0.3
+    built = tuple(
+        Line(n, s, e, ind, display_width(content, cjk), _line_piece(raw, s, e))
+        for n, s, e, ind, content in lines
+    )
+    widths = sorted(ln.width for ln in built if not ln.blank)
+    full = widths[int(0.9 * (len(widths) - 1))] if widths else 0
+    return Text(raw, built, cjk, full)
+
+
+def paragraphs(text: Text, lines: Sequence[Line]) -> list[Block]:
+    """Rebuild paragraphs from a run of lines (guarantee 6)."""
+    blocks: list[list[Line]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if ln.blank:
+            continue
+        continues = (
+            prev is not None
+            and ln.indent == 0
+            and (text.is_full(prev) or prev.text[-1] in _HYPHENS)
+        )
+        if continues:
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+        prev = ln
+    return [Block(join([ln.piece for ln in b]), tuple(b)) for b in blocks]
+
+
+def block(lines: Sequence[Line]) -> Block:
+    """Lines read as one unit whatever their indents (a wrapped title or heading)."""
+    kept = tuple(ln for ln in lines if not ln.blank)
+    return Block(join([ln.piece for ln in kept]), kept)

@@ -1,0 +1,72 @@
+"""Shared test fixtures.
+
+`../shared` (the reference documents, vocabularies and validators) is read, never copied: tests that
+need it skip cleanly when it is absent, except under CI (the CI environment variable), where its
+absence is a failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from unkg import authority
+from unkg.config import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_KEY = "000_5b684ff4652c0d37"
+SEED = ROOT / "source" / "documents" / SEED_KEY / "zh.txt"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; skips the test when it is absent (fails under CI)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing under CI")
+        pytest.skip(f"{path} is absent (../shared is not on this machine)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings(ROOT, env={})
+
+
+@pytest.fixture(scope="session")
+def auth(settings):
+    return authority.load(settings.authorities_dir, settings.base)
+
+
+def run_unkg(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command line as a user runs it, in a separate process."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "unkg", *args], cwd=cwd, capture_output=True, text=True, env=full_env,
+        timeout=120,
+    )
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def compare_card(got: dict, expected: dict) -> list[str]:
+    """Differences between a card and an expected card, field by field, skipping `warnings`, the
+    fields listed in `_unscored` and the keys starting with `_`; `_warnings` must each appear."""
+    problems = []
+    skip = set(expected.get("_unscored", [])) | {"warnings"}
+    for key, value in expected.items():
+        if key.startswith("_") or key in skip:
+            continue
+        if got.get(key) != value:
+            problems.append(f"{key}:\n  got      {got.get(key)!r}\n  expected {value!r}")
+    for want in expected.get("_warnings", []):
+        if not any(want in w for w in got.get("warnings", [])):
+            problems.append(f"no warning contains {want!r}; warnings: {got.get('warnings')}")
+    return problems
