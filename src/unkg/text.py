@@ -20,7 +20,8 @@
    end of a line and next to CJK characters, where nothing is inserted.
 6. **Paragraphs rebuilt.** `paragraphs()` rebuilds paragraphs from the leading-space convention of the
    PDF text layer: an indented line starts a paragraph; an unindented line continues the previous one
-   only if that line was full (at least ``FULL_RATIO`` of the document's usual line width), so short
+   only if that line was full (at least ``FULL_RATIO`` of the document's full width, the median width
+   of its widest tenth of lines), so short
    lines such as signature and closing lines stay on their own. Blank lines never end a paragraph.
 """
 
@@ -245,8 +246,9 @@ def normalise(raw: str) -> Text:
         Line(n, s, e, ind, display_width(content, cjk), _line_piece(raw, s, e))
         for n, s, e, ind, content in lines
     )
-    widths = sorted(ln.width for ln in built if not ln.blank)
-    full = widths[int(0.9 * (len(widths) - 1))] if widths else 0
+    widths = sorted((ln.width for ln in built if not ln.blank), reverse=True)
+    top = max(1, len(widths) // 10)
+    full = widths[top // 2] if widths else 0  # median of the widest tenth: robust to one long line
     return Text(raw, built, cjk, full)
 
 

@@ -1,0 +1,148 @@
+"""Bad input gets one clear message naming the file (and the line where it applies), exit code 2,
+never a traceback; a document with a part missing yields the parts found plus warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from unkg.errors import InputError
+from unkg.facts import card
+from unkg.parse import parse_file, parse_text
+
+from conftest import SEED, run_unkg
+
+SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
+
+
+def _fails(path: Path, *words: str, line: int | None = None) -> str:
+    result = run_unkg("facts", str(path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+    if line is not None:
+        assert f"{path}:{line}:" in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_missing_file(tmp_path):
+    _fails(tmp_path / "nope.txt", "cannot read")
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n \t\n"], ids=["empty", "blank"])
+def test_empty_file(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    _fails(path, "empty file")
+
+
+def test_binary_file(tmp_path):
+    path = tmp_path / "scan.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    _fails(path, "binary file", line=3)  # the PNG signature holds two newlines before the NUL
+
+
+def test_non_utf8_file_names_the_line(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(" 大  会\n\n".encode("utf-8") + "第七十九届会议\n".encode("gbk"))
+    _fails(path, "not UTF-8", line=3)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "今天天气很好，我们去公园散步，然后在湖边吃了午饭。\n",
+        "This is the README of some other project. It explains how to install it.\n",
+        "1234 5678\n---\n",
+    ],
+    ids=["chinese-prose", "english-prose", "no-words"],
+)
+def test_not_a_communication(tmp_path, content):
+    path = tmp_path / "other.txt"
+    path.write_text(content, encoding="utf-8")
+    _fails(path, "not a UN communication")
+
+
+def test_truncated_seed_via_the_command_line(tmp_path):
+    path = tmp_path / "cut.txt"
+    path.write_text("\n".join(SEED_LINES[:56]) + "\n", encoding="utf-8")  # inside annex I
+    _fails(path, "truncated", line=56)
+
+
+def _cut(k: int) -> str:
+    return "\n".join(SEED_LINES[:k]) + "\n"
+
+
+def _is_paragraph_end_in_last_annex(k: int) -> bool:
+    """A cut that the text cannot tell from a complete document: at the end of a paragraph (a line
+    ending a sentence) inside the last annex, after its title (line 146)."""
+    line = SEED_LINES[k - 1].strip()
+    return k > 146 and line.endswith("。")
+
+
+def test_truncated_seed_at_every_line(auth):
+    full = card(parse_text(_cut(len(SEED_LINES)), auth, "seed"))
+    last = max(i for i, ln in enumerate(SEED_LINES, 1) if ln.strip())
+    undetected = []
+    for k in range(1, last):
+        if not SEED_LINES[k - 1].strip():
+            continue  # the same text as the cut one line above
+        try:
+            got = card(parse_text(_cut(k), auth, "cut.txt"))
+        except InputError as exc:
+            assert exc.file == "cut.txt" and exc.line is not None and exc.line <= k, (k, str(exc))
+            continue
+        assert _is_paragraph_end_in_last_annex(k), f"cut at line {k} was not reported: {got}"
+        undetected.append(k)
+        # such a cut still invents nothing: every value it gives is the complete document's
+        for key, value in got.items():
+            if key != "warnings" and value not in (None, []):
+                assert value == full[key], (k, key)
+    assert len(undetected) == 13, undetected
+
+
+def test_part_missing_gives_the_rest_and_warnings(tmp_path, auth):
+    lines = list(SEED_LINES)
+    del lines[2]  # 第七十九届会议  第八十年: no session and no year
+    path = tmp_path / "zh.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    doc = parse_file(path, auth)
+    got = card(doc)
+    assert got["organs"][0] == {"organ": "General Assembly"}
+    assert got["organs"][1] == {"organ": "Security Council"}
+    assert got["date"] == "2025-05-28" and got["sender"]["name"] == "托菲格·穆萨耶夫"
+    messages = " | ".join(got["warnings"])
+    assert "the masthead gives no session" in messages and "the masthead gives no year" in messages
+    assert "agenda items but no organ with a session" in messages
+
+
+def test_signature_name_missing(tmp_path, auth):
+    lines = [ln for ln in SEED_LINES if not ln.startswith("托菲格")]
+    path = tmp_path / "zh.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    got = card(parse_file(path, auth))
+    assert got["sender"]["name"] is None and got["sender"]["signed"] is False
+    assert got["sender"]["function"] == "Permanent Representative" and got["sender"]["rank"] == "Ambassador"
+    assert any("no signatory name" in w for w in got["warnings"])
+
+
+def test_bad_sidecar(tmp_path):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    (folder / "document.toml").write_text('symbols = ["A/79/1"\n', encoding="utf-8")
+    result = run_unkg("facts", str(folder / "zh.txt"))
+    assert result.returncode == 2 and "document.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_sidecar_key(tmp_path):
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    (folder / "document.toml").write_text('symbol = "A/79/1"\n', encoding="utf-8")
+    result = run_unkg("facts", str(folder / "zh.txt"))
+    assert result.returncode == 2 and "unknown key" in result.stderr

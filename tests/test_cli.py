@@ -1,0 +1,98 @@
+"""The command line and the build, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from unkg.config import SETTINGS_HELP
+from unkg.facts import card
+from unkg.parse import parse_file
+
+from conftest import ROOT, SEED, SEED_KEY, run_unkg
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project's inputs in a fresh folder."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    return tmp_path
+
+
+def test_facts_prints_the_card(auth):
+    result = run_unkg("facts", str(SEED))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == card(parse_file(SEED, auth))
+
+
+def test_version():
+    result = run_unkg("--version")
+    assert result.returncode == 0 and result.stdout.startswith("unkg, version ")
+
+
+def test_build_writes_facts_and_is_byte_identical(project):
+    first = run_unkg("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    out = project / "build" / "facts" / f"{SEED_KEY}.zh.json"
+    before = out.read_bytes()
+    assert json.loads(before)["date"] == "2025-05-28"
+    second = run_unkg("build", cwd=project)
+    assert second.returncode == 0 and out.read_bytes() == before
+    assert "1 document(s) built, 0 refused" in second.stdout
+
+
+def test_build_refuses_a_bad_document_and_keeps_the_rest(project):
+    assert run_unkg("build", cwd=project).returncode == 0
+    good = project / "build" / "facts" / f"{SEED_KEY}.zh.json"
+    before = good.read_bytes()
+    bad = project / "source" / "documents" / "broken" / "zh.txt"
+    bad.parent.mkdir()
+    bad.write_bytes(b"")
+    result = run_unkg("build", cwd=project)
+    assert result.returncode == 1
+    assert "broken/zh.txt" in result.stderr and "empty file" in result.stderr
+    assert good.read_bytes() == before
+    assert not (project / "build" / "facts" / "broken.zh.json").exists()
+    assert not [p for p in good.parent.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_broken_authority_file_names_file_and_line(project):
+    (project / "source" / "authorities" / "states.ttl").write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\n<state/x> skos:prefLabel \"X\"@en\n",
+        encoding="utf-8")
+    result = run_unkg("build", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "states.ttl" in result.stderr and "not valid Turtle" in result.stderr
+
+
+def test_bad_base_setting_is_a_clear_error(project):
+    result = run_unkg("build", cwd=project, env={"UNKG_BASE": "ftp://example.org/x"})
+    assert result.returncode == 2 and "not an absolute http(s) IRI" in result.stderr
+
+
+def test_unknown_setting_is_a_clear_error(project):
+    with open(project / "pyproject.toml", "a", encoding="utf-8") as fh:
+        fh.write('colour = "blue"\n')
+    result = run_unkg("build", cwd=project)
+    assert result.returncode == 2 and "unknown setting" in result.stderr and "colour" in result.stderr
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in SETTINGS_HELP:
+        if name != "project":
+            assert f"| `{name}` |" in readme, name
+
+
+def test_make_help_lists_the_targets():
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    import subprocess
+
+    result = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True)
+    for target in ("all", "install", "build", "test", "clean"):
+        assert f"  {target} " in result.stdout, target
