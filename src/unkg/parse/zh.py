@@ -31,7 +31,7 @@ _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 
 NUM = rf"(?:\d+|[{NUMERAL}]+)"
-DATE = rf"(?P<y>{NUM})年(?P<m>{NUM})月(?P<d>{NUM})日"
+DATE = rf"(?P<date>(?P<y>{NUM})年(?P<m>{NUM})月(?P<d>{NUM})日)"
 DATE_RE = re.compile(DATE)
 TITLE_START = re.compile(rf"^{DATE}")
 KINDS = {"信": "letter", "普通照会": "note verbale", "同文信": "identical letters"}
@@ -255,9 +255,9 @@ def _title(ctx: Context, title: Block, parts: dict) -> None:
     parts["kind"] = ctx.fact(KINDS[m.group("kind")], title.piece, m.start("kind"), m.end("kind"))
     date = _date(m)
     if date is None:
-        ctx.warn("the title's date is not a calendar date", ctx.span(title.piece, m.start("y"), m.end("d")))
+        ctx.warn("the title's date is not a calendar date", ctx.span(title.piece, m.start("date"), m.end("date")))
     else:
-        parts["date"] = ctx.fact(date, title.piece, m.start("y"), m.end("d"))
+        parts["date"] = ctx.fact(date, title.piece, m.start("date"), m.end("date"))
     parts["sender_title"] = _agent_phrase(ctx, title.piece.sub(m.start("sender"), m.end("sender")))
     recipients = []
     rest = title.piece.sub(m.start("recipients"), m.end("recipients"))
@@ -473,7 +473,7 @@ def _fact_date(ctx: Context, piece: Piece, m: re.Match[str]) -> Fact[dt.date] | 
     if date is None:
         ctx.warn(f"{m.group(0)!r} is not a calendar date", ctx.span(piece, m.start(), m.end()))
         return None
-    return ctx.fact(date, piece, m.start("y"), m.end("d"))
+    return ctx.fact(date, piece, m.start("date"), m.end("date"))
 
 
 # -- completeness ---------------------------------------------------------------------------------

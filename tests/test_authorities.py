@@ -1,0 +1,89 @@
+"""The curated authority data: complete labels, unambiguous names, only confirmed ids, and no label or
+id of it typed into Python code."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL
+
+from conftest import ROOT, shared_path
+
+NAME_GROUPS = [
+    ("state", "organization", "person", "place", "instrument", "designation"),
+    ("function", "post"),
+    ("organ",),
+    ("rank",),
+]
+
+
+def test_every_entity_has_english_and_chinese_labels(auth):
+    assert len(auth.entities) > 30
+    for iri, ent in auth.entities.items():
+        assert iri.startswith("https://w3id.org/unkg/id/"), iri
+        assert ent.label != iri, f"{iri} has no English label"
+        assert auth.labels[iri].get("zh"), f"{iri} has no Chinese label"
+
+
+def test_no_name_means_two_things(auth):
+    for kinds in NAME_GROUPS:
+        seen = defaultdict(set)
+        for ent in auth.of_kind(*kinds):
+            for lang, names in auth.labels[ent.iri].items():
+                for name in names:
+                    seen[(lang, name.casefold())].add(ent.iri)
+        clashes = {k: v for k, v in seen.items() if len(v) > 1}
+        assert not clashes, clashes
+
+
+def test_agenda_scheme_of_ga_79(auth):
+    organ = next(e for e in auth.of_kind("organ") if e.label == "General Assembly")
+    items = auth.agenda_items(organ, 79)
+    assert sorted(items, key=int) == ["32", "60", "61", "69", "71", "84", "132"]
+    assert all({"en", "zh"} <= set(entry.titles) for entry in items.values())
+
+
+def _authority_graph() -> Graph:
+    graph = Graph()
+    for path in sorted((ROOT / "source" / "authorities").rglob("*.ttl")):
+        graph.parse(path, publicID="https://w3id.org/unkg/id/")
+    return graph
+
+
+def test_only_confirmed_wikidata_ids():
+    domain = shared_path("design", "DOMAIN.md").read_text(encoding="utf-8")
+    confirmed = set(re.findall(r"\bQ\d+\b", domain))
+    used = {
+        str(o).rsplit("/", 1)[-1]
+        for o in _authority_graph().objects(None, OWL.sameAs)
+        if isinstance(o, URIRef) and str(o).startswith("http://www.wikidata.org/entity/")
+    }
+    assert used and used <= confirmed, used - confirmed
+
+
+def _string_literals():
+    """Every string constant in the package's code, docstrings excepted."""
+    for path in sorted((ROOT / "src" / "unkg").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = set()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+                body = node.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                    docstrings.add(id(body[0].value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+                yield path.name, node.value
+
+
+def test_no_python_literal_holds_an_authority_label_or_id(auth):
+    literals = list(_string_literals())
+    assert literals
+    names = {n for langs in auth.labels.values() for ns in langs.values() for n in ns if len(n) >= 2}
+    ids = {str(o) for o in _authority_graph().objects(None, OWL.sameAs)}
+    ids |= {m for i in ids for m in re.findall(r"Q\d+", i)}
+    offenders = [(f, lit, n) for f, lit in literals for n in names | ids if n in lit]
+    assert not offenders, offenders
