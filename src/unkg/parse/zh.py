@@ -147,19 +147,16 @@ def parse(ctx: Context) -> dict:
     else:
         ctx.warn("no circulation request found in the body")
 
-    annexes = []
-    for n, i in enumerate(heads):
-        end = heads[n + 1] if n + 1 < len(heads) else len(blocks)
-        annexes.append(_annex(ctx, blocks[i], blocks[i + 1 : end]))
-    parts["annexes"] = tuple(annexes)
+    spans = [(i, heads[n + 1] if n + 1 < len(heads) else len(blocks)) for n, i in enumerate(heads)]
+    parts["annexes"] = tuple(_annex(ctx, blocks[i], blocks[i + 1 : end]) for i, end in spans)
 
-    mentions: list[Mention] = []
-    for b in body:
-        mentions += core.find_mentions(ctx, b.piece, "main", PATTERNS, NAME_LEFT_STOPS, NAME_RIGHT_STOPS, NAME_DOTS)
-    for n, i in enumerate(heads):
-        end = heads[n + 1] if n + 1 < len(heads) else len(blocks)
-        for b in blocks[i + 1 : end]:
-            mentions += core.find_mentions(ctx, b.piece, f"annex_{n + 1}", PATTERNS, NAME_LEFT_STOPS, NAME_RIGHT_STOPS, NAME_DOTS)
+    def names(blocks_: list[Block], part: str) -> list[Mention]:
+        return [m for b in blocks_ for m in core.find_mentions(
+            ctx, b.piece, part, PATTERNS, NAME_LEFT_STOPS, NAME_RIGHT_STOPS, NAME_DOTS)]
+
+    mentions = names(body, "main")
+    for n, (i, end) in enumerate(spans, 1):
+        mentions += names(blocks[i + 1 : end], f"annex_{n}")
     core.report_unresolved(ctx, mentions)
     parts["mentions"] = tuple(mentions)
     _check_complete(ctx, parts, body, closing, blocks)
@@ -336,11 +333,7 @@ def _closing_agent(ctx: Context, closing: list[Block], signature: bool) -> Agent
         person = ctx.auth.lookup(name.value, ctx.lang, "person")
     if signed is None and signature:
         signed = Fact(False, None, "")
-    return core_agent(name, person, function, state, rank, signed)
-
-
-def core_agent(name, person, function, state, rank, signed) -> Agent:
-    return Agent(name=name, person=person, function=function, state=state, rank=rank, signed=signed)
+    return Agent(name, person, function, state, rank, signed)
 
 
 def _try_agent_phrase(ctx: Context, piece: Piece):
@@ -364,8 +357,7 @@ def _signature(ctx: Context, closing: list[Block], parts: dict) -> None:
             ctx.warn("no signature block after the body")
         if function is None and state is None:
             return
-        parts["sender"] = core_agent(None, None, function, state, None,
-                                     Fact(False, None, "") if closing else None)
+        parts["sender"] = Agent(None, None, function, state, None, Fact(False, None, "") if closing else None)
         return
     if agent.function and function and agent.function.value != function.value:
         ctx.warn(f"the signature's function ({agent.function.value.label}) differs from the title's "
@@ -374,8 +366,8 @@ def _signature(ctx: Context, closing: list[Block], parts: dict) -> None:
         ctx.warn("no signatory name in the signature block")
     elif agent.person is None:
         ctx.warn(f"signatory {agent.name.value!r} is not in the authority data", agent.name.span)
-    parts["sender"] = core_agent(agent.name, agent.person, function or agent.function,
-                                 state or agent.state, agent.rank, agent.signed)
+    parts["sender"] = Agent(agent.name, agent.person, function or agent.function,
+                            state or agent.state, agent.rank, agent.signed)
 
 
 # -- circulation request --------------------------------------------------------------------------
@@ -413,12 +405,11 @@ def _annex(ctx: Context, heading: Block, rest: list[Block]) -> Annex:
     if num:
         n = number(num)
         value = ROMAN[n] if 0 < n < len(ROMAN) else str(n)
-    label_at = m.start("num") if num else m.end()
-    label = ctx.fact(value, heading.piece, label_at - (0 if num else 0), m.end())
-    title = None
+    label = ctx.fact(value, heading.piece, m.start("num") if num else m.end(), m.end())
+    title_block = None
     if rest and not ends_sentence(rest[0].text) and not _date_place(rest[0].text):
-        title = ctx.written(rest[0].piece)
-        rest = rest[1:]
+        title_block, rest = rest[0], rest[1:]
+    title = ctx.written(title_block.piece) if title_block else None
     paras, closing = core.split_closing(ctx, rest, ends_sentence)
     author = _closing_agent(ctx, closing, signature=False)
     date = place = None
@@ -432,8 +423,8 @@ def _annex(ctx: Context, heading: Block, rest: list[Block]) -> Annex:
                 place = ctx.fact(ent, sub)
             else:
                 ctx.warn(f"annex {value}: place {sub.text!r} is not in the authority data", ctx.span(sub))
-    if title is not None and (date is None or place is None):
-        tpiece = rest_title_piece(ctx, title)
+    if title_block is not None and (date is None or place is None):
+        tpiece = title_block.piece
         if date is None:
             dm = DATE_RE.search(tpiece.text)
             if dm:
@@ -459,13 +450,6 @@ def _annex(ctx: Context, heading: Block, rest: list[Block]) -> Annex:
         paragraphs=tuple(ctx.written(b.piece) for b in paras),
         closing_lines=tuple(ctx.written(b.piece) for b in closing),
     )
-
-
-def rest_title_piece(ctx: Context, title: Fact[str]) -> Piece:
-    """The normalised piece behind a title fact (to search it with offsets)."""
-    assert title.span is not None
-    lines = [ln for ln in ctx.text.lines if title.span.line <= ln.number <= title.span.end_line]
-    return block(lines).piece
 
 
 def _fact_date(ctx: Context, piece: Piece, m: re.Match[str]) -> Fact[dt.date] | None:
