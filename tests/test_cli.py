@@ -19,7 +19,8 @@ from conftest import ROOT, SEED, SEED_KEY, run_unkg
 def project(tmp_path) -> Path:
     """A copy of the project's inputs in a fresh folder."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    shutil.copytree(ROOT / "source", tmp_path / "source")
+    for folder in ("source", "shapes", "ontology", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
 
 

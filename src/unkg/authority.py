@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import ORG, RDF, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from .errors import InputError
 from .model import Entity
@@ -51,8 +51,12 @@ class AgendaEntry:
     titles: dict[str, str]  # language -> title
 
 
+HEAD_FINAL = {"zh"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
+
+
 @dataclass
 class Authorities:
+    graph: Graph = field(default_factory=Graph, repr=False)
     entities: dict[str, Entity] = field(default_factory=dict)
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # iri -> lang -> labels
     period_unit: dict[str, str] = field(default_factory=dict)  # organ iri -> "session" | "year"
@@ -106,6 +110,52 @@ class Authorities:
     def agenda_items(self, organ: Entity, session: int) -> dict[str, AgendaEntry]:
         return self.agenda.get((organ.iri, session), {})
 
+    # -- look-ups for the mapping ------------------------------------------------------------------
+    def value(self, iri: str, pred: URIRef) -> str | None:
+        v = self.graph.value(URIRef(iri), pred)
+        return None if v is None else str(v)
+
+    def _by_notation(self, cls: URIRef, notation: str) -> str | None:
+        for s in self.graph.subjects(SKOS.notation, Literal(notation)):
+            if (s, RDF.type, cls) in self.graph:
+                return str(s)
+        return None
+
+    def language_iri(self, code: str) -> str | None:
+        return self._by_notation(DCTERMS.LinguisticSystem, code)
+
+    def akn_code(self, code: str) -> str:
+        iri = self.language_iri(code)
+        found = self.value(iri, UNKG.aknCode) if iri else None
+        return found or code
+
+    def kind_iri(self, notation: str) -> str | None:
+        return self._by_notation(UNKG.CommunicationKind, notation)
+
+    def post_labels(self, function_iri: str) -> dict[str, str]:
+        return {
+            lit.language: str(lit)
+            for lit in self.graph.objects(URIRef(function_iri), UNKG.postLabel)
+            if isinstance(lit, Literal) and lit.language
+        }
+
+    def content_class(self, title: str, lang: str) -> str | None:
+        """The class of the work an annex carries, from the keyword at the head of its title."""
+        best: tuple[int, str] | None = None
+        for kind in sorted(self.graph.subjects(RDF.type, UNKG.ContentKind)):
+            cls = self.graph.value(kind, UNKG.contentClass)
+            for kw in self.graph.objects(kind, UNKG.titleKeyword):
+                if not isinstance(kw, Literal) or kw.language != lang or cls is None:
+                    continue
+                hay, needle = (title, str(kw)) if lang == "zh" else (title.casefold(), str(kw).casefold())
+                pos = hay.rfind(needle) if lang in HEAD_FINAL else hay.find(needle)
+                if pos < 0:
+                    continue
+                rank = -(pos + len(needle)) if lang in HEAD_FINAL else pos
+                if best is None or rank < best[0]:
+                    best = (rank, str(cls))
+        return best[1] if best else None
+
 
 def load(folder: Path, base: str) -> Authorities:
     """Load every ``*.ttl`` below `folder` (in sorted order)."""
@@ -126,7 +176,7 @@ def load(folder: Path, base: str) -> Authorities:
 
 
 def from_graph(graph: Graph) -> Authorities:
-    auth = Authorities()
+    auth = Authorities(graph=graph)
     for s, _, cls in sorted(graph.triples((None, RDF.type, None))):
         kind = KINDS.get(cls)  # type: ignore[arg-type]
         if kind is None or not isinstance(s, URIRef):

@@ -12,6 +12,7 @@ import click
 
 from . import __version__, authority
 from .build import build as run_build
+from .util import write_atomic
 from .config import load_settings
 from .errors import InputError
 from .facts import card, dumps
@@ -62,11 +63,43 @@ def build(ctx: click.Context) -> None:
     """Run the pipeline on every document under source/documents into build/."""
     settings = load_settings(ctx.obj)
     report = run_build(settings)
-    for path in report.written:
-        click.echo(f"wrote {path.relative_to(settings.project) if path.is_relative_to(settings.project) else path}")
-    for exc in report.failed:
-        click.echo(f"unkg: refused: {exc}", err=True)
-    click.echo(f"{len(report.written)} document(s) built, {len(report.failed)} refused, "
-               f"{report.warnings} warning(s)")
-    if report.failed:
+    for name in report.built:
+        click.echo(f"published {name}")
+    for refusal in report.refused:
+        click.echo(f"unkg: refused {refusal.name}: {refusal.reason}", err=True)
+    click.echo(f"{len(report.built)} document(s) built, {len(report.refused)} refused, "
+               f"{report.triples} triples, {report.warnings} warning(s), {report.violations} violation(s)")
+    if report.refused:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the SHACL report graphs (default: build/reports/).")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | None) -> None:
+    """Validate RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD) against the shapes.
+
+    Each file is read together with the authority data. Exit 0: every file conforms (warnings
+    allowed); 1: violations; 2: a file cannot be read."""
+    from .rdfio import read_rdf
+    from .validate import load_shapes, validate_graph
+    from .mapping import authority_graph
+    from .build import report_turtle
+
+    settings = load_settings(ctx.obj)
+    auth = authority.load(settings.authorities_dir, settings.base)
+    shapes = load_shapes(settings.project / "shapes", settings.base)
+    auth_graph = authority_graph(auth, settings.base)
+    report_dir = report_dir or settings.build_dir / "reports"
+    graphs = [(f, read_rdf(f)) for f in files]  # every file is read before anything is validated
+    failed = False
+    for f, graph in graphs:
+        report = validate_graph(graph + auth_graph, shapes)
+        click.echo(report.text(str(f)), nl=False)
+        report_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(report_dir / f"{f.name}.report.ttl", report_turtle(report).decode("utf-8"))
+        failed |= not report.conforms
+    if failed:
         sys.exit(1)

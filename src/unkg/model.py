@@ -13,7 +13,7 @@ authority data (`source/authorities/`); a name that the authorities do not know 
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -127,8 +127,13 @@ class Warning_:
 
 @dataclass(frozen=True)
 class Source:
+    """The file a document was read from: its path, the key of its folder under source/documents (shared
+    by the language versions of one document), the SHA-256 of its bytes and its decoded text."""
+
     path: str
+    key: str
     sha256: str
+    raw: str = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -91,10 +91,11 @@ def read_sidecar(folder: Path) -> dict:
 
 def parse_file(path: Path, auth: Authorities) -> Document:
     raw = read_text(path)
-    return parse_text(raw, auth, str(path), sidecar=read_sidecar(path.parent))
+    return parse_text(raw, auth, str(path), sidecar=read_sidecar(path.parent), key=path.parent.name)
 
 
-def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict | None = None) -> Document:
+def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict | None = None,
+               key: str = "text") -> Document:
     text = normalise(raw)
     lang = detect_language(raw)
     if lang is None:
@@ -119,7 +120,7 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
         if not parts.get(name):
             ctx.warn(f"no {what} in the text")
     return Document(
-        source=Source(path, hashlib.sha256(raw.encode("utf-8")).hexdigest()),
+        source=Source(path, key, hashlib.sha256(raw.encode("utf-8")).hexdigest(), raw),
         language=Fact(lang, None, lang),
         kind=parts.get("kind"),
         symbols=tuple(parts.get("symbols", ())),

@@ -1,0 +1,343 @@
+"""From the document model to RDF: one named graph per document (language version), plus the graph of the
+authority data. See README "The graph" for what a user can rely on.
+
+IRIs follow the AKN4UN naming convention under the configured base (`Minter`); every node is an IRI, so
+the same input always gives the same triples. What the document says is attributed, never asserted
+(DOMAIN.md section 5): the signatory's capacity is a `prov:Attribution` of the letter, designations are
+concepts labelled as the source uses them, and statements between real-world entities are never made.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from . import __version__
+from .authority import SCHEMA, UNKG, Authorities
+from .model import Agent, Document, Entity, Mention
+from .text import Text, normalise
+
+UNDO = Namespace("https://w3id.org/un/ontology/undo/")
+ALLOT = Namespace("https://w3id.org/akn/ontology/allot/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+DOCO = Namespace("http://purl.org/spar/doco/")
+
+PREFIXES = {
+    "undo": UNDO, "allot": ALLOT, "dcterms": DCTERMS, "schema": SCHEMA, "org": ORG, "skos": SKOS,
+    "prov": PROV, "oa": OA, "doco": DOCO, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "unkg": UNKG,
+}
+QUOTE_CONTEXT = 20  # characters of prefix and suffix kept with each quoted mention
+
+
+def slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Minter:
+    """The project's IRIs (ARCHITECTURE.md "Identifiers")."""
+
+    base: str
+    auth: Authorities
+
+    def entity(self, path: str) -> URIRef:
+        return URIRef(f"{self.base}/id/{path}")
+
+    def work(self, doc: Document) -> str:
+        actors = [self._actor(o.organ.value) for o in doc.organs]
+        actor = "-".join(a for a in actors if a) or "un"
+        date = doc.date.value.isoformat() if doc.date else "undated"
+        return f"{self.base}/akn/un/doc/officialLetter/{actor}/{date}/{self.number(doc)}"
+
+    def number(self, doc: Document) -> str:
+        """The symbols with "/" made "-" (joined by "_"), or, for a document whose symbol is not known,
+        ``local-{key}`` from its source folder: every language version of a document shares that folder."""
+        if doc.symbols:
+            return "_".join(re.sub(r"[^A-Za-z0-9.]+", "-", s.value).strip("-") for s in doc.symbols)
+        return f"local-{doc.source.key}"
+
+    def expression(self, doc: Document) -> str:
+        date = doc.date.value.isoformat() if doc.date else "undated"
+        return f"{self.work(doc)}/{self.auth.akn_code(doc.language.value)}@{date}"
+
+    def graph(self, doc: Document) -> URIRef:
+        return URIRef(f"{self.expression(doc)}/graph")
+
+    def _actor(self, organ: Entity) -> str | None:
+        return self.auth.value(organ.iri, UNKG.aknActor)
+
+    def session(self, organ: Entity, kind: str, n: int) -> URIRef:
+        return self.entity(f"session/{self._actor(organ) or slug(organ.iri)}/{n}")
+
+    def post(self, function: Entity, state: Entity) -> URIRef:
+        return self.entity(f"post/{slug(function.iri)}/{slug(state.iri)}")
+
+
+def authority_graph(auth: Authorities, base: str) -> Graph:
+    g = Graph(identifier=URIRef(f"{base}/id/authorities"))
+    for triple in auth.graph:
+        g.add(triple)
+    return g
+
+
+def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
+    """The named graph of one document (one language version)."""
+    m = Minter(base, auth)
+    g = Graph(identifier=m.graph(doc))
+    lang = doc.language.value
+    work = URIRef(m.work(doc))
+    expr = URIRef(m.expression(doc))
+    E = lambda e: URIRef(e.iri)  # noqa: E731 - an authority entity as a node
+    text = lambda s: Literal(s, lang=lang)  # noqa: E731 - text of the document, in its language
+
+    # the communication (Work) and this language version (Expression)
+    g.add((work, RDF.type, UNDO.OfficialLetter))
+    g.add((work, RDF.type, SCHEMA.Message))
+    for sym in doc.symbols:
+        g.add((work, DCTERMS.identifier, Literal(sym.value)))
+    if doc.kind:
+        kind = auth.kind_iri(doc.kind.value)
+        if kind:
+            g.add((work, UNKG.communicationKind, URIRef(kind)))
+    if doc.date:
+        g.add((work, SCHEMA.dateSent, Literal(doc.date.value.isoformat(), datatype=XSD.date)))
+    if doc.issued:
+        g.add((work, DCTERMS.issued, Literal(doc.issued.value.isoformat(), datatype=XSD.date)))
+    if doc.original_language:
+        lang_iri = auth.language_iri(doc.original_language.value)
+        if lang_iri:
+            g.add((work, UNKG.originalLanguage, URIRef(lang_iri)))
+    for publisher in sorted({auth.value(o.organ.value.iri, ORG.unitOf) for o in doc.organs} - {None}):
+        g.add((work, DCTERMS.publisher, URIRef(publisher)))  # the organisation the organs belong to
+    g.add((work, ALLOT.hasRealization, expr))
+    g.add((expr, RDF.type, UNDO.DocumentVersion))
+    lang_iri = auth.language_iri(lang)
+    if lang_iri:
+        g.add((expr, DCTERMS.language, URIRef(lang_iri)))
+    if doc.title:
+        g.add((expr, DCTERMS.title, text(doc.title.value)))
+
+    # organs, sessions and agenda items
+    entry_no = 0
+    for o in doc.organs:
+        period = o.session or o.year
+        if period is None:
+            continue
+        unit = "session" if o.session else "year"
+        session = m.session(o.organ.value, unit, period.value)
+        g.add((work, UNKG.documentOf, session))
+        g.add((session, RDF.type, UNKG.Session))
+        g.add((session, UNKG.organ, E(o.organ.value)))
+        if o.session:
+            g.add((session, UNKG.sessionNumber, Literal(o.session.value)))
+        else:
+            g.add((session, UNKG.year, Literal(str(period.value), datatype=XSD.gYear)))
+        for item in o.agenda_items:
+            if item.concept is not None:
+                node = E(item.concept)
+            else:  # an item the authority agenda lacks: described as the document prints it
+                organ_code = m._actor(o.organ.value) or slug(o.organ.value.iri)
+                node = m.entity(f"agenda/{organ_code.removeprefix('un')}/{period.value}/{item.number.value}")
+                scheme = m.entity(f"agenda/{organ_code.removeprefix('un')}/{period.value}")
+                g.add((node, RDF.type, UNKG.AgendaItem))
+                g.add((node, SKOS.inScheme, scheme))
+                g.add((node, SKOS.notation, Literal(item.number.value)))
+                if item.title:
+                    g.add((node, SKOS.prefLabel, text(item.title.value)))
+                g.add((scheme, RDF.type, SKOS.ConceptScheme))
+                g.add((scheme, UNKG.organ, E(o.organ.value)))
+                g.add((scheme, UNKG.session, Literal(period.value)))
+            g.add((work, DCTERMS.subject, node))
+            entry_no += 1
+            entry = URIRef(f"{work}#agenda_{entry_no}")  # the item in its place in the masthead
+            g.add((work, UNKG.agendaEntry, entry))
+            g.add((entry, RDF.type, UNKG.AgendaEntry))
+            g.add((entry, SCHEMA.position, Literal(entry_no)))
+            g.add((entry, UNKG.agendaItem, node))
+
+    # sender, signature, recipients
+    if doc.sender:
+        _sender(g, m, auth, work, doc.sender, lang)
+    for r in doc.recipients:
+        g.add((work, SCHEMA.recipient, E(r.value)))
+
+    # circulation request: one node per organ named
+    if doc.circulation:
+        for k, target in enumerate(doc.circulation.targets, 1):
+            node = URIRef(f"{work}#circulation_{k}")
+            g.add((work, UNKG.circulationRequest, node))
+            g.add((node, RDF.type, UNKG.CirculationRequest))
+            g.add((node, SCHEMA.position, Literal(k)))
+            g.add((node, UNKG.organ, E(target.organ.value)))
+            for j, n in enumerate(target.agenda_items, 1):
+                entry = URIRef(f"{node}_agenda_{j}")
+                g.add((node, UNKG.agendaEntry, entry))
+                g.add((entry, RDF.type, UNKG.AgendaEntry))
+                g.add((entry, SCHEMA.position, Literal(j)))
+                g.add((entry, UNKG.agendaItemNumber, Literal(n.value)))
+
+    # annexes: parts of the Work, each with the autonomous work it carries
+    parts = {"main": expr}
+    for k, annex in enumerate(doc.annexes, 1):
+        node = URIRef(f"{work}!annex_{k}")
+        parts[f"annex_{k}"] = node
+        g.add((work, DCTERMS.hasPart, node))
+        g.add((node, DCTERMS.isPartOf, work))
+        g.add((node, RDF.type, DOCO.Appendix))
+        g.add((node, SCHEMA.position, Literal(k)))
+        g.add((node, UNKG.annexLabel, Literal(annex.label.value)))
+        number = _roman_value(annex.label.value)
+        if number:
+            g.add((node, UNKG.annexNumber, Literal(number)))
+        if annex.title:
+            g.add((node, DCTERMS.title, text(annex.title.value)))
+        if annex.date:
+            g.add((node, DCTERMS.date, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+        if annex.place:
+            g.add((node, SCHEMA.locationCreated, E(annex.place.value)))
+        if annex.author and annex.author.person:
+            g.add((node, DCTERMS.creator, E(annex.author.person)))
+        _carried_work(g, auth, node, annex, doc, text)
+
+    # mentions: allot:mentions from the part to the entity, and an annotation anchoring it in the text
+    source_text = normalise(doc.source.raw)
+    for i, mention in enumerate(doc.mentions, 1):
+        _mention(g, parts, expr, i, mention, source_text, lang)
+
+    # provenance of the graph
+    graph_node = g.identifier
+    source = URIRef(f"{base}/source/{doc.source.key}/{lang}.txt")
+    build = URIRef(f"{base}/id/software/unkg/{__version__}")
+    g.add((graph_node, PROV.wasDerivedFrom, source))
+    g.add((graph_node, PROV.wasGeneratedBy, build))
+    g.add((source, RDF.type, PROV.Entity))
+    g.add((source, DCTERMS.identifier, Literal(f"sha256:{doc.source.sha256}")))
+    g.add((build, RDF.type, PROV.SoftwareAgent))
+    g.add((build, RDF.type, SCHEMA.SoftwareApplication))
+    g.add((build, SCHEMA.name, Literal("unkg", lang="en")))
+    g.add((build, SCHEMA.softwareVersion, Literal(__version__)))
+    return g
+
+
+def _roman_value(label: str) -> int | None:
+    values = {"I": 1, "V": 5, "X": 10}
+    if not label or any(c not in values for c in label):
+        return None
+    total = 0
+    for i, c in enumerate(label):
+        v = values[c]
+        total += -v if i + 1 < len(label) and values[label[i + 1]] > v else v
+    return total
+
+
+def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, lang: str) -> None:
+    """The sender as a person, and the capacity in which the letter presents them as a
+    prov:Attribution of the letter (not a statement that the person holds the post)."""
+    if agent.person is not None:
+        person = URIRef(agent.person.iri)
+    elif agent.name is not None:
+        person = URIRef(f"{work}#sender")
+        g.add((person, RDF.type, SCHEMA.Person))
+        g.add((person, SCHEMA.name, Literal(agent.name.value, lang=lang)))
+    else:
+        person = None
+    role = None
+    if agent.function is not None:
+        fn = agent.function.value
+        if agent.state is not None and fn.kind == "function":
+            role = m.post(fn, agent.state.value)
+            g.add((role, RDF.type, ORG.Post))
+            g.add((role, ORG.role, URIRef(fn.iri)))
+            g.add((role, UNKG.state, URIRef(agent.state.value.iri)))
+            for label_lang, template in auth.post_labels(fn.iri).items():
+                names = auth.labels.get(agent.state.value.iri, {}).get(label_lang)
+                if names:
+                    g.add((role, SKOS.prefLabel, Literal(template.replace("{state}", names[0]), lang=label_lang)))
+        else:
+            role = URIRef(fn.iri)
+    att = URIRef(f"{work}#signature")
+    if person is not None or role is not None:  # a note verbale is sent by the mission itself
+        g.add((work, SCHEMA.sender, person if person is not None else role))
+    g.add((work, PROV.qualifiedAttribution, att))
+    g.add((att, RDF.type, PROV.Attribution))
+    if person is not None:
+        g.add((att, PROV.agent, person))
+    if role is not None:
+        g.add((att, PROV.hadRole, role))
+    if agent.rank is not None:
+        g.add((att, UNKG.rank, URIRef(agent.rank.value.iri)))
+    if agent.name is not None:
+        g.add((att, UNKG.nameAsWritten, Literal(agent.name.value, lang=lang)))
+    g.add((att, UNKG.signed, Literal(bool(agent.signed and agent.signed.value))))
+
+
+def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Document, text) -> None:
+    """The autonomous work an annex carries: an address (undo:Address) when its title says so, else a
+    document; its author, date and place; and the event it was delivered at or adopted by, when the
+    title names one (a quoted theme)."""
+    content = URIRef(f"{node}#content")
+    g.add((node, UNKG.carries, content))
+    cls = auth.content_class(annex.title.value if annex.title else "", doc.language.value)
+    g.add((content, RDF.type, URIRef(cls) if cls else UNDO.Document))
+    if annex.title:
+        g.add((content, DCTERMS.title, text(annex.title.value)))
+    if annex.author and annex.author.person:
+        g.add((content, DCTERMS.creator, URIRef(annex.author.person.iri)))
+    if annex.date:
+        g.add((content, DCTERMS.date, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+    events = [mm for mm in doc.mentions
+              if mm.kind == "event" and annex.title and mm.surface.span and annex.title.span
+              and annex.title.span.start <= mm.surface.span.start < annex.title.span.end]
+    for ev in events:
+        event = URIRef(f"{node.split('!')[0]}#event_{_event_key(ev)}")
+        g.add((content, UNKG.deliveredAt, event))
+        g.add((event, RDF.type, SCHEMA.Event))
+        g.add((event, SCHEMA.name, text(ev.surface.value)))
+        if annex.date:
+            g.add((event, SCHEMA.startDate, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+        if annex.place:
+            g.add((event, SCHEMA.location, URIRef(annex.place.value.iri)))
+
+
+def _event_key(m: Mention) -> str:
+    import hashlib
+
+    return hashlib.sha256(m.surface.value.encode("utf-8")).hexdigest()[:12]
+
+
+def _mention(g: Graph, parts: dict, expr: URIRef, i: int, m: Mention, source: Text, lang: str) -> None:
+    part = parts.get(m.part, expr)
+    if m.entity is not None:
+        g.add((part, ALLOT.mentions, URIRef(m.entity.iri)))
+    ann = URIRef(f"{expr}#mention_{i}")
+    g.add((ann, RDF.type, UNDO.Annotation))
+    g.add((ann, OA.hasTarget, part))
+    if m.entity is not None:
+        g.add((ann, OA.hasBody, URIRef(m.entity.iri)))
+    g.add((ann, UNKG.mentionKind, Literal(m.kind)))
+    g.add((ann, UNKG.exact, Literal(m.surface.value, lang=lang)))
+    span = m.surface.span
+    if span is not None:
+        g.add((ann, UNKG.start, Literal(span.start)))
+        g.add((ann, UNKG.end, Literal(span.end)))
+        before = source.written(source.span(max(0, span.start - QUOTE_CONTEXT), span.start))
+        after = source.written(source.span(span.end, min(len(source.raw), span.end + QUOTE_CONTEXT)))
+        if before:
+            g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
+        if after:
+            g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
+
+
+def dataset(docs: list[Document], auth: Authorities, base: str) -> Dataset:
+    """Every document's graph and the authority graph, as one rdflib Dataset."""
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    for g in [authority_graph(auth, base)] + [map_document(d, auth, base) for d in docs]:
+        target = ds.graph(g.identifier)
+        for t in g:
+            target.add(t)
+    return ds

@@ -1,0 +1,158 @@
+"""Writing the graphs out: Turtle, TriG, N-Triples and N-Quads through Oxigraph, JSON-LD compacted with
+the project's context through PyLD, and an output folder that is replaced whole or not at all.
+
+Determinism: triples and quads are sorted before they are written, JSON keys are sorted, and nothing
+carries a wall-clock time, so the same input gives byte-identical files. No JSON-LD context is ever
+fetched: PyLD runs with a document loader that refuses every URL, and every JSON-LD file embeds the
+project's context."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import InputError
+from .mapping import PREFIXES
+
+PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
+
+
+def no_network(url: str, options=None):
+    """PyLD document loader: remote documents are never fetched."""
+    raise InputError(url, "remote JSON-LD documents are never fetched (offline by design)")
+
+
+def load_context(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# -- rdflib -> Oxigraph -----------------------------------------------------------------------------
+
+
+def _ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
+    """The quads of named graphs, sorted (the order every writer uses)."""
+    out = {
+        ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(g.identifier)))
+        for g in graphs
+        for s, p, o in g
+    }
+    return sorted(out, key=str)
+
+
+def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
+    """The union of graphs as sorted, distinct triples."""
+    return sorted({ox.Triple(_ox(s), _ox(p), _ox(o)) for g in graphs for s, p, o in g}, key=str)
+
+
+def turtle(items: list[ox.Triple]) -> bytes:
+    return ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+
+
+def trig(items: list[ox.Quad]) -> bytes:
+    return ox.serialize(items, format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+
+
+def ntriples(items: list[ox.Triple]) -> bytes:
+    return ox.serialize(items, format=ox.RdfFormat.N_TRIPLES)
+
+
+def nquads(items: list[ox.Quad]) -> bytes:
+    return ox.serialize(items, format=ox.RdfFormat.N_QUADS)
+
+
+def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
+    """JSON-LD compacted with `context` (embedded in the file)."""
+    from pyld import jsonld as pyld
+
+    expanded = json.loads(ox.serialize(items, format=ox.RdfFormat.JSON_LD))
+    compacted = pyld.compact(expanded, context, {"documentLoader": no_network})
+    return (json.dumps(compacted, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+# -- the output folder ------------------------------------------------------------------------------
+
+
+class Output:
+    """A build's output, written into a staging folder beside the target and swapped in only when
+    complete: `commit()` replaces the target folder whole; `abort()` (or a crash) leaves it as it was."""
+
+    def __init__(self, target: Path):
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+
+    def path(self, rel: str) -> Path:
+        p = self.staging / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def write(self, rel: str, data: bytes | str) -> Path:
+        p = self.path(rel)
+        p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return self.target / rel
+
+    def copy_from_previous(self, rel: str) -> bool:
+        """Keep a file of the previous build (e.g. a refused document's last good output)."""
+        old = self.target / rel
+        if old.is_file():
+            shutil.copy2(old, self.path(rel))
+            return True
+        return False
+
+    def commit(self) -> None:
+        if self.target.exists() and _exchange(self.staging, self.target):
+            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous build
+            return
+        old = None
+        if self.target.exists():  # no atomic exchange here: two renames, a moment without target
+            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
+            os.replace(self.target, old / "build")
+        os.replace(self.staging, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def clean_stale(target: Path) -> None:
+    """Remove what an interrupted build left beside the target (its staging and old folders)."""
+    for p in target.parent.glob(f".{target.name}.staging-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in target.parent.glob(f".{target.name}.old-*"):
+        shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,89 @@
+"""Reading RDF files for validation and round trips: Turtle, TriG, N-Triples, N-Quads through Oxigraph
+(whose errors give line and column), JSON-LD through PyLD with a document loader that refuses the network.
+Named graphs are merged into one rdflib graph."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+
+from .errors import InputError
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def _rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    from rdflib import BNode
+
+    return BNode(term.value)
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """The quads of an RDF file, or an InputError naming the file and the line."""
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+    if suffix in (".jsonld", ".json"):
+        return _jsonld_quads(path, data)
+    fmt = FORMATS.get(suffix)
+    if fmt is None:
+        raise InputError(str(path), f"unknown RDF format {suffix!r}; expected one of "
+                         + ", ".join(sorted([*FORMATS, ".jsonld"])))
+    try:
+        return list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as exc:
+        line = None
+        m = re.search(r"(?:line |at )(\d+)", str(exc))
+        if m:
+            line = int(m.group(1))
+        raise InputError(str(path), f"not valid {fmt.name}: {exc}", line) from None
+
+
+def _jsonld_quads(path: Path, data: bytes) -> list[ox.Quad]:
+    from pyld import jsonld as pyld
+
+    from .publish import no_network
+
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise InputError(str(path), f"not valid JSON: {exc}", line) from None
+    try:
+        nquads = pyld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": no_network})
+    except InputError:
+        raise
+    except Exception as exc:  # pyld's JsonLdError and its causes
+        cause = exc
+        while getattr(cause, "cause", None) is not None:
+            cause = cause.cause
+        if isinstance(cause, InputError):
+            raise InputError(str(path), f"refers to a remote JSON-LD context ({cause.file}): "
+                             "contexts are never fetched; embed it") from None
+        raise InputError(str(path), f"not valid JSON-LD: {str(exc).splitlines()[0]}") from None
+    return list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+
+
+def read_rdf(path: Path) -> Graph:
+    """An RDF file as one rdflib graph (named graphs merged)."""
+    g = Graph()
+    for q in read_quads(path):
+        g.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+    return g

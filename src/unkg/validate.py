@@ -1,0 +1,109 @@
+"""Validation with SHACL (pySHACL): what a publishable communication must satisfy (``shapes/*.shacl.ttl``).
+
+A document conforms when its graph, read together with the authority graph (the shapes look up the
+language codes and agenda schemes there), has no result of severity ``sh:Violation``; warnings are
+reported but do not fail it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from .errors import InputError
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True, order=True)
+class Result:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str
+    constraint: str
+
+
+@dataclass(frozen=True)
+class Report:
+    conforms: bool  # no violation (warnings allowed)
+    results: tuple[Result, ...]
+    graph: Graph  # the SHACL validation report
+
+    def count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    def text(self, name: str = "") -> str:
+        """A readable report: results grouped by severity, each with focus node, path, value and message."""
+        head = f"{name}: " if name else ""
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        lines = [f"{head}{verdict} ({self.count('Violation')} violation(s), {self.count('Warning')} "
+                 f"warning(s), {self.count('Info')} info)"]
+        for severity in ("Violation", "Warning", "Info"):
+            group = [r for r in self.results if r.severity == severity]
+            if group:
+                lines.append(f"{severity}s:")
+            for r in group:
+                lines.append(f"  - {r.message}")
+                lines.append(f"      focus: {r.focus}")
+                if r.path:
+                    lines.append(f"      path:  {r.path}")
+                if r.value:
+                    lines.append(f"      value: {r.value}")
+                lines.append(f"      shape: {r.shape}")
+        return "\n".join(lines) + "\n"
+
+
+def load_shapes(folder: Path, base: str) -> Graph:
+    """Every ``*.shacl.ttl`` of `folder`, with ``{base}`` replaced by the configured base."""
+    files = sorted(folder.glob("*.shacl.ttl"))
+    if not files:
+        raise InputError(str(folder), "no shapes (*.shacl.ttl) found")
+    shapes = Graph()
+    for path in files:
+        try:
+            shapes.parse(data=path.read_text(encoding="utf-8").replace("{base}", base.rstrip("/")),
+                         format="turtle", publicID=path.resolve().as_uri())
+        except Exception as exc:  # any parser error means the file is not valid Turtle
+            raise InputError(str(path), f"not valid Turtle: {str(exc).strip().splitlines()[0]}") from None
+    return shapes
+
+
+def _message(graph: Graph, result) -> str:
+    messages = {m.language: str(m) for m in graph.objects(result, SH.resultMessage) if isinstance(m, Literal)}
+    return messages.get("en") or messages.get(None) or next(iter(messages.values()), "")
+
+
+def _term(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return str(node)
+    return node.n3()
+
+
+def validate_graph(data: Graph, shapes: Graph) -> Report:
+    from pyshacl import validate as shacl_validate
+
+    conforms, report_graph, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False,
+        abort_on_first=False,
+    )
+    results = []
+    for r in report_graph.subjects(SH.resultSeverity, None):
+        severity = SEVERITIES.get(report_graph.value(r, SH.resultSeverity), "Info")
+        results.append(Result(
+            severity=severity,
+            focus=_term(report_graph.value(r, SH.focusNode)) or "",
+            path=_term(report_graph.value(r, SH.resultPath)),
+            value=_term(report_graph.value(r, SH.value)),
+            message=_message(report_graph, r),
+            shape=_term(report_graph.value(r, SH.sourceShape)) or "",
+            constraint=_term(report_graph.value(r, SH.sourceConstraintComponent)) or "",
+        ))
+    results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x))
+    return Report(not any(x.severity == "Violation" for x in results), tuple(results), report_graph)
