@@ -70,3 +70,13 @@ def compare_card(got: dict, expected: dict) -> list[str]:
         if not any(want in w for w in got.get("warnings", [])):
             problems.append(f"no warning contains {want!r}; warnings: {got.get('warnings')}")
     return problems
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-snapshots", action="store_true", default=False,
+                     help="rewrite the graph snapshots under tests/snapshots/ from the current output")
+
+
+@pytest.fixture
+def update_snapshots(request) -> bool:
+    return request.config.getoption("--update-snapshots")

@@ -71,12 +71,12 @@ def _jsonld_quads(path: Path, data: bytes) -> list[ox.Quad]:
     except InputError:
         raise
     except Exception as exc:  # pyld's JsonLdError and its causes
-        cause = exc
-        while getattr(cause, "cause", None) is not None:
-            cause = cause.cause
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, InputError):
+            cause = cause.__cause__ or cause.__context__
         if isinstance(cause, InputError):
-            raise InputError(str(path), f"refers to a remote JSON-LD context ({cause.file}): "
-                             "contexts are never fetched; embed it") from None
+            raise InputError(str(path), f"refers to a remote JSON-LD document ({cause.file}): "
+                             "remote contexts are never fetched; embed the context") from None
         raise InputError(str(path), f"not valid JSON-LD: {str(exc).splitlines()[0]}") from None
     return list(ox.parse(nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
 

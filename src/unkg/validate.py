@@ -17,7 +17,7 @@ from .errors import InputError
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Result:
     severity: str
     focus: str
@@ -25,7 +25,8 @@ class Result:
     value: str | None
     message: str
     shape: str
-    constraint: str
+    constraint: str  # the constraint component
+    source: str | None = None  # the SPARQL constraint that fired, for SPARQL-based constraints
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class Report:
                     lines.append(f"      path:  {r.path}")
                 if r.value:
                     lines.append(f"      value: {r.value}")
-                lines.append(f"      shape: {r.shape}")
+                lines.append(f"      shape: {r.source or r.shape}")
         return "\n".join(lines) + "\n"
 
 
@@ -104,6 +105,8 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
             message=_message(report_graph, r),
             shape=_term(report_graph.value(r, SH.sourceShape)) or "",
             constraint=_term(report_graph.value(r, SH.sourceConstraintComponent)) or "",
+            source=_term(report_graph.value(r, SH.sourceConstraint)),
         ))
-    results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x))
+    results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x.focus, x.path or "",
+                                x.value or "", x.source or x.shape, x.message))
     return Report(not any(x.severity == "Violation" for x in results), tuple(results), report_graph)
