@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := build
 
-.PHONY: all install build test clean distclean help
+.PHONY: all install build test bench clean distclean help
 
 all: build ## set up .venv and build every document under source/ into build/
 
@@ -20,14 +20,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install unkg with its test tools
 
-build: $(STAMP) ## run the pipeline: facts cards in build/facts/
+build: $(STAMP) ## run the pipeline: parse, map, validate, publish into build/
 	$(BIN)/unkg build
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP) ## time each pipeline stage on the seed (not a test)
+	$(BIN)/python bench/stages.py
+
 clean: ## remove generated output (build/)
-	rm -rf -- ./$(BUILD)
+	rm -rf -- ./$(BUILD) ./.$(BUILD).staging-* ./.$(BUILD).old-*
 
 distclean: clean ## also remove .venv and caches
 	rm -rf -- ./$(VENV) ./.pytest_cache ./.hypothesis

@@ -1,0 +1,71 @@
+"""Time each stage of the pipeline on the seed: parse, map, validate, serialise.
+
+Prints one table of medians over several runs (the machine is shared and noisy: read ratios, not
+absolutes). Not a test: run it with `make bench`.
+
+    python bench/stages.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from unkg import authority, publish
+from unkg.config import load_settings
+from unkg.mapping import authority_graph, map_document
+from unkg.parse import parse_file
+from unkg.validate import load_shapes, validate_graph
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "source" / "documents" / "000_5b684ff4652c0d37" / "zh.txt"
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    settings = load_settings(ROOT, env={})
+    rows = []
+    t, auth = timed(lambda: authority.load(settings.authorities_dir, settings.base), args.runs)
+    rows.append(("load authorities", t, f"{len(auth.graph)} triples"))
+    t, shapes = timed(lambda: load_shapes(ROOT / "shapes", settings.base), args.runs)
+    rows.append(("load shapes", t, f"{len(shapes)} triples"))
+    t, doc = timed(lambda: parse_file(SEED, auth), args.runs)
+    rows.append(("parse (text -> IR)", t, f"{len(doc.mentions)} mentions"))
+    t, graph = timed(lambda: map_document(doc, auth, settings.base), args.runs)
+    rows.append(("map (IR -> RDF)", t, f"{len(graph)} triples"))
+    data = graph + authority_graph(auth, settings.base)
+    t, report = timed(lambda: validate_graph(data, shapes), args.runs)
+    rows.append(("validate (pySHACL)", t, f"{len(report.results)} results"))
+    t, items = timed(lambda: publish.triples([graph]), args.runs)
+    rows.append(("sort triples", t, ""))
+    context = publish.load_context(ROOT / "ontology" / "context.jsonld")
+    for name, fn in (("serialise Turtle", lambda: publish.turtle(items)),
+                     ("serialise N-Triples", lambda: publish.ntriples(items)),
+                     ("serialise JSON-LD (compacted)", lambda: publish.jsonld(items, context))):
+        t, out = timed(fn, args.runs)
+        rows.append((name, t, f"{len(out):,} bytes"))
+    total = sum(r[1] for r in rows)
+    print(f"unkg stages on the seed, median of {args.runs} runs; {platform.machine()}, "
+          f"Python {platform.python_version()}")
+    print(f"{'stage':32} {'ms':>9} {'share':>6}  note")
+    for name, t, note in rows:
+        print(f"{name:32} {t * 1000:9.1f} {t / total:6.1%}  {note}")
+    print(f"{'total':32} {total * 1000:9.1f}")
+
+
+if __name__ == "__main__":
+    main()
