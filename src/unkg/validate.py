@@ -27,6 +27,7 @@ class Result:
     shape: str
     constraint: str  # the constraint component
     source: str | None = None  # the SPARQL constraint that fired, for SPARQL-based constraints
+    message_zh: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Report:
                 lines.append(f"{severity}s:")
             for r in group:
                 lines.append(f"  - {r.message}")
+                if r.message_zh:
+                    lines.append(f"    {r.message_zh}")
                 lines.append(f"      focus: {r.focus}")
                 if r.path:
                     lines.append(f"      path:  {r.path}")
@@ -74,9 +77,21 @@ def load_shapes(folder: Path, base: str) -> Graph:
     return shapes
 
 
-def _message(graph: Graph, result) -> str:
-    messages = {m.language: str(m) for m in graph.objects(result, SH.resultMessage) if isinstance(m, Literal)}
-    return messages.get("en") or messages.get(None) or next(iter(messages.values()), "")
+def _messages(shapes: Graph, report: Graph, result) -> dict[str | None, str]:
+    """A result's messages in every language the shape gives, with {?value} and {$this} filled in.
+
+    pySHACL copies only one of a shape's sh:message values into a result, chosen in hash order, so the
+    report's language would change from run to run: the messages are taken from the shapes instead."""
+    source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
+    value = _term(report.value(result, SH.value)) or ""
+    focus = _term(report.value(result, SH.focusNode)) or ""
+    found = {}
+    for m in shapes.objects(source, SH.message):
+        if isinstance(m, Literal):
+            found[m.language] = str(m).replace("{?value}", value).replace("{$this}", focus)
+    if not found:
+        found = {m.language: str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)}
+    return found
 
 
 def _term(node) -> str | None:
@@ -95,14 +110,19 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
         abort_on_first=False,
     )
     results = []
-    for r in report_graph.subjects(SH.resultSeverity, None):
+    for r in list(report_graph.subjects(SH.resultSeverity, None)):
         severity = SEVERITIES.get(report_graph.value(r, SH.resultSeverity), "Info")
+        messages = _messages(shapes, report_graph, r)
+        report_graph.remove((r, SH.resultMessage, None))
+        for lang, text in sorted(messages.items(), key=lambda kv: kv[0] or ""):
+            report_graph.add((r, SH.resultMessage, Literal(text, lang=lang)))
         results.append(Result(
             severity=severity,
             focus=_term(report_graph.value(r, SH.focusNode)) or "",
             path=_term(report_graph.value(r, SH.resultPath)),
             value=_term(report_graph.value(r, SH.value)),
-            message=_message(report_graph, r),
+            message=messages.get("en") or messages.get(None) or next(iter(messages.values()), ""),
+            message_zh=messages.get("zh"),
             shape=_term(report_graph.value(r, SH.sourceShape)) or "",
             constraint=_term(report_graph.value(r, SH.sourceConstraintComponent)) or "",
             source=_term(report_graph.value(r, SH.sourceConstraint)),
