@@ -19,7 +19,7 @@ from unkg.config import load_settings
 from unkg.errors import InputError
 from unkg.facts import card
 from unkg.graphfacts import card_from_graph, load_queries, versions
-from unkg.mapping import authority_graph, map_document
+from unkg.mapping import map_document
 from unkg.parse import parse_file
 from unkg.rdfio import read_quads, read_rdf
 
