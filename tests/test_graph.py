@@ -221,3 +221,21 @@ def test_ontology_aligns_only_to_defined_terms(defined_terms):
         for _, parent in ontology.subject_objects(pred):
             p = str(parent)
             assert p.startswith(OWN) or p.startswith(BUILT_IN) or p in defined_terms, p
+
+
+def test_agenda_items_answer_a_plain_skos_query(built):
+    """No inference needed: the seed's seven items are skos:Concepts with notation, English and Chinese
+    labels, in the scheme of GA session 79."""
+    graph = read_rdf(built.build_dir / "dataset.nq")
+    rows = graph.query("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?n ?en ?zh WHERE {
+            ?item a skos:Concept ; skos:notation ?n ; skos:inScheme ?scheme ;
+                  skos:prefLabel ?en, ?zh .
+            ?scheme dcterms:source "A/79/251" .
+            FILTER (LANG(?en) = "en" && LANG(?zh) = "zh")
+        }""")
+    found = {str(r.n): (str(r.en), str(r.zh)) for r in rows}
+    assert set(found) >= {"32", "60", "61", "69", "71", "84", "132"}
+    assert found["84"] == ("The rule of law at the national and international levels", "国内和国际的法治")

@@ -143,6 +143,7 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
                 node = m.entity(f"agenda/{organ_code.removeprefix('un')}/{period.value}/{item.number.value}")
                 scheme = m.entity(f"agenda/{organ_code.removeprefix('un')}/{period.value}")
                 g.add((node, RDF.type, UNKG.AgendaItem))
+                g.add((node, RDF.type, SKOS.Concept))
                 g.add((node, SKOS.inScheme, scheme))
                 g.add((node, SKOS.notation, Literal(item.number.value)))
                 if item.title:
