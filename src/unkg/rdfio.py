@@ -13,6 +13,8 @@ from rdflib import Graph, Literal, URIRef
 
 from .errors import InputError
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".trig": ox.RdfFormat.TRIG,
@@ -27,6 +29,8 @@ def _rdflib(term):
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string; rdflib
+            return Literal(term.value)  # matches them only when both are written the same way
         return Literal(term.value, datatype=URIRef(term.datatype.value))
     from rdflib import BNode
 
