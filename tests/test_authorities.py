@@ -21,11 +21,14 @@ NAME_GROUPS = [
 
 
 def test_every_entity_has_english_and_chinese_labels(auth):
+    """English (the canonical label) always; Chinese for every entity but agenda items, whose titles are
+    recorded as documents print them, in the languages seen."""
     assert len(auth.entities) > 30
     for iri, ent in auth.entities.items():
         assert iri.startswith("https://w3id.org/unkg/id/"), iri
         assert ent.label != iri, f"{iri} has no English label"
-        assert auth.labels[iri].get("zh"), f"{iri} has no Chinese label"
+        if ent.kind != "agenda item":
+            assert auth.labels[iri].get("zh"), f"{iri} has no Chinese label"
 
 
 def test_no_name_means_two_things(auth):

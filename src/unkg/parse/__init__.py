@@ -13,10 +13,10 @@ from ..authority import Authorities
 from ..errors import InputError
 from ..model import Document, Fact, Source
 from ..text import normalise
-from . import core, zh
+from . import core, en, zh
 from .core import Context
 
-PARSERS = {"zh": zh.parse}
+PARSERS = {"zh": zh.parse, "en": en.parse}
 SIDECAR = "document.toml"
 SIDECAR_KEYS = {"symbols", "original_language", "issued"}
 
@@ -99,7 +99,7 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
     text = normalise(raw)
     lang = detect_language(raw)
     if lang is None:
-        raise core.NotACommunication(path, "not a UN communication: the text has no words in a known script")
+        raise core.NotACommunication(path, "not a UN communication: no language could be told from its words")
     ctx = Context(path, text, auth, lang)
     parser = PARSERS.get(lang)
     if parser is None:

@@ -39,9 +39,10 @@ MENTION_KINDS = ("state", "organization", "person", "place", "instrument", "desi
 # S/1998/1025/Rev.1); joint symbols are joined by a hyphen or a dash.
 SYMBOL = r"(?:[A-Z]{1,6})(?:/[A-Za-z0-9.]+)+(?:\*{1,3})?"
 _JOINT = re.compile(rf"^(?P<a>{SYMBOL})(?:\s*[-\u2010-\u2015\u2212]\s*(?P<b>{SYMBOL}))?$")
-_DISTR = re.compile(r"^Distr\.?\s*:?\s*(?P<what>General|Limited|Restricted)\b", re.IGNORECASE)
+_DISTR = re.compile(r"^Distr\.?\s*:?\s*(?P<what>General|Limited|Restricted)?\b", re.IGNORECASE)
+_DISTR_WHAT = re.compile(r"^(General|Limited|Restricted)$", re.IGNORECASE)
 _EN_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})$")
-_ORIGINAL = re.compile(r"^(?:Original|原文)\s*[:：]\s*(?P<lang>.+)$", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^(?:Original|原文)\s*[:：8]?\s*(?P<lang>.*)$", re.IGNORECASE)
 
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
@@ -139,6 +140,8 @@ def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
     mh = Masthead()
     months = lexicon()["months"]["en"]
     after_distr = False
+    original_pending = False
+    standalone_languages: list[tuple[Line, str]] = []
     for ln in lines:
         if ln.blank:
             continue
@@ -150,9 +153,16 @@ def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
                     mh.symbols.append(ctx.written(ln.piece, m.start(g), m.end(g)))
             mh.lines_used.add(ln.number)
             continue
-        if _DISTR.match(t):
+        if _DISTR.match(t) and t.casefold().startswith("distr"):
             after_distr = True
             mh.lines_used.add(ln.number)
+            continue
+        if after_distr and _DISTR_WHAT.match(t):
+            mh.lines_used.add(ln.number)
+            continue
+        code = language_code(t)
+        if code and not _ORIGINAL.match(t):
+            standalone_languages.append((ln, code))
             continue
         m = _EN_DATE.match(t)
         if m and after_distr and mh.issued is None:
@@ -163,19 +173,82 @@ def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
                 mh.lines_used.add(ln.number)
                 continue
         m = _ORIGINAL.match(t)
-        if m:
-            code = language_code(m.group("lang"))
+        if m and re.match(r"^(original|原文)", t, re.IGNORECASE):
+            code = language_code(m.group("lang")) if m.group("lang") else None
             if code:
                 mh.original_language = ctx.fact(code, ln.piece, m.start("lang"), m.end("lang"))
-            else:
+            elif m.group("lang"):
                 ctx.warn(f"original language {m.group('lang')!r} is not one of the official languages",
                          ctx.span(ln.piece))
+            else:
+                original_pending = True  # "ORIGINAL:" with the language on a line of its own
             mh.lines_used.add(ln.number)
+    if original_pending and mh.original_language is None and standalone_languages:
+        ln, code = standalone_languages[-1]
+        mh.original_language = ctx.fact(code, ln.piece)
+        mh.lines_used.add(ln.number)
+    mh.symbols = _clean_symbols(ctx, mh.symbols)
     return mh
 
 
+def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
+    """OCR adds stray letters to a symbol's last part (A/45/155J): where the text elsewhere (a running
+    header) gives the same symbol without them, that reading wins."""
+    out = []
+    for sym in symbols:
+        m = re.match(r"^(?P<head>.*/\d+)[A-Za-z]$", sym.value)
+        if m and re.search(rf"(?m)^\s*{re.escape(m.group('head'))}\s*$", ctx.text.raw):
+            ctx.warn(f"symbol {sym.value!r} read as {m.group('head')!r} (OCR noise; the running header "
+                     "gives it without the last letter)", sym.span)
+            sym = Fact(m.group("head"), sym.span, sym.surface)
+        if sym.value not in [o.value for o in out]:
+            out.append(sym)
+    return out
+
+
+# -- page furniture -------------------------------------------------------------------------------
+
+_FURNITURE = [
+    re.compile(r"^\d{2}-\d{5}\b.*$"),  # job number: 25-17062 (E), 98-33343 (E) 021198
+    re.compile(r"^\d{6}$"),  # ddmmyy print code
+    re.compile(r"^\*\d{6,}\*$"),  # barcode
+    re.compile(r"^\d{1,3}\s*/\s*\d{1,3}$"),  # page 2/3
+    re.compile(r"^(?:Page|第)\s*\d+\s*页?$", re.IGNORECASE),
+    re.compile(r"^/\s*\.[\s.]*$"),  # "/..." continued overleaf
+    re.compile(r"^[-_=]{3,}$"),  # end rule
+    re.compile(r"^[.\s*]+$"),  # stray dots and asterisks
+]
+
+
+def is_furniture(line: Line, symbols: set[str]) -> bool:
+    """Page furniture of UN documents, in every language: job numbers, print codes, barcodes, page
+    numbers, continuation marks, and running headers repeating the document's own symbols."""
+    t = line.text
+    if any(p.match(t) for p in _FURNITURE):
+        return True
+    m = _JOINT.match(t)
+    return bool(m) and all((m.group(g) or "") in symbols | {""} for g in ("a", "b"))
+
+
+def ordinal(word: str, lang: str = "en") -> int | None:
+    """"Eightieth" -> 80, "Fifty-third" -> 53 (from the lexicon)."""
+    table = lexicon().get("ordinals", {}).get(lang)
+    if not table:
+        return None
+    w = word.casefold().replace("\u2011", "-").replace("\u2010", "-")
+    for part in ("units", "teens", "tens_ordinal"):
+        if w in table[part]:
+            return table[part][w]
+    if "-" in w:
+        tens, _, unit = w.partition("-")
+        if tens in table["tens"] and unit in table["units"]:
+            return table["tens"][tens] + table["units"][unit]
+    return None
+
+
 def pair_periods(
-    ctx: Context, organs: list[Fact[Entity]], periods: list[tuple[str, Fact[int]]]
+    ctx: Context, organs: list[Fact[Entity]], periods: list[tuple[str, Fact[int]]],
+    symbols: Sequence[Fact[str]] = (),
 ) -> list[OrganSession]:
     """Give each organ the next session or year of the kind it counts in (authority
     ``unkg:periodUnit``), in masthead order; a year number ("Eightieth year") becomes a calendar year
@@ -198,12 +271,36 @@ def pair_periods(
                         year = Fact(first + value.value - 1, value.span, value.surface)
                 break
         else:
-            if unit:
+            from_symbol = _period_from_symbol(ctx, organ.value, unit, symbols)
+            if from_symbol is not None:
+                if unit == "session":
+                    session = from_symbol
+                else:
+                    year = from_symbol
+            elif unit:
                 ctx.warn(f"{organ.value.label}: the masthead gives no {unit}", organ.span)
         out.append(OrganSession(organ, session, year))
     for kind, value in pending:
         ctx.warn(f"a {kind} ({value.surface}) that no organ of the masthead counts in", value.span)
     return out
+
+
+def _period_from_symbol(ctx: Context, organ: Entity, unit: str | None, symbols) -> Fact[int] | None:
+    """The session or year a symbol of the organ's series states: A/80/500 -> session 80, S/2023/186 ->
+    year 2023 (authority ``unkg:symbolSeries``)."""
+    from ..authority import UNKG
+
+    series = ctx.auth.value(organ.iri, UNKG.symbolSeries)
+    for sym in symbols:
+        parts = sym.value.split("/")
+        if not series or parts[0] != series or len(parts) < 3 or not parts[1].isdigit():
+            continue
+        n = int(parts[1])
+        if unit == "year" and len(parts[1]) == 4:
+            return Fact(n, sym.span, sym.surface, sym.origin)
+        if unit == "session" and len(parts[1]) <= 3:
+            return Fact(n, sym.span, sym.surface, sym.origin)
+    return None
 
 
 # -- agenda items ---------------------------------------------------------------------------------
@@ -245,16 +342,7 @@ def split_agenda_titles(
                 if not key.startswith(got):
                     break
         if end is None:
-            if later == 0:
-                end = len(lines)
-            else:
-                end = i + 1
-                while (
-                    end < len(lines) - later
-                    and lines[end - 1].width >= 0.8 * widest
-                    and not _starts_known_title(lines[end], numbers[k + 1 :], known, ctx.lang)
-                ):
-                    end += 1
+            end = _fallback_end(ctx, lines, i, numbers, k, known, widest)
             if entry is None:
                 ctx.warn(f"agenda item {number.value} is not in the authority agenda of {where}; "
                          "its title was split by the line layout", number.span)
@@ -268,6 +356,51 @@ def split_agenda_titles(
         rest = join([ln.piece for ln in lines[i:]])
         ctx.warn(f"text under the agenda items that belongs to no item: {rest.text!r}", ctx.span(rest))
     return items
+
+
+def _continues(ctx: Context, above: Line, below: Line, widest: int) -> int:
+    """How strongly the layout says `below` continues the title on `above` (0: a new title)."""
+    words = lexicon()["continuation"]
+    end_words = set(words.get(f"{ctx.lang}_end", []))
+    start_words = set(words.get(f"{ctx.lang}_start", []))
+    score = 0
+    last = above.text.split()[-1].casefold() if above.text.split() else ""
+    first = below.text.split()[0].casefold() if below.text.split() else ""
+    if last in end_words or above.text[-1] in end_words or above.text[-1] in "-,":
+        score += 2
+    if first in start_words or below.text[:1].islower():
+        score += 2
+    if above.width >= 0.8 * widest:
+        score += 1
+    return score
+
+
+def _fallback_end(ctx: Context, lines, i: int, numbers, k: int, known, widest: int) -> int:
+    """Where the title of item `k` (not matched from the authority agenda) ends: the lines up to the
+    next known title are shared among the unknown items there by breaking the title where the layout
+    says least that a line goes on (a short line, no function word or comma at its end, no lowercase or
+    function word opening the next); ties break at the earliest place."""
+    run = 1  # unknown items from k on, before the next item the authority matches in the text
+    stop = len(lines)
+    for j in range(k + 1, len(numbers)):
+        entry = known.get(numbers[j].value)
+        title = entry.titles.get(ctx.lang) if entry else None
+        at = next((x for x in range(i + 1, len(lines))
+                   if title and compact(title).startswith(compact(lines[x].text)[:12] or "\0")), None)
+        if at is not None:
+            stop = at
+            break
+        run += 1
+    else:
+        stop = len(lines)
+    if run == 1:
+        return stop if k + 1 == len(numbers) or stop < len(lines) else max(i + 1, stop - (len(numbers) - k - 1))
+    later_outside = len(numbers) - k - run
+    stop = min(stop, len(lines) - later_outside)
+    bounds = list(range(i + 1, stop))  # a break before line b
+    scores = {b: _continues(ctx, lines[b - 1], lines[b], widest) for b in bounds}
+    chosen = sorted(sorted(bounds, key=lambda b: (scores[b], b))[: run - 1])
+    return chosen[0] if chosen else stop
 
 
 def _starts_known_title(line: Line, numbers, known, lang) -> bool:

@@ -39,7 +39,7 @@ TITLE_END = re.compile(r"的(?P<kind>同文信|信|普通照会)$")
 TITLE = re.compile(rf"^{DATE}(?P<sender>.+?)给(?P<recipients>.+?)的(?P<kind>同文信|信|普通照会)$")
 SESSION = re.compile(rf"第(?P<n>{NUM})届(?:会议)?")
 YEAR = re.compile(rf"第(?P<n>{NUM})年")
-ITEM = r"\d+\s*(?:\(\s*[a-z]\s*\))?"
+ITEM = r"\d+(?:\s*\(\s*[a-z]\s*\))?"
 AGENDA = re.compile(rf"^(?:临时|暂定)?(?:议程)?项目(?:清单)?\s*(?P<nums>{ITEM}(?:\s*[、,和及与]\s*{ITEM})*)")
 ITEM_RE = re.compile(ITEM)
 ANNEX_HEADING = re.compile(rf"^(?:(?P<ref>.*?(?:的信|的普通照会|的同文信))的?)?附件(?P<num>[{NUMERAL}]*)$")
@@ -113,7 +113,8 @@ def parse(ctx: Context) -> dict:
     title_at = _find_title(ctx, lines)
     head_end = title_at[0] if title_at else len(lines)
     masthead = core.read_masthead(ctx, lines[:head_end])
-    organs = _organs(ctx, [ln for ln in lines[:head_end] if ln.number not in masthead.lines_used])
+    organs = _organs(ctx, [ln for ln in lines[:head_end] if ln.number not in masthead.lines_used],
+                     masthead.symbols)
 
     parts: dict = {
         "symbols": tuple(masthead.symbols),
@@ -187,7 +188,7 @@ def _find_title(ctx: Context, lines) -> tuple[int, int] | None:
     return None
 
 
-def _organs(ctx: Context, lines) -> list[OrganSession]:
+def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
     organs: list[Fact[Entity]] = []
     periods: list[tuple[str, Fact[int]]] = []
     items: list[Fact[str]] = []
@@ -214,7 +215,7 @@ def _organs(ctx: Context, lines) -> list[OrganSession]:
             items = _numbers(ctx, ln.piece, m.start("nums"), m.end("nums"))
             agenda_line = idx
             continue
-    sessions = core.pair_periods(ctx, organs, periods)
+    sessions = core.pair_periods(ctx, organs, periods, symbols)
     if not organs:
         ctx.warn("no issuing organ found in the masthead")
     if items:
