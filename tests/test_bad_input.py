@@ -146,3 +146,46 @@ def test_unknown_sidecar_key(tmp_path):
     (folder / "document.toml").write_text('symbol = "A/79/1"\n', encoding="utf-8")
     result = run_unkg("facts", str(folder / "zh.txt"))
     assert result.returncode == 2 and "unknown key" in result.stderr
+
+
+def test_pdf_without_a_text_layer(tmp_path):
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(595, 842)
+    path = tmp_path / "scan.pdf"
+    doc.save(path)
+    _fails(path, "no text layer")
+
+
+def test_corrupt_pdf(tmp_path):
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4)
+    _fails(path, "not a readable PDF")
+
+
+def test_encrypted_pdf(tmp_path):
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    path = tmp_path / "locked.pdf"
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    _fails(path, "encrypted PDF")
+
+
+def test_language_without_a_parser_is_named(auth):
+    """German versions exist (the UN's German Translation Section) but have no parser: the language is
+    named in a warning and the masthead facts are still read."""
+    from unkg.parse import parse_text
+
+    text = ("S/2025/100\n\nVereinte Nationen\n\nSicherheitsrat\n\nSchreiben des Ständigen Vertreters an den "
+            "Generalsekretär\n\nIch beehre mich, Ihnen die Erklärung der Regierung und den Text des Berichts "
+            "zu übermitteln, die nicht veröffentlicht ist.\n")
+    doc = parse_text(text, auth, "de.txt")
+    assert doc.language.value == "de"
+    assert any("no parser for language 'de'" in w.message for w in doc.warnings)
+    assert [s.value for s in doc.symbols] == ["S/2025/100"]
+    assert doc.title is None and doc.sender is None

@@ -22,7 +22,14 @@ SIDECAR_KEYS = {"symbols", "original_language", "issued"}
 
 
 def read_text(path: Path) -> str:
-    """The file decoded as UTF-8 (a BOM is dropped), or an InputError saying what is wrong."""
+    """The file's text: a PDF's text layer, or the file decoded as UTF-8 (a BOM is dropped); or an
+    InputError saying what is wrong."""
+    if path.suffix.lower() == ".pdf":
+        from ..pdf import pdf_text
+
+        if not path.is_file():
+            raise InputError(str(path), "cannot read: No such file or directory")
+        return pdf_text(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -136,19 +136,20 @@ def _organs(ctx: Context, lines: list[Line], symbols) -> list[OrganSession]:
     for idx, ln in enumerate(lines):
         if idx in skip:
             continue
+        # organ and period lines may sit among the agenda titles (columns read across): skip them
         found = ctx.segment(ln.piece, "organ")
         if found:
             for f in found:
                 if f.value.iri not in {o.value.iri for o in organs}:
                     organs.append(f)
-            in_agenda = False
             continue
         hits = [m for m in PERIOD.finditer(ln.text) if core.ordinal(m.group("ord")) is not None]
         if hits and len(" ".join(m.group(0) for m in hits)) >= 0.8 * len(ln.text):
             for m in hits:
                 unit = m.group("unit").casefold()
                 periods.append((unit, ctx.fact(core.ordinal(m.group("ord")), ln.piece, m.start(), m.end())))
-            in_agenda = False
+            continue
+        if core.language_code(ln.text):
             continue
         piece = ln.piece
         if AGENDA_OPEN.search(ln.text) and idx + 1 < len(lines):  # "… of the preliminary" / "list*"
