@@ -325,7 +325,6 @@ def split_agenda_titles(
     i = 0
     for k, number in enumerate(numbers):
         entry = known.get(number.value)
-        later = len(numbers) - k - 1
         if i >= len(lines):
             ctx.warn(f"agenda item {number.value}: no title under the masthead", number.span)
             items.append(AgendaItem(number, None, entry.entity if entry else None))
@@ -401,15 +400,6 @@ def _fallback_end(ctx: Context, lines, i: int, numbers, k: int, known, widest: i
     scores = {b: _continues(ctx, lines[b - 1], lines[b], widest) for b in bounds}
     chosen = sorted(sorted(bounds, key=lambda b: (scores[b], b))[: run - 1])
     return chosen[0] if chosen else stop
-
-
-def _starts_known_title(line: Line, numbers, known, lang) -> bool:
-    for number in numbers:
-        entry = known.get(number.value)
-        title = entry.titles.get(lang) if entry else None
-        if title and compact(title).startswith(compact(line.text)[:6] or "\0"):
-            return True
-    return False
 
 
 def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:

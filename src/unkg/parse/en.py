@@ -17,7 +17,7 @@ import datetime as dt
 import difflib
 import re
 
-from ..model import Agent, Annex, Circulation, CirculationTarget, Entity, Fact, Mention, OrganSession
+from ..model import Agent, Annex, Circulation, CirculationTarget, Entity, Fact, OrganSession
 from ..text import Block, Line, Piece, block, paragraphs
 from . import core
 from .core import ROMAN, Context
@@ -103,7 +103,7 @@ def parse(ctx: Context) -> dict:
     annexes, mentions = [], []
     for b in body_blocks:
         mentions += core.find_mentions(ctx, b.piece, "main")
-    for n, (i, j, heading) in enumerate(heads):
+    for n, (_, j, heading) in enumerate(heads):
         end = heads[n + 1][0] if n + 1 < len(heads) else len(rest)
         annex, blocks = _annex(ctx, heading, rest[j:end])
         annexes.append(annex)
@@ -343,7 +343,7 @@ def _signature(ctx: Context, closing: list[Line], parts: dict) -> None:
 def _closing_agent(ctx: Context, closing: list[Line]) -> Agent | None:
     name = signed = rank = None
     rest: list[Line] = []
-    for idx, ln in enumerate(closing):
+    for ln in closing:
         m = SIGNED.match(ln.text)
         if m and is_signed(m.group("word")) and signed is None:
             signed = ctx.fact(True, ln.piece, m.start("word") - 1, m.end("word") + 1)

@@ -1,0 +1,80 @@
+"""Two language versions of one document (the same symbols): their facts cards agree field by field,
+and the graph has one Work with one Expression per language, not two Works."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from unkg.build import build
+from unkg.config import load_settings
+from unkg.facts import card
+from unkg.parse import parse_file
+from unkg.rdfio import read_rdf
+
+from conftest import ROOT
+
+CASES = Path(__file__).parent / "cases"
+ZH = CASES / "zh-full-masthead" / "input.txt"
+EN = CASES / "en-full-masthead" / "input.txt"
+IN_ITS_LANGUAGE = ("title", "warnings", "language")  # FACTS.md: kept as written, in each language
+
+
+def _neutral(c: dict) -> dict:
+    c = {k: v for k, v in c.items() if k not in IN_ITS_LANGUAGE}
+    c["sender"] = {k: v for k, v in c["sender"].items() if k != "name"}
+    for organ in c["organs"]:
+        for item in organ.get("agenda_items", []):
+            item.pop("title")
+    for annex in c["annexes"]:
+        annex.pop("title")
+    return c
+
+
+def test_cards_of_the_two_versions_agree(auth):
+    zh, en = card(parse_file(ZH, auth)), card(parse_file(EN, auth))
+    assert (zh["language"], en["language"]) == ("zh", "en")
+    assert _neutral(zh) == _neutral(en)
+    assert zh["title"] != en["title"]
+
+
+def test_one_work_with_one_expression_per_language(tmp_path):
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for folder in ("shapes", "ontology", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(ROOT / "source" / "authorities", tmp_path / "source" / "authorities")
+    doc = tmp_path / "source" / "documents" / "A-79-900"
+    doc.mkdir(parents=True)
+    shutil.copy(ZH, doc / "zh.txt")
+    shutil.copy(EN, doc / "en.txt")
+    settings = load_settings(tmp_path, env={})
+    report = build(settings)
+    assert report.built == ["A-79-900/en", "A-79-900/zh"] and not report.refused
+    graph = read_rdf(settings.build_dir / "dataset.nq")
+    works = set(graph.subjects(RDF.type, URIRef("https://w3id.org/un/ontology/undo/OfficialLetter")))
+    assert len(works) == 1
+    (work,) = works
+    assert str(work).endswith("/akn/un/doc/officialLetter/unga-unsc/2025-05-30/A-79-900_S-2025-400")
+    versions = set(graph.objects(work, URIRef("https://w3id.org/akn/ontology/allot/hasRealization")))
+    languages = {str(graph.value(v, DCTERMS.language)).rsplit("/", 1)[-1] for v in versions}
+    assert languages == {"ZHO", "ENG"}
+    titles = {graph.value(v, DCTERMS.title).language for v in versions}
+    assert titles == {"zh", "en"}
+    assert {str(v).rsplit("/", 1)[-1] for v in versions} == {"zho@2025-05-30", "eng@2025-05-30"}
+
+
+def test_facts_from_the_graph_of_both_versions(tmp_path, auth):
+    """With both versions in one graph, each version's card still comes back whole from the graph."""
+    from unkg.graphfacts import card_from_graph, load_queries, versions
+
+    test_one_work_with_one_expression_per_language(tmp_path)
+    graph = read_rdf(tmp_path / "build" / "dataset.nq")
+    queries = load_queries(ROOT / "queries")
+    got = {c["language"]: c for c in (card_from_graph(graph, v, queries) for v in versions(graph))}
+    for path in (ZH, EN):
+        expected = card(parse_file(path, auth))
+        del expected["warnings"]
+        assert got[expected["language"]] == expected
