@@ -13,10 +13,10 @@ from ..authority import Authorities
 from ..errors import InputError
 from ..model import Document, Fact, Source
 from ..text import normalise
-from . import core, en, zh
+from . import core, formula, zh
 from .core import Context
 
-PARSERS = {"zh": zh.parse, "en": en.parse}
+PARSERS = {"zh": zh.parse, **{lang: formula.parse for lang in ("en", "fr", "es", "ru", "ar")}}
 SIDECAR = "document.toml"
 SIDECAR_KEYS = {"symbols", "original_language", "issued"}
 

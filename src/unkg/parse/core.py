@@ -230,20 +230,35 @@ def is_furniture(line: Line, symbols: set[str]) -> bool:
     return bool(m) and all((m.group(g) or "") in symbols | {""} for g in ("a", "b"))
 
 
-def ordinal(word: str, lang: str = "en") -> int | None:
-    """"Eightieth" -> 80, "Fifty-third" -> 53 (from the lexicon)."""
+def ordinal(phrase: str, lang: str = "en") -> int | None:
+    """The number an ordinal phrase says ("Eightieth" 80, "Fifty-third" 53, "quatre-vingtième" 80,
+    "soixante-dix-neuvième" 79, "Семьдесят девятая" 79, "التاسعة والسبعون" 79), from the lexicon; None
+    when a word is not an ordinal word of the language."""
     table = lexicon().get("ordinals", {}).get(lang)
     if not table:
         return None
-    w = word.casefold().replace("\u2011", "-").replace("\u2010", "-")
-    for part in ("units", "teens", "tens_ordinal"):
-        if w in table[part]:
-            return table[part][w]
-    if "-" in w:
-        tens, _, unit = w.partition("-")
-        if tens in table["tens"] and unit in table["units"]:
-            return table["tens"][tens] + table["units"][unit]
-    return None
+    words, multipliers = table["words"], set(table.get("multipliers", []))
+    tokens = []
+    for tok in re.split(r"[\s\-\u2010\u2011]+", phrase.casefold()):
+        if not tok:
+            continue
+        if tok not in words:
+            for prefix in table.get("prefixes", []):
+                if tok.startswith(prefix) and tok[len(prefix):] in words:
+                    tok = tok[len(prefix):]
+                    break
+        if tok not in words:
+            return None
+        tokens.append(tok)
+    total, i = 0, 0
+    while i < len(tokens):
+        value = words[tokens[i]]
+        if i + 1 < len(tokens) and tokens[i + 1] in multipliers and 0 < value < 10:
+            value *= words[tokens[i + 1]]
+            i += 1
+        total += value
+        i += 1
+    return total or None
 
 
 def pair_periods(

@@ -1,0 +1,594 @@
+"""Communications in languages written with spaces (English, French, Spanish, Russian, Arabic), read with
+each language's formulas from ``data/formulas/<lang>.toml`` (see its README).
+
+The shapes it reads (DOMAIN.md section 1, and the layouts of `../shared/corpus/en/`): a masthead with
+symbols, ``Distr.``, issue date and ``Original:`` (1990s: ``Distr.`` / ``GENERAL`` and ``ORIGINAL:`` /
+``ENGLISH`` on separate lines), organ blocks (organ / session or year / agenda line / titles; read in
+either column order), the title (each language's word order, wrapped over up to five lines), the body,
+the circulation request, the signature block (marker on the name's line or alone, OCR-damaged in old
+English scans; then rank and function lines), and annexes (heading, wrapped until it ends as the title
+does; a title; a date line). Page furniture (job numbers, barcodes, page numbers, running headers) is
+skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ..model import Agent, Annex, Circulation, CirculationTarget, Entity, Fact, OrganSession
+from ..text import Block, Line, Piece, block, paragraphs
+from . import core
+from .core import ROMAN, Context
+
+F = re.IGNORECASE
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@dataclass(frozen=True)
+class Formulas:
+    lang: str
+    months: dict[str, int]
+    kinds: dict[str, str]
+    date: re.Pattern[str]
+    title: re.Pattern[str]
+    title_start: re.Pattern[str]
+    sender_last: bool
+    un_phrase: re.Pattern[str]
+    recipient_split: str
+    strip: tuple[str, ...]
+    period: re.Pattern[str]
+    units: dict[str, str]
+    item: re.Pattern[str]
+    items: str
+    subitems: dict[str, str]
+    agenda: re.Pattern[str]
+    agenda_open: re.Pattern[str]
+    circulation: re.Pattern[str]
+    circulation_items: re.Pattern[str]
+    signed: re.Pattern[str]
+    signed_words: tuple[str, ...]
+    fuzzy_signed: bool
+    annex_heading: re.Pattern[str]
+    annex_heading_rest: re.Pattern[str]
+    annex_numbers: dict[str, int]
+    annex_ref: re.Pattern[str]
+    date_line: re.Pattern[str]
+    para_number: re.Pattern[str]
+    sentence_end: str
+
+
+@cache
+def formulas(lang: str) -> Formulas:
+    raw = tomllib.loads(resources.files("unkg").joinpath(f"data/formulas/{lang}.toml").read_text(encoding="utf-8"))
+    months = core.lexicon()["months"][lang]
+    item = raw["item"]
+    items = rf"(?P<nums>{item}(?:{raw['item_split']}{item})*)"
+    date = raw["date"].replace("{month}", _alternation(months))
+
+    def fill(p: str, *, numbered: bool = False) -> str:
+        p = p.replace("{date}", date).replace("{kind}", _alternation(raw["kinds"])).replace("{item}", item)
+        if numbered:  # a pattern with alternatives uses {items} more than once: number the groups
+            parts = p.split("{items}")
+            p = parts[0] + "".join(items.replace("?P<nums>", f"?P<nums{k}>") + part
+                                   for k, part in enumerate(parts[1:]))
+        return p.replace("{items}", items)
+
+    return Formulas(
+        lang=lang, months={k.casefold(): v for k, v in months.items()}, kinds=raw["kinds"],
+        date=re.compile(date, F), title=re.compile(fill(raw["title"]), F),
+        title_start=re.compile(fill(raw["title_start"]), F), sender_last=raw["sender_last"],
+        un_phrase=re.compile(raw["un_phrase"], F), recipient_split=raw["recipient_split"],
+        strip=tuple(raw["strip"]), period=re.compile(raw["period"], F), units=raw["units"],
+        item=re.compile(item, F), items=items, subitems=raw["subitems"],
+        agenda=re.compile(fill(raw["agenda"], numbered=True), F), agenda_open=re.compile(raw["agenda_open"], F),
+        circulation=re.compile(raw["circulation"], F), circulation_items=re.compile(fill(raw["circulation_items"]), F),
+        signed=re.compile(raw["signed"], F), signed_words=tuple(raw["signed_words"]),
+        fuzzy_signed=raw["fuzzy_signed"], annex_heading=re.compile(raw["annex_heading"], F),
+        annex_heading_rest=re.compile(raw["annex_heading_rest"], F), annex_numbers=raw["annex_numbers"],
+        annex_ref=re.compile(raw["annex_ref"], F), date_line=re.compile(fill(raw["date_line"]), F),
+        para_number=re.compile(raw["para_number"], F), sentence_end=raw["sentence_end"],
+    )
+
+
+def _nums(m: re.Match[str]) -> tuple[int, int]:
+    """The span of the item numbers in a match of a pattern built with {items}."""
+    for name, value in m.groupdict().items():
+        if name.startswith("nums") and value is not None:
+            return m.start(name), m.end(name)
+    raise ValueError("no item numbers in the match")
+
+
+class Parser:
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.f = formulas(ctx.lang)
+
+    # -- small readers ------------------------------------------------------------------------------
+    def date(self, m: re.Match[str]) -> dt.date | None:
+        month = self.f.months.get(m.group("m").casefold())
+        return core.make_date(int(m.group("y")), month, int(m.group("d"))) if month else None
+
+    def ends_sentence(self, s: str) -> bool:
+        return bool(s) and s.rstrip("”’\")»")[-1:] in self.f.sentence_end
+
+    def is_signed(self, word: str) -> bool:
+        w = word.casefold()
+        if self.f.fuzzy_signed:
+            return any(difflib.SequenceMatcher(None, w, s).ratio() >= 0.66 for s in self.f.signed_words)
+        return w in self.f.signed_words
+
+    def strip(self, s: str) -> str:
+        s = s.strip()
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.f.strip:
+                if s.casefold().startswith(prefix.casefold()):
+                    s, changed = s[len(prefix):], True
+        return s
+
+    def numbers(self, piece: Piece, a: int, b: int) -> list[Fact[str]]:
+        out = []
+        for m in self.f.item.finditer(piece.text, a, b):
+            value = m.group(0)
+            sub = re.search(r"\(?\s*(\w)\s*\)$", value)
+            if sub and not sub.group(1).isdigit():
+                letter = self.f.subitems.get(sub.group(1), sub.group(1)).lower()
+                value = f"{value[: sub.start()].strip()} ({letter})"
+            out.append(self.ctx.fact(value, piece, m.start(), m.end()))
+        return out
+
+    # -- the whole document --------------------------------------------------------------------------
+    def parse(self) -> dict:
+        ctx = self.ctx
+        all_lines = ctx.text.lines
+        title_at = self.find_title(all_lines)
+        head_end = title_at[0] if title_at else len(all_lines)
+        masthead = core.read_masthead(ctx, all_lines[:head_end])
+        own = {s.value for s in masthead.symbols} | {s.surface for s in masthead.symbols}
+        parts: dict = {
+            "symbols": tuple(masthead.symbols), "issued": masthead.issued,
+            "original_language": masthead.original_language, "organs": (),
+            "kind": None, "date": None, "title": None, "sender": None, "recipients": (),
+            "circulation": None, "paragraphs": (), "annexes": (), "mentions": (),
+        }
+        head = [ln for ln in all_lines[:head_end]
+                if not ln.blank and ln.number not in masthead.lines_used and not core.is_furniture(ln, own)]
+        organs = self.organs(head, masthead.symbols)
+        parts["organs"] = tuple(organs)
+        if title_at is None:
+            if organs or masthead.symbols:
+                last = max((ln.number for ln in all_lines if not ln.blank), default=1)
+                raise ctx.fail("the text ends before the communication's title (truncated?): found the "
+                               "masthead but no title", last)
+            raise core.NotACommunication(ctx.path, "not a UN communication: no masthead and no title of "
+                                         f"a {ctx.lang!r} communication were found")
+        start, stop = title_at
+        self.title(block(all_lines[start:stop]), parts)
+
+        rest = [ln for ln in all_lines[stop:] if not ln.blank and not core.is_furniture(ln, own)
+                and core.language_code(ln.text) is None]
+        heads = self.annex_headings(rest, parts["title"].value if parts["title"] else "")
+        letter_lines = rest[: heads[0][0]] if heads else rest
+        body_blocks, closing = self.split_signature(letter_lines)
+        parts["paragraphs"] = tuple(ctx.written(b.piece) for b in body_blocks)
+        self.signature(closing, parts)
+        parts["circulation"] = self.circulation(body_blocks)
+        if parts["circulation"] is not None:
+            core.check_circulation(ctx, organs, parts["circulation"])
+        else:
+            ctx.warn("no circulation request found in the body")
+
+        annexes, mentions = [], []
+        for b in body_blocks:
+            mentions += core.find_mentions(ctx, b.piece, "main")
+        for n, (_, j, heading) in enumerate(heads):
+            end = heads[n + 1][0] if n + 1 < len(heads) else len(rest)
+            annex, blocks = self.annex(heading, rest[j:end])
+            annexes.append(annex)
+            for b in blocks:
+                mentions += core.find_mentions(ctx, b.piece, f"annex_{n + 1}")
+        parts["annexes"] = tuple(annexes)
+        core.report_unresolved(ctx, mentions)
+        parts["mentions"] = tuple(mentions)
+        self.check_complete(parts, body_blocks, closing, rest)
+        return parts
+
+    # -- masthead ------------------------------------------------------------------------------------
+    def organs(self, lines: list[Line], symbols) -> list[OrganSession]:
+        """Organ blocks: the organs in order of first mention (the header list repeats them), their
+        sessions or years (paired by the unit each organ counts in), the agenda line and its titles.
+        Organ, period and language lines may sit among the agenda titles (columns read across)."""
+        ctx = self.ctx
+        organs: list[Fact[Entity]] = []
+        periods: list[tuple[str, Fact[int]]] = []
+        items: list[Fact[str]] = []
+        titles: list[Line] = []
+        in_agenda = False
+        skip = set()
+        units = {k.casefold(): v for k, v in self.f.units.items()}
+        for idx, ln in enumerate(lines):
+            if idx in skip:
+                continue
+            found = ctx.segment(ln.piece, "organ")
+            if found:
+                for f in found:
+                    if f.value.iri not in {o.value.iri for o in organs}:
+                        organs.append(f)
+                continue
+            hits = [m for m in self.f.period.finditer(ln.text) if core.ordinal(m.group("ord"), ctx.lang)]
+            if hits and len(" ".join(m.group(0) for m in hits)) >= 0.8 * len(ln.text):
+                for m in hits:
+                    unit = units.get(re.sub(r"\s+", " ", m.group("unit").casefold()))
+                    if unit:
+                        periods.append((unit, ctx.fact(core.ordinal(m.group("ord"), ctx.lang), ln.piece,
+                                                       m.start(), m.end())))
+                continue
+            if core.language_code(ln.text):
+                continue
+            piece = ln.piece
+            if self.f.agenda_open.search(ln.text) and idx + 1 < len(lines):  # "… of the preliminary" / "list*"
+                joined = block([ln, lines[idx + 1]])
+                if self.f.agenda.match(joined.text):
+                    piece = joined.piece
+                    skip.add(idx + 1)
+            m = self.f.agenda.match(piece.text)
+            if m and not items:
+                items = self.numbers(piece, *_nums(m))
+                in_agenda = True
+                continue
+            if in_agenda and not ctx.find(ln.piece, "organization"):
+                titles.append(ln)
+        sessions = core.pair_periods(ctx, organs, periods, symbols)
+        if not organs:
+            ctx.warn("no issuing organ found in the masthead")
+        if items:
+            holder = next((k for k, o in enumerate(sessions) if o.session is not None), None)
+            if holder is None:
+                ctx.warn("agenda items but no organ with a session in the masthead", items[0].span)
+            else:
+                o = sessions[holder]
+                known = ctx.auth.agenda_items(o.organ.value, o.session.value)
+                where = f"{o.organ.value.label} session {o.session.value}"
+                if not known:
+                    ctx.warn(f"no authority agenda for {where}", o.session.span)
+                agenda = core.split_agenda_titles(ctx, titles, items, known, where)
+                sessions[holder] = OrganSession(o.organ, o.session, o.year, tuple(agenda))
+        return sessions
+
+    # -- title, sender, recipients --------------------------------------------------------------------
+    def _complete(self, text: str) -> bool:
+        """Is this the whole title? Its formula matches, its recipients are known posts, and a sender
+        that closes the title ends as a sender's phrase does (or is a known post)."""
+        m = self.f.title.match(text)
+        if not m or not self.recipients(m.group("recipients")):
+            return False
+        if not self.f.sender_last:
+            return True
+        sender = m.group("sender")
+        return bool(self.f.un_phrase.search(sender)) or self.ctx.auth.lookup(
+            self.strip(sender), self.ctx.lang, "post") is not None
+
+    def find_title(self, lines) -> tuple[int, int] | None:
+        """The title's lines: from a line that opens as a title does to the line that completes it (up to
+        five lines)."""
+        for i, ln in enumerate(lines):
+            if ln.blank or not self.f.title_start.match(ln.text):
+                continue
+            taken: list[Line] = []
+            for j in range(i, len(lines)):
+                if lines[j].blank:
+                    continue
+                taken.append(lines[j])
+                if len(taken) > 5:
+                    break
+                if self._complete(block(taken).text):
+                    return (i, j + 1)
+            if self.f.fuzzy_signed:  # an OCR-damaged title: up to the line whose end reads as a recipient
+                taken = [x for x in lines[i : i + 8] if not x.blank][:5]
+                for x in taken:
+                    if self.fuzzy_post(x.text.split(" ")[-1]) is not None:
+                        return (i, lines.index(x) + 1)
+        return None
+
+    def fuzzy_post(self, text: str) -> Entity | None:
+        """A post named in OCR-damaged text ("Secretarv-Genera?")."""
+        text = text.strip(" .,;:")
+        if len(text) < 6:
+            return None
+        best = None
+        for ent in self.ctx.auth.of_kind("post"):
+            for name in self.ctx.auth.names(ent, self.ctx.lang):
+                ratio = difflib.SequenceMatcher(None, text.casefold(), name.casefold()).ratio()
+                if ratio >= 0.85 and (best is None or ratio > best[0]):
+                    best = (ratio, ent)
+        return best[1] if best else None
+
+    def recipients(self, text: str) -> list[Entity] | None:
+        names = [p for p in re.split(self.f.recipient_split, text.strip().rstrip(".")) if p and p.strip()]
+        out = []
+        for p in names:
+            ent = self.ctx.auth.lookup(self.strip(p), self.ctx.lang, "post", "function", "organ")
+            if ent is None:
+                return None
+            out.append(ent)
+        return out or None
+
+    def title(self, title: Block, parts: dict) -> None:
+        ctx = self.ctx
+        parts["title"] = ctx.written(title.piece)
+        kinds = {k.casefold(): v for k, v in self.f.kinds.items()}
+        m = self.f.title.match(title.text)
+        if not m:
+            ctx.warn("the title does not follow the formula of a title (OCR damage?)", parts["title"].span)
+            dm = self.f.date.search(title.text)
+            if dm and self.date(dm):
+                parts["date"] = ctx.fact(self.date(dm), title.piece, dm.start(), dm.end())
+            km = self.f.title_start.match(title.text)
+            if km:
+                parts["kind"] = ctx.fact(kinds[km.group("kind").casefold()], title.piece, km.start("kind"),
+                                         km.end("kind"))
+            last = title.lines[-1]
+            post = self.fuzzy_post(last.text.split(" ")[-1])
+            if post is not None:
+                parts["recipients"] = (ctx.fact(post, last.piece),)
+            return
+        parts["kind"] = ctx.fact(kinds[m.group("kind").casefold()], title.piece, m.start("kind"), m.end("kind"))
+        date = self.date(m)
+        if date is None:
+            ctx.warn("the title's date is not a calendar date", ctx.span(title.piece, m.start("d"), m.end("y")))
+        else:
+            a = min(m.start("d"), m.start("m"), m.start("y"))
+            b = max(m.end("d"), m.end("m"), m.end("y"))
+            parts["date"] = ctx.fact(date, title.piece, a, b)
+        parts["sender_title"] = self.agent_phrase(title.piece.sub(m.start("sender"), m.end("sender")))
+        rest = title.piece.sub(m.start("recipients"), m.end("recipients"))
+        recipients = []
+        pos = 0
+        for name in re.split(self.f.recipient_split, rest.text):
+            if not name or not name.strip():
+                continue
+            a = rest.text.index(name, pos)
+            pos = a + len(name)
+            stripped = self.strip(name)
+            a += len(name) - len(name.lstrip()) + (len(name.strip()) - len(stripped))
+            sub = rest.sub(a, pos)
+            ent = ctx.lookup(sub, "post", "function", "organ")
+            if ent is None:
+                ctx.warn(f"recipient {sub.text!r} is not in the authority data", ctx.span(sub))
+            else:
+                recipients.append(ctx.fact(ent, sub))
+        parts["recipients"] = tuple(recipients)
+
+    def agent_phrase(self, phrase: Piece) -> tuple[Fact[Entity] | None, Fact[Entity] | None]:
+        """(state, function) from a sender's phrase: the first function or post it names, and the State
+        named after that function."""
+        ctx = self.ctx
+        funcs = ctx.find(phrase, "post", "function")
+        function = state = None
+        if funcs:
+            a, b, ent = min(funcs, key=lambda h: h[0])
+            function = ctx.fact(ent, phrase, a, b)
+            states = [h for h in ctx.find(phrase, "state") if h[0] >= b]
+            if states and ent.kind == "function":
+                x, y, st = states[0]
+                state = ctx.fact(st, phrase, x, y)
+        else:
+            ctx.warn(f"function in {phrase.text!r} is not in the authority data", ctx.span(phrase))
+        return state, function
+
+    # -- signature -----------------------------------------------------------------------------------
+    def split_signature(self, lines: list[Line]) -> tuple[list[Block], list[Line]]:
+        """The body paragraphs and the signature block: from the signature marker's line, or else the
+        trailing short lines that are not sentences."""
+        marker = None
+        for idx in range(len(lines) - 1, -1, -1):
+            m = self.f.signed.match(lines[idx].text)
+            if m and self.is_signed(m.group("word")):
+                marker = idx
+                break
+        if marker is None:
+            k = len(lines)
+            while (k > 0 and lines[k - 1].width < 0.6 * self.ctx.text.full_width
+                   and not self.ends_sentence(lines[k - 1].text)):
+                k -= 1
+            marker = k
+        return paragraphs(self.ctx.text, lines[:marker]), lines[marker:]
+
+    def signature(self, closing: list[Line], parts: dict) -> None:
+        ctx = self.ctx
+        state, function = parts.pop("sender_title", (None, None))
+        agent = self.closing_agent(closing)
+        if agent is None:
+            if parts.get("kind") is None or parts["kind"].value != "note verbale":
+                ctx.warn("no signature block after the body")
+            if function is not None or state is not None:
+                parts["sender"] = Agent(None, None, function, state, None,
+                                        Fact(False, None, "") if closing else None)
+            return
+        if agent.name is not None and agent.person is None:
+            ctx.warn(f"signatory {agent.name.value!r} is not in the authority data", agent.name.span)
+        parts["sender"] = Agent(agent.name, agent.person, function or agent.function, state or agent.state,
+                                agent.rank, agent.signed)
+
+    def closing_agent(self, closing: list[Line]) -> Agent | None:
+        ctx = self.ctx
+        name = signed = rank = None
+        rest: list[Line] = []
+        for ln in closing:
+            m = self.f.signed.match(ln.text)
+            if m and self.is_signed(m.group("word")) and signed is None:
+                signed = ctx.fact(True, ln.piece, max(0, m.start("word") - 1), m.end("word") + 1)
+                if m.group("name"):
+                    name = ctx.written(ln.piece, m.start("name"), m.end("name"))
+                continue
+            if signed is not None and name is None and not ctx.lookup(ln.piece, "rank", "function", "post"):
+                name = ctx.written(ln.piece)
+                continue
+            r = ctx.lookup(ln.piece, "rank")
+            if r is not None and rank is None:
+                rank = ctx.fact(r, ln.piece)
+                continue
+            rest.append(ln)
+        state = function = None
+        if rest:
+            phrase = block(rest).piece
+            if ctx.find(phrase, "post", "function"):
+                state, function = self.agent_phrase(phrase)
+            elif name is None:
+                name = ctx.written(phrase)
+        if name is None and function is None:
+            return None
+        person = ctx.auth.lookup(name.value, ctx.lang, "person") if name else None
+        return Agent(name, person, function, state, rank, signed or Fact(False, None, ""))
+
+    # -- circulation request -------------------------------------------------------------------------
+    def circulation(self, body: list[Block]) -> Circulation | None:
+        ctx = self.ctx
+        for b in reversed(body):
+            m = self.f.circulation.search(b.text)
+            if not m:
+                continue
+            piece = b.piece.sub(m.start(), m.end())
+            organs = ctx.find(piece, "organ")
+            targets = []
+            for k, (a, e, ent) in enumerate(organs):
+                stop = organs[k + 1][0] if k + 1 < len(organs) else len(piece.text)
+                items: list[Fact[str]] = []
+                im = self.f.circulation_items.search(piece.text[e:stop])
+                if im:
+                    x, y = _nums(im)
+                    items = self.numbers(piece, e + x, e + y)
+                targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), tuple(items)))
+            if targets:
+                return Circulation(ctx.written(piece), tuple(targets))
+        return None
+
+    # -- annexes -------------------------------------------------------------------------------------
+    def annex_headings(self, lines: list[Line], title: str) -> list[tuple[int, int, Block]]:
+        """(first line, line after the heading, heading) of each annex heading: bare ("Annex", "ANNEX"),
+        numbered ("Annex I"), or naming the letter ("Annex to the letter dated …"), which is followed over
+        its wrapped lines until it ends as the letter's title ends."""
+        out = []
+        tail = core.compact(title)[-16:]
+        i = 0
+        while i < len(lines):
+            m = self.f.annex_heading.match(lines[i].text)
+            rest = m.group("rest").strip() if m else ""
+            if m and (not rest or self.f.annex_heading_rest.match(rest)):
+                j = i + 1
+                if rest:
+                    while j < len(lines) and j - i < 5:
+                        text = block(lines[i:j]).text
+                        if tail and core.compact(text).endswith(tail):
+                            break
+                        j += 1
+                    if j - i >= 5 or j >= len(lines):
+                        j = i + 1  # never found its end: take the first line only
+                out.append((i, j, block(lines[i:j])))
+                i = j
+            else:
+                i += 1
+        return out
+
+    def annex(self, heading: Block, lines: list[Line]) -> tuple[Annex, list[Block]]:
+        ctx = self.ctx
+        m = self.f.annex_heading.match(heading.text)
+        assert m is not None
+        num = m.group("num")
+        value = ""
+        if num:
+            if num in self.f.annex_numbers:
+                n = self.f.annex_numbers[num]
+                value = ROMAN[n] if n < len(ROMAN) else str(n)
+            elif num.isdigit():
+                value = ROMAN[int(num)] if int(num) < len(ROMAN) else num
+            else:
+                value = num.upper()
+        at = (m.start("num"), m.end("num")) if num else (len(heading.piece.text), len(heading.piece.text))
+        label = ctx.fact(value, heading.piece, *at)
+        # the title: the narrower lines (titles are centred) before a date line, a numbered paragraph or
+        # a sentence, up to four
+        title_lines: list[Line] = []
+        idx = 0
+        while idx < len(lines) and len(title_lines) < 4:
+            ln = lines[idx]
+            if (self.f.date_line.match(ln.text) or self.f.para_number.match(ln.text) or ctx.text.is_full(ln)
+                    or (title_lines and self.ends_sentence(title_lines[-1].text))):
+                break
+            title_lines.append(ln)
+            idx += 1
+        if title_lines and self.ends_sentence(title_lines[-1].text) and len(title_lines) == 1 and len(lines) > 1:
+            title_lines, idx = [], 0  # a first sentence, not a title
+        title = ctx.written(block(title_lines).piece) if title_lines else None
+        date = place = None
+        if idx < len(lines) and self.f.date_line.match(lines[idx].text):
+            date, place = self.date_place(lines[idx])
+            idx += 1
+        blocks, closing = self.split_signature(lines[idx:])
+        author = self.closing_agent(closing) if closing else None
+        if author is not None and author.name is not None and author.person is None:
+            ctx.warn(f"annex {value}: author {author.name.value!r} is not in the authority data", author.name.span)
+        for ln in closing:
+            if date is None and self.f.date_line.match(ln.text):
+                date, place = self.date_place(ln)
+        annex = Annex(
+            label=label, heading=ctx.written(heading.piece), title=title, author=author, date=date,
+            place=place, paragraphs=tuple(ctx.written(b.piece) for b in blocks),
+            closing_lines=tuple(ctx.written(ln.piece) for ln in closing),
+        )
+        return annex, blocks + ([block(title_lines)] if title_lines else [])
+
+    def date_place(self, ln: Line):
+        ctx = self.ctx
+        m = self.f.date.search(ln.text)
+        date = place = None
+        if m and self.date(m):
+            date = ctx.fact(self.date(m), ln.piece, m.start(), m.end())
+        head = re.sub(r"[\s,،]*(?:le\s*)?$", "", ln.text[: m.start()]) if m else ""
+        if head:
+            sub = ln.piece.sub(0, len(head))
+            ent = ctx.lookup(sub, "place", "state")
+            if ent:
+                place = ctx.fact(ent, sub)
+            else:
+                ctx.warn(f"place {head!r} is not in the authority data", ctx.span(sub))
+        return date, place
+
+    # -- completeness --------------------------------------------------------------------------------
+    def check_complete(self, parts: dict, body, closing, rest: list[Line]) -> None:
+        """A text cut short (a truncated file) is an input error, not a document with gaps."""
+        ctx = self.ctx
+        last_line = max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
+        if not rest:
+            raise ctx.fail("the text ends after the title (truncated?): no body", last_line)
+        tail = rest[-1]
+        if (ctx.text.is_full(tail) and not self.ends_sentence(tail.text)) or tail.text[-1] in ",(“‘«":
+            raise ctx.fail("the text ends in the middle of a paragraph (truncated?)", last_line)
+        kind = parts["kind"].value if parts.get("kind") else None
+        if kind in ("letter", "identical letters") and not closing:
+            raise ctx.fail("the letter ends without its signature block (truncated?)", last_line)
+        wanted = 0
+        for b in body:
+            for m in self.f.annex_ref.finditer(b.text):
+                n = m.group("num")
+                if n and n in self.f.annex_numbers:
+                    wanted = max(wanted, self.f.annex_numbers[n])
+                else:
+                    wanted = max(wanted, ROMAN.index(n.upper()) if n and n.upper() in ROMAN else 1)
+        if len(parts["annexes"]) < wanted:
+            raise ctx.fail(f"the letter refers to {wanted} annex(es) but the text has {len(parts['annexes'])} "
+                           "(truncated?)", last_line)
+
+
+def parse(ctx: Context) -> dict:
+    return Parser(ctx).parse()
