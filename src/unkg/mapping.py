@@ -158,6 +158,8 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
             g.add((entry, RDF.type, UNKG.AgendaEntry))
             g.add((entry, SCHEMA.position, Literal(entry_no)))
             g.add((entry, UNKG.agendaItem, node))
+            if item.title:  # the title as this version prints it
+                g.add((entry, DCTERMS.title, text(item.title.value)))
 
     # sender, signature, recipients
     if doc.sender:

@@ -42,7 +42,7 @@ _JOINT = re.compile(rf"^(?P<a>{SYMBOL})(?:\s*[-\u2010-\u2015\u2212]\s*(?P<b>{SYM
 _DISTR = re.compile(r"^Distr\.?\s*:?\s*(?P<what>General|Limited|Restricted)?\b", re.IGNORECASE)
 _DISTR_WHAT = re.compile(r"^(General|Limited|Restricted)$", re.IGNORECASE)
 _EN_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})$")
-_ORIGINAL = re.compile(r"^(?:Original|原文)\s*[:：8]?\s*(?P<lang>.*)$", re.IGNORECASE)
+_ORIGINAL = re.compile(r"^(?:Original|Оригинал|الأصل|原文)\s*[:：8]?\s*(?P<lang>.*)$", re.IGNORECASE)
 
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
@@ -134,7 +134,8 @@ class Masthead:
     lines_used: set[int] = field(default_factory=set)
 
 
-def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
+def read_masthead(ctx: Context, lines: Sequence[Line],
+                  parse_date: Callable[[str], dt.date | None] | None = None) -> Masthead:
     """The parts of a masthead that read the same in every language version: the symbols (before any
     body text, so symbols the body cites are never taken), ``Distr.``, its date and ``Original:``."""
     mh = Masthead()
@@ -164,16 +165,18 @@ def read_masthead(ctx: Context, lines: Sequence[Line]) -> Masthead:
         if code and not _ORIGINAL.match(t):
             standalone_languages.append((ln, code))
             continue
-        m = _EN_DATE.match(t)
-        if m and after_distr and mh.issued is None:
-            month = months.get(m.group("m").casefold())
-            date = make_date(int(m.group("y")), month, int(m.group("d"))) if month else None
+        if after_distr and mh.issued is None:
+            m = _EN_DATE.match(t)
+            month = months.get(m.group("m").casefold()) if m else None
+            date = make_date(int(m.group("y")), month, int(m.group("d"))) if m and month else None
+            if date is None and parse_date is not None:
+                date = parse_date(t)  # "2 juin 2025", "2 de junio de 2025"
             if date:
                 mh.issued = ctx.fact(date, ln.piece)
                 mh.lines_used.add(ln.number)
                 continue
         m = _ORIGINAL.match(t)
-        if m and re.match(r"^(original|原文)", t, re.IGNORECASE):
+        if m and re.match(r"^(original|оригинал|الأصل|原文)", t, re.IGNORECASE):
             code = language_code(m.group("lang")) if m.group("lang") else None
             if code:
                 mh.original_language = ctx.fact(code, ln.piece, m.start("lang"), m.end("lang"))

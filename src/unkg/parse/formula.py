@@ -117,6 +117,10 @@ class Parser:
         month = self.f.months.get(m.group("m").casefold())
         return core.make_date(int(m.group("y")), month, int(m.group("d"))) if month else None
 
+    def whole_date(self, text: str) -> dt.date | None:
+        m = self.f.date.fullmatch(text.strip())
+        return self.date(m) if m else None
+
     def ends_sentence(self, s: str) -> bool:
         return bool(s) and s.rstrip("”’\")»")[-1:] in self.f.sentence_end
 
@@ -153,7 +157,7 @@ class Parser:
         all_lines = ctx.text.lines
         title_at = self.find_title(all_lines)
         head_end = title_at[0] if title_at else len(all_lines)
-        masthead = core.read_masthead(ctx, all_lines[:head_end])
+        masthead = core.read_masthead(ctx, all_lines[:head_end], self.whole_date)
         own = {s.value for s in masthead.symbols} | {s.surface for s in masthead.symbols}
         parts: dict = {
             "symbols": tuple(masthead.symbols), "issued": masthead.issued,
@@ -448,7 +452,9 @@ class Parser:
                 name = ctx.written(phrase)
         if name is None and function is None:
             return None
-        person = ctx.auth.lookup(name.value, ctx.lang, "person") if name else None
+        person = None
+        if name:  # names in Latin script read the same in English, French and Spanish versions
+            person = ctx.auth.lookup(name.value, ctx.lang, "person") or ctx.auth.lookup(name.value, "en", "person")
         return Agent(name, person, function, state, rank, signed or Fact(False, None, ""))
 
     # -- circulation request -------------------------------------------------------------------------
