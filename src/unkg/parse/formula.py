@@ -533,8 +533,9 @@ class Parser:
                 break
             title_lines.append(ln)
             idx += 1
-        if title_lines and self.ends_sentence(title_lines[-1].text) and len(title_lines) == 1 and len(lines) > 1:
-            title_lines, idx = [], 0  # a first sentence, not a title
+        while title_lines and self.ends_sentence(title_lines[-1].text):
+            title_lines.pop()  # a title does not end a sentence: that line opens the body
+            idx -= 1
         title = ctx.written(block(title_lines).piece) if title_lines else None
         date = place = None
         if idx < len(lines) and self.f.date_line.match(lines[idx].text):
