@@ -165,7 +165,7 @@ def read_masthead(ctx: Context, lines: Sequence[Line],
         if code and not _ORIGINAL.match(t):
             standalone_languages.append((ln, code))
             continue
-        if after_distr and mh.issued is None:
+        if mh.issued is None:  # the masthead's one standalone date line (after "Distr." as a rule)
             m = _EN_DATE.match(t)
             month = months.get(m.group("m").casefold()) if m else None
             date = make_date(int(m.group("y")), month, int(m.group("d"))) if m and month else None
@@ -213,6 +213,7 @@ def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
 
 _FURNITURE = [
     re.compile(r"^\d{2}-\d{5}\b.*$"),  # job number: 25-17062 (E), 98-33343 (E) 021198
+    re.compile(r"^[\dOlSB]{2}-[\dOlSB]{5}\s*\([A-Z]\).*$"),  # the same, OCR-damaged (9B-33343 (E))
     re.compile(r"^\d{6}$"),  # ddmmyy print code
     re.compile(r"^\*\d{6,}\*$"),  # barcode
     re.compile(r"^\d{1,3}\s*/\s*\d{1,3}$"),  # page 2/3
@@ -358,6 +359,11 @@ def split_agenda_titles(
                     break
                 if not key.startswith(got):
                     break
+        if end is None and _starts_later_title(ctx, lines[i], numbers[k + 1 :], known):
+            # these lines spell a later item's title: this item's title is not in the text
+            ctx.warn(f"agenda item {number.value}: no title under the masthead", number.span)
+            items.append(AgendaItem(number, None, entry.entity if entry else None))
+            continue
         if end is None:
             end = _fallback_end(ctx, lines, i, numbers, k, known, widest)
             if entry is None:
@@ -373,6 +379,16 @@ def split_agenda_titles(
         rest = join([ln.piece for ln in lines[i:]])
         ctx.warn(f"text under the agenda items that belongs to no item: {rest.text!r}", ctx.span(rest))
     return items
+
+
+def _starts_later_title(ctx: Context, line: Line, later, known) -> bool:
+    head = compact(line.text)
+    for number in later:
+        entry = known.get(number.value)
+        title = entry.titles.get(ctx.lang) if entry else None
+        if title and head and compact(title).startswith(head[: max(4, min(len(head), 12))]):
+            return True
+    return False
 
 
 def _continues(ctx: Context, above: Line, below: Line, widest: int) -> int:
