@@ -58,3 +58,25 @@ def test_signature_like_body_lines_stay_in_the_body(auth):
     doc = parse_file(shared_path("corpus", "en", "en_S-2023-186.txt"), auth)
     assert doc.sender.name.value == "Pedro Commisário Afonso"
     assert any("Ferit Hoxha" in p.value for p in doc.paragraphs)
+
+
+def test_build_reads_pdf_sources(tmp_path):
+    """A PDF under source/documents/<key>/<lang>.pdf is built like a text file."""
+    import shutil
+
+    from unkg.build import build
+    from unkg.config import load_settings
+
+    from conftest import ROOT
+
+    pdf = shared_path("corpus", "en", "en_A-80-500_S-2025-656.pdf")
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for folder in ("shapes", "ontology", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copytree(ROOT / "source" / "authorities", tmp_path / "source" / "authorities")
+    (tmp_path / "source" / "documents" / "A-80-500").mkdir(parents=True)
+    shutil.copy(pdf, tmp_path / "source" / "documents" / "A-80-500" / "en.pdf")
+    report = build(load_settings(tmp_path, env={}))
+    assert report.built == ["A-80-500/en"] and not report.refused
+    facts = load_json(tmp_path / "build" / "facts" / "A-80-500.en.json")
+    assert facts["symbols"] == ["A/80/500", "S/2025/656"] and facts["date"] == "2025-10-17"

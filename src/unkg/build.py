@@ -44,10 +44,16 @@ class BuildReport:
 
 
 def documents(folder: Path) -> list[Path]:
-    """The document files of the source folder, in a stable order."""
+    """The document files of the source folder (``<key>/<lang>.txt`` or ``<key>/<lang>.pdf``), in a
+    stable order; where a version has both, its text file is read (the PDF's text layer, extracted)."""
     if not folder.is_dir():
         raise InputError(str(folder), "no documents folder")
-    return sorted(p for p in folder.glob("*/*.txt") if p.stem in LANGS)
+    found: dict[tuple[str, str], Path] = {}
+    for suffix in (".txt", ".pdf"):  # text first: it wins over a PDF of the same version
+        for p in sorted(folder.glob(f"*/*{suffix}")):
+            if p.stem in LANGS:
+                found.setdefault((p.parent.name, p.stem), p)
+    return [found[k] for k in sorted(found)]
 
 
 def report_turtle(report: Report) -> bytes:
