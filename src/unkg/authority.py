@@ -162,16 +162,9 @@ def load(folder: Path, base: str) -> Authorities:
     files = sorted(folder.rglob("*.ttl"))
     if not files:
         raise InputError(str(folder), "no authority data (*.ttl) found")
-    graph = Graph()
-    for path in files:
-        try:
-            graph.parse(path, format="turtle", publicID=base.rstrip("/") + "/id/")
-        except Exception as exc:  # rdflib raises several types; all mean "not valid Turtle"
-            line = None
-            match = re.search(r"line (\d+)", str(exc))
-            if match:
-                line = int(match.group(1))
-            raise InputError(str(path), f"not valid Turtle: {str(exc).strip().splitlines()[0]}", line) from None
+    from .rdfio import parse_turtle_files
+
+    graph = parse_turtle_files(files, public_id=lambda _: base.rstrip("/") + "/id/")
     return from_graph(graph)
 
 

@@ -91,3 +91,19 @@ def read_rdf(path: Path) -> Graph:
     for q in read_quads(path):
         g.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     return g
+
+
+def parse_turtle_files(files, public_id=None, transform=None) -> Graph:
+    """Turtle files into one rdflib graph; a file that does not parse is an InputError naming it and the
+    line. `public_id(path)` gives the base for relative IRIs, `transform(text)` rewrites the text first."""
+    graph = Graph()
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            graph.parse(data=transform(text) if transform else text, format="turtle",
+                        publicID=public_id(path) if public_id else path.resolve().as_uri())
+        except Exception as exc:  # rdflib raises several types; all mean "not valid Turtle"
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            m = re.search(r"line (\d+)", str(exc))
+            raise InputError(str(path), f"not valid Turtle: {message}", int(m.group(1)) if m else None) from None
+    return graph

@@ -67,13 +67,9 @@ def load_shapes(folder: Path, base: str) -> Graph:
     files = sorted(folder.glob("*.shacl.ttl"))
     if not files:
         raise InputError(str(folder), "no shapes (*.shacl.ttl) found")
-    shapes = Graph()
-    for path in files:
-        try:
-            shapes.parse(data=path.read_text(encoding="utf-8").replace("{base}", base.rstrip("/")),
-                         format="turtle", publicID=path.resolve().as_uri())
-        except Exception as exc:  # any parser error means the file is not valid Turtle
-            raise InputError(str(path), f"not valid Turtle: {str(exc).strip().splitlines()[0]}") from None
+    from .rdfio import parse_turtle_files
+
+    shapes = parse_turtle_files(files, transform=lambda text: text.replace("{base}", base.rstrip("/")))
     return shapes
 
 

@@ -20,8 +20,10 @@ from typing import Callable, Sequence, TypeVar
 from ..authority import AgendaEntry, Authorities
 from ..errors import InputError
 from ..model import (
+    Agent,
     AgendaItem,
     Circulation,
+    CirculationTarget,
     Entity,
     Fact,
     Mention,
@@ -322,6 +324,71 @@ def _period_from_symbol(ctx: Context, organ: Entity, unit: str | None, symbols) 
     return None
 
 
+def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: Callable[[str], bool],
+               limit: int) -> tuple[int, int] | None:
+    """The index range of the first run of up to `limit` non-blank lines that begins with a line
+    `opens` accepts and whose joined text `completes` accepts (a title wrapped over several lines)."""
+    for i, ln in enumerate(lines):
+        if ln.blank or not opens(ln.text):
+            continue
+        taken: list[Line] = []
+        for j in range(i, len(lines)):
+            if lines[j].blank:
+                continue
+            taken.append(lines[j])
+            if len(taken) > limit:
+                break
+            if completes(join([x.piece for x in taken]).text):
+                return (i, j + 1)
+    return None
+
+
+def organ_sessions(
+    ctx: Context, organs: list[Fact[Entity]], periods: list[tuple[str, Fact[int]]], symbols,
+    items: list[Fact[str]], title_lines: Sequence[Line],
+) -> list[OrganSession]:
+    """The masthead's organs with their session or year, and the agenda items (with their titles, split
+    from `title_lines`) under the organ that has a session."""
+    sessions = pair_periods(ctx, organs, periods, symbols)
+    if not organs:
+        ctx.warn("no issuing organ found in the masthead")
+    if items:
+        holder = next((k for k, o in enumerate(sessions) if o.session is not None), None)
+        if holder is None:
+            ctx.warn("agenda items but no organ with a session in the masthead", items[0].span)
+        else:
+            o = sessions[holder]
+            known = ctx.auth.agenda_items(o.organ.value, o.session.value)
+            where = f"{o.organ.value.label} session {o.session.value}"
+            if not known:
+                ctx.warn(f"no authority agenda for {where}", o.session.span)
+            agenda = split_agenda_titles(ctx, title_lines, items, known, where)
+            sessions[holder] = OrganSession(o.organ, o.session, o.year, tuple(agenda))
+    return sessions
+
+
+def merge_sender(ctx: Context, title_sender, closing: Agent | None, kind: Fact[str] | None,
+                 has_closing: bool) -> Agent | None:
+    """The sender: the function and State the title gives (they win), with the name, rank and signature
+    of the signature block."""
+    state, function = title_sender
+    if closing is None:
+        if kind is None or kind.value != "note verbale":
+            ctx.warn("no signature block after the body")
+        if function is None and state is None:
+            return None
+        return Agent(None, None, function, state, None, Fact(False, None, "") if has_closing else None)
+    if closing.function and function and closing.function.value != function.value:
+        ctx.warn(f"the signature's function ({closing.function.value.label}) differs from the title's "
+                 f"({function.value.label}); the title wins", closing.function.span)
+    if closing.name is None:
+        ctx.warn("no signatory name in the signature block")
+    elif closing.person is None:
+        ctx.warn(f"signatory {closing.name.value!r} is not in the authority data", closing.name.span)
+    return Agent(closing.name, closing.person, function or closing.function, state or closing.state,
+                 closing.rank, closing.signed)
+
+
 # -- agenda items ---------------------------------------------------------------------------------
 
 
@@ -434,6 +501,27 @@ def _fallback_end(ctx: Context, lines, i: int, numbers, k: int, known, widest: i
     scores = {b: _continues(ctx, lines[b - 1], lines[b], widest) for b in bounds}
     chosen = sorted(sorted(bounds, key=lambda b: (scores[b], b))[: run - 1])
     return chosen[0] if chosen else stop
+
+
+def read_circulation(
+    ctx: Context, blocks: Sequence[Block], request: re.Pattern[str],
+    items_in: Callable[[Piece, int, int], list[Fact[str]]],
+) -> Circulation | None:
+    """The circulation request: the last paragraph that reads as one (`request`), organ by organ, each
+    with the agenda item numbers (`items_in`) named between it and the next organ."""
+    for b in reversed(blocks):
+        m = request.search(b.text)
+        if not m:
+            continue
+        piece = b.piece.sub(m.start(), m.end())
+        organs = ctx.find(piece, "organ")
+        targets = []
+        for k, (a, e, ent) in enumerate(organs):
+            stop = organs[k + 1][0] if k + 1 < len(organs) else len(piece.text)
+            targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), tuple(items_in(piece, e, stop))))
+        if targets:
+            return Circulation(ctx.written(piece), tuple(targets))
+    return None
 
 
 def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..model import Agent, Annex, Circulation, CirculationTarget, Entity, Fact, OrganSession
+from ..model import Agent, Annex, Circulation, Entity, Fact, OrganSession
 from ..text import Block, Line, Piece, block, paragraphs
 from . import core
 from .core import ROMAN, Context
@@ -252,22 +252,7 @@ class Parser:
                 continue
             if in_agenda and not ctx.find(ln.piece, "organization"):
                 titles.append(ln)
-        sessions = core.pair_periods(ctx, organs, periods, symbols)
-        if not organs:
-            ctx.warn("no issuing organ found in the masthead")
-        if items:
-            holder = next((k for k, o in enumerate(sessions) if o.session is not None), None)
-            if holder is None:
-                ctx.warn("agenda items but no organ with a session in the masthead", items[0].span)
-            else:
-                o = sessions[holder]
-                known = ctx.auth.agenda_items(o.organ.value, o.session.value)
-                where = f"{o.organ.value.label} session {o.session.value}"
-                if not known:
-                    ctx.warn(f"no authority agenda for {where}", o.session.span)
-                agenda = core.split_agenda_titles(ctx, titles, items, known, where)
-                sessions[holder] = OrganSession(o.organ, o.session, o.year, tuple(agenda))
-        return sessions
+        return core.organ_sessions(ctx, organs, periods, symbols, items, titles)
 
     # -- title, sender, recipients --------------------------------------------------------------------
     def _complete(self, text: str) -> bool:
@@ -284,25 +269,12 @@ class Parser:
 
     def find_title(self, lines) -> tuple[int, int] | None:
         """The title's lines: from a line that opens as a title does to the line that completes it (up to
-        five lines)."""
-        for i, ln in enumerate(lines):
-            if ln.blank or not self.f.title_start.match(ln.text):
-                continue
-            taken: list[Line] = []
-            for j in range(i, len(lines)):
-                if lines[j].blank:
-                    continue
-                taken.append(lines[j])
-                if len(taken) > 5:
-                    break
-                if self._complete(block(taken).text):
-                    return (i, j + 1)
-            if self.f.fuzzy_signed:  # an OCR-damaged title: up to the line whose end reads as a recipient
-                taken = [x for x in lines[i : i + 8] if not x.blank][:5]
-                for x in taken:
-                    if self.fuzzy_post(x.text.split(" ")[-1]) is not None:
-                        return (i, lines.index(x) + 1)
-        return None
+        five lines); for OCR-damaged English titles, up to the line whose end reads as a recipient."""
+        found = core.find_lines(lines, lambda t: bool(self.f.title_start.match(t)), self._complete, 5)
+        if found is None and self.f.fuzzy_signed:
+            found = core.find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
+                                    lambda t: self.fuzzy_post(t.split(" ")[-1]) is not None, 5)
+        return found
 
     def fuzzy_post(self, text: str) -> Entity | None:
         """A post named in OCR-damaged text ("Secretarv-Genera?")."""
@@ -409,20 +381,8 @@ class Parser:
         return paragraphs(self.ctx.text, lines[:marker]), lines[marker:]
 
     def signature(self, closing: list[Line], parts: dict) -> None:
-        ctx = self.ctx
-        state, function = parts.pop("sender_title", (None, None))
-        agent = self.closing_agent(closing)
-        if agent is None:
-            if parts.get("kind") is None or parts["kind"].value != "note verbale":
-                ctx.warn("no signature block after the body")
-            if function is not None or state is not None:
-                parts["sender"] = Agent(None, None, function, state, None,
-                                        Fact(False, None, "") if closing else None)
-            return
-        if agent.name is not None and agent.person is None:
-            ctx.warn(f"signatory {agent.name.value!r} is not in the authority data", agent.name.span)
-        parts["sender"] = Agent(agent.name, agent.person, function or agent.function, state or agent.state,
-                                agent.rank, agent.signed)
+        parts["sender"] = core.merge_sender(self.ctx, parts.pop("sender_title", (None, None)),
+                                            self.closing_agent(closing), parts.get("kind"), bool(closing))
 
     def closing_agent(self, closing: list[Line]) -> Agent | None:
         ctx = self.ctx
@@ -459,25 +419,11 @@ class Parser:
 
     # -- circulation request -------------------------------------------------------------------------
     def circulation(self, body: list[Block]) -> Circulation | None:
-        ctx = self.ctx
-        for b in reversed(body):
-            m = self.f.circulation.search(b.text)
-            if not m:
-                continue
-            piece = b.piece.sub(m.start(), m.end())
-            organs = ctx.find(piece, "organ")
-            targets = []
-            for k, (a, e, ent) in enumerate(organs):
-                stop = organs[k + 1][0] if k + 1 < len(organs) else len(piece.text)
-                items: list[Fact[str]] = []
-                im = self.f.circulation_items.search(piece.text[e:stop])
-                if im:
-                    x, y = _nums(im)
-                    items = self.numbers(piece, e + x, e + y)
-                targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), tuple(items)))
-            if targets:
-                return Circulation(ctx.written(piece), tuple(targets))
-        return None
+        def items_in(piece: Piece, start: int, stop: int) -> list[Fact[str]]:
+            m = self.f.circulation_items.search(piece.text, start, stop)
+            return self.numbers(piece, *_nums(m)) if m else []
+
+        return core.read_circulation(self.ctx, body, self.f.circulation, items_in)
 
     # -- annexes -------------------------------------------------------------------------------------
     def annex_headings(self, lines: list[Line], title: str) -> list[tuple[int, int, Block]]:

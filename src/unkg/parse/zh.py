@@ -16,7 +16,6 @@ from ..model import (
     Agent,
     Annex,
     Circulation,
-    CirculationTarget,
     Entity,
     Fact,
     Mention,
@@ -169,23 +168,9 @@ def parse(ctx: Context) -> dict:
 
 def _find_title(ctx: Context, lines) -> tuple[int, int] | None:
     """Index range of the title's lines: a line opening with a date, alone or wrapped over up to four
-    lines, that ends with 的信 / 的普通照会 / 的同文信."""
-    for i, ln in enumerate(lines):
-        if ln.blank or not TITLE_START.match(ln.text):
-            continue
-        taken: list[Line] = []
-        for j in range(i, len(lines)):
-            if lines[j].blank:
-                continue
-            taken.append(lines[j])
-            if len(taken) > 4:
-                break
-            joined = block(taken).text
-            if TITLE_END.search(joined):
-                return (i, j + 1)
-            if ANNEX_HEADING.match(joined):
-                break
-    return None
+    lines, that ends with 的信 / 的普通照会 / 的同文信 (an annex heading is not a title)."""
+    return core.find_lines(lines, lambda t: bool(TITLE_START.match(t)),
+                           lambda t: bool(TITLE_END.search(t)) and not ANNEX_HEADING.match(t), 4)
 
 
 def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
@@ -215,22 +200,7 @@ def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
             items = _numbers(ctx, ln.piece, m.start("nums"), m.end("nums"))
             agenda_line = idx
             continue
-    sessions = core.pair_periods(ctx, organs, periods, symbols)
-    if not organs:
-        ctx.warn("no issuing organ found in the masthead")
-    if items:
-        holder = next((k for k, o in enumerate(sessions) if o.session is not None), None)
-        if holder is None:
-            ctx.warn("agenda items but no organ with a session in the masthead", items[0].span)
-        else:
-            o = sessions[holder]
-            known = ctx.auth.agenda_items(o.organ.value, o.session.value)
-            where = f"{o.organ.value.label} session {o.session.value}"
-            if not known:
-                ctx.warn(f"no authority agenda for {where}", o.session.span)
-            agenda = core.split_agenda_titles(ctx, after, items, known, where)
-            sessions[holder] = OrganSession(o.organ, o.session, o.year, tuple(agenda))
-    return sessions
+    return core.organ_sessions(ctx, organs, periods, symbols, items, after)
 
 
 def _numbers(ctx: Context, piece: Piece, a: int, b: int) -> list[Fact[str]]:
@@ -351,48 +321,23 @@ def _try_agent_phrase(ctx: Context, piece: Piece):
 
 
 def _signature(ctx: Context, closing: list[Block], parts: dict) -> None:
-    state, function = parts.pop("sender_title", (None, None))
-    agent = _closing_agent(ctx, closing, signature=True)
-    if agent is None:
-        if parts.get("kind") is None or parts["kind"].value != "note verbale":
-            ctx.warn("no signature block after the body")
-        if function is None and state is None:
-            return
-        parts["sender"] = Agent(None, None, function, state, None, Fact(False, None, "") if closing else None)
-        return
-    if agent.function and function and agent.function.value != function.value:
-        ctx.warn(f"the signature's function ({agent.function.value.label}) differs from the title's "
-                 f"({function.value.label}); the title wins", agent.function.span)
-    if agent.name is None:
-        ctx.warn("no signatory name in the signature block")
-    elif agent.person is None:
-        ctx.warn(f"signatory {agent.name.value!r} is not in the authority data", agent.name.span)
-    parts["sender"] = Agent(agent.name, agent.person, function or agent.function,
-                            state or agent.state, agent.rank, agent.signed)
+    parts["sender"] = core.merge_sender(ctx, parts.pop("sender_title", (None, None)),
+                                        _closing_agent(ctx, closing, signature=True), parts.get("kind"),
+                                        bool(closing))
 
 
 # -- circulation request --------------------------------------------------------------------------
 
 
+REQUEST_ITEMS = re.compile(rf"项目\s*(?P<nums>{ITEM}(?:\s*[、,和及与]\s*{ITEM})*)")
+
+
 def _circulation(ctx: Context, body: list[Block]) -> Circulation | None:
-    for b in body:
-        m = CIRCULATION.search(b.text)
-        if not m:
-            continue
-        piece = b.piece.sub(m.start(), m.end())
-        organs = ctx.find(piece, "organ")
-        targets = []
-        for k, (a, e, ent) in enumerate(organs):
-            stop = organs[k + 1][0] if k + 1 < len(organs) else len(piece.text)
-            items: list[Fact[str]] = []
-            am = re.search(rf"项目\s*(?P<nums>{ITEM}(?:\s*[、,和及与]\s*{ITEM})*)", piece.text[e:stop])
-            if am:
-                items = _numbers(ctx, piece, e + am.start("nums"), e + am.end("nums"))
-            targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), tuple(items)))
-        if not targets:
-            ctx.warn("the circulation request names no organ", ctx.span(piece))
-        return Circulation(ctx.written(piece), tuple(targets))
-    return None
+    def items_in(piece: Piece, start: int, stop: int) -> list[Fact[str]]:
+        m = REQUEST_ITEMS.search(piece.text, start, stop)
+        return _numbers(ctx, piece, m.start("nums"), m.end("nums")) if m else []
+
+    return core.read_circulation(ctx, body, CIRCULATION, items_in)
 
 
 # -- annexes --------------------------------------------------------------------------------------
