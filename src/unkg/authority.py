@@ -51,7 +51,10 @@ class AgendaEntry:
     titles: dict[str, str]  # language -> title
 
 
-HEAD_FINAL = {"zh"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
+HEAD_FINAL = {"zh"}
+# where names need not stand as whole words: Chinese has no spaces, Arabic attaches prepositions in
+# front of a name (لأذربيجان), Russian inflects its end (Азербайджана)
+BOUNDARIES = {"zh": "none", "ar": "right", "ru": "left"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
 
 
 @dataclass
@@ -84,7 +87,14 @@ class Authorities:
                     table.setdefault(self._key(label, lang), ent)
             alts = sorted(table, key=lambda s: (-len(s), s))
             flags = 0 if lang in ("zh",) else re.IGNORECASE
-            pattern = re.compile("|".join(map(re.escape, alts)), flags) if alts else None
+            body = "|".join(map(re.escape, alts))
+            if lang not in BOUNDARIES:  # a name is a whole word: "woman" does not name Oman
+                body = rf"(?<!\w)(?:{body})(?!\w)"
+            elif BOUNDARIES[lang] == "right":
+                body = rf"(?:{body})(?!\w)"
+            elif BOUNDARIES[lang] == "left":
+                body = rf"(?<!\w)(?:{body})"
+            pattern = re.compile(body, flags) if alts else None
             self._finders[key] = (pattern, table)
         return self._finders[key]
 
