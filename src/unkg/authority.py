@@ -51,10 +51,10 @@ class AgendaEntry:
     titles: dict[str, str]  # language -> title
 
 
-HEAD_FINAL = {"zh"}
+HEAD_FINAL = {"zh"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
 # where names need not stand as whole words: Chinese has no spaces, Arabic attaches prepositions in
 # front of a name (لأذربيجان), Russian inflects its end (Азербайджана)
-BOUNDARIES = {"zh": "none", "ar": "right", "ru": "left"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
+BOUNDARIES = {"zh": "none", "ar": "right", "ru": "left"}
 
 
 @dataclass
