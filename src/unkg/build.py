@@ -3,7 +3,8 @@
 
 What ``build/`` holds (see README "Outputs"): per document its facts card, Turtle, JSON-LD and SHACL
 report; the whole dataset as Turtle, TriG, N-Triples, N-Quads and JSON-LD; the JSON-LD context and the
-ontology. A document that cannot be read, or whose graph does not conform to the shapes, is refused:
+ontology; the embedded store (``store/``, reloaded only when the
+dataset changed). A document that cannot be read, or whose graph does not conform to the shapes, is refused:
 named, with its report, and nothing of it is published. The folder is replaced whole at the end, so a
 failed or interrupted build leaves the previous ``build/`` as it was."""
 
@@ -23,6 +24,7 @@ from .facts import card, dumps
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import parse_file
+from .store import build_store
 from .validate import Report, load_shapes, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
@@ -41,6 +43,7 @@ class BuildReport:
     warnings: int = 0
     violations: int = 0
     triples: int = 0
+    store_reloaded: bool = False
 
 
 def documents(folder: Path) -> list[Path]:
@@ -101,6 +104,9 @@ def build(settings: Settings) -> BuildReport:
         result.triples = _publish_dataset(out, everything, context)
         out.write("context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
         out.write("ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
+        previous = settings.build_dir / "store"
+        result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
+                                            previous if previous.is_dir() else None)
         out.commit()
     except BaseException:
         out.abort()

@@ -74,6 +74,27 @@ def build(ctx: click.Context) -> None:
 
 
 @main.command()
+@click.argument("query")
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples"]),
+              help="table for people; SPARQL results JSON/XML/CSV/TSV (SELECT, ASK); Turtle/N-Triples "
+                   "(CONSTRUCT, DESCRIBE).")
+@click.pass_context
+def query(ctx: click.Context, query: str, fmt: str) -> None:
+    """Run a SPARQL QUERY (text, or a .rq file) against the store that `unkg build` made.
+
+    The default graph is the union of all graphs; GRAPH ?g {…} reaches each document's graph."""
+    from .store import open_store, render, run_query
+
+    settings = load_settings(ctx.obj)
+    source = "<query>"
+    if query.endswith(".rq") and Path(query).is_file():
+        source, query = query, Path(query).read_text(encoding="utf-8")
+    store = open_store(settings.build_dir / "store")
+    click.echo(render(run_query(store, query, source), fmt), nl=False)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the SHACL report graphs (default: build/reports/).")

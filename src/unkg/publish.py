@@ -103,6 +103,7 @@ class Output:
         self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
 
     def path(self, rel: str) -> Path:
+        """Where `rel` is written in the staging folder (its parent folder made)."""
         p = self.staging / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         return p
