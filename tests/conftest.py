@@ -23,6 +23,21 @@ SEED_KEY = "000_5b684ff4652c0d37"
 SEED = ROOT / "source" / "documents" / SEED_KEY / "zh.txt"
 
 
+def make_project(folder: Path, documents: bool = True) -> Path:
+    """A copy of the project's inputs (settings, shapes, ontology, queries, authority data and, unless
+    `documents` is false, the documents) in `folder`, to build there."""
+    import shutil
+
+    shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
+    for name in ("shapes", "ontology", "queries"):
+        shutil.copytree(ROOT / name, folder / name)
+    if documents:
+        shutil.copytree(ROOT / "source", folder / "source")
+    else:
+        shutil.copytree(ROOT / "source" / "authorities", folder / "source" / "authorities")
+    return folder
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared; skips the test when it is absent (fails under CI)."""
     path = SHARED.joinpath(*parts)

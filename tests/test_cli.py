@@ -7,21 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SEED, SEED_KEY, make_project, run_unkg
 
 from unkg.config import SETTINGS_HELP
 from unkg.facts import card
 from unkg.parse import parse_file
 
-from conftest import ROOT, SEED, SEED_KEY, run_unkg
-
 
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project's inputs in a fresh folder."""
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    for folder in ("source", "shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    return tmp_path
+    return make_project(tmp_path)
 
 
 def test_facts_prints_the_card(auth):

@@ -7,11 +7,10 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, compare_card, load_json, make_project, shared_path
 
 from unkg.facts import card
 from unkg.parse import parse_file
-
-from conftest import SHARED, compare_card, load_json, shared_path
 
 CORPUS = SHARED / "corpus" / "en"
 DOCUMENTS = sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".pdf")) if CORPUS.is_dir() else []
@@ -67,13 +66,9 @@ def test_build_reads_pdf_sources(tmp_path):
     from unkg.build import build
     from unkg.config import load_settings
 
-    from conftest import ROOT
 
     pdf = shared_path("corpus", "en", "en_A-80-500_S-2025-656.pdf")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    for folder in ("shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copytree(ROOT / "source" / "authorities", tmp_path / "source" / "authorities")
+    make_project(tmp_path, documents=False)
     (tmp_path / "source" / "documents" / "A-80-500").mkdir(parents=True)
     shutil.copy(pdf, tmp_path / "source" / "documents" / "A-80-500" / "en.pdf")
     report = build(load_settings(tmp_path, env={}))

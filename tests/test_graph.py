@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT, SEED, SEED_KEY, make_project, shared_path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF
@@ -23,8 +24,6 @@ from unkg.mapping import map_document
 from unkg.parse import parse_file
 from unkg.rdfio import read_quads, read_rdf
 
-from conftest import ROOT, SEED, SEED_KEY, shared_path
-
 SNAPSHOT = Path(__file__).parent / "snapshots" / f"{SEED_KEY}.zh.ttl"
 CASES = sorted(p / "input.txt" for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())
 
@@ -32,10 +31,7 @@ CASES = sorted(p / "input.txt" for p in (Path(__file__).parent / "cases").iterdi
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A build of the project's sources plus the parser cases, in a fresh folder."""
-    project = tmp_path_factory.mktemp("project")
-    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    for folder in ("source", "shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = make_project(tmp_path_factory.mktemp("project"))
     for case in CASES:
         target = project / "source" / "documents" / case.parent.name
         target.mkdir()

@@ -7,6 +7,7 @@ import copy
 import shutil
 from pathlib import Path
 
+from conftest import ROOT, make_project
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -15,8 +16,6 @@ from unkg.config import load_settings
 from unkg.facts import card
 from unkg.parse import parse_file
 from unkg.rdfio import read_rdf
-
-from conftest import ROOT
 
 CASES = Path(__file__).parent / "cases"
 VERSIONS = {lang: CASES / f"{lang}-full-masthead" / "input.txt" for lang in ("ar", "zh", "en", "fr", "ru", "es")}
@@ -45,10 +44,7 @@ def test_cards_of_the_six_versions_agree(auth):
 
 
 def test_one_work_with_one_expression_per_language(tmp_path):
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    for folder in ("shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    shutil.copytree(ROOT / "source" / "authorities", tmp_path / "source" / "authorities")
+    make_project(tmp_path, documents=False)
     doc = tmp_path / "source" / "documents" / "A-79-900"
     doc.mkdir(parents=True)
     for lang, path in VERSIONS.items():

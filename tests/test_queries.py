@@ -7,25 +7,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, make_project, run_unkg
 
 from unkg.build import build
 from unkg.config import load_settings
-
-from conftest import ROOT, run_unkg
 
 WORK = "https://w3id.org/unkg/akn/un/doc/officialLetter/unga-unsc/2025-05-28/local-000_5b684ff4652c0d37"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("store")
-    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    for folder in ("source", "shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = make_project(tmp_path_factory.mktemp("store"))
     report = build(load_settings(project, env={}))
     assert report.built and report.store_reloaded
     return project

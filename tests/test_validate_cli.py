@@ -6,18 +6,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import ROOT, SEED_KEY, run_unkg
+from conftest import ROOT, SEED_KEY, make_project, run_unkg
 
 CASE = Path(__file__).parent / "cases" / "zh-identical-letters" / "input.txt"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    project = tmp_path_factory.mktemp("validate")
-    shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    for folder in ("source", "shapes", "ontology", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = make_project(tmp_path_factory.mktemp("validate"))
     result = run_unkg("build", cwd=project)
     assert result.returncode == 0, result.stderr
     return project

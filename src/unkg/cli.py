@@ -12,11 +12,11 @@ import click
 
 from . import __version__, authority
 from .build import build as run_build
-from .util import write_atomic
 from .config import load_settings
 from .errors import InputError
 from .facts import card, dumps
 from .parse import parse_file
+from .util import write_atomic
 
 
 class _Group(click.Group):
@@ -104,10 +104,10 @@ def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | Non
 
     Each file is read together with the authority data. Exit 0: every file conforms (warnings
     allowed); 1: violations; 2: a file cannot be read."""
+    from .build import report_turtle
+    from .mapping import authority_graph
     from .rdfio import read_rdf
     from .validate import load_shapes, validate_graph
-    from .mapping import authority_graph
-    from .build import report_turtle
 
     settings = load_settings(ctx.obj)
     auth = authority.load(settings.authorities_dir, settings.base)

@@ -20,8 +20,8 @@ from typing import Callable, Sequence, TypeVar
 from ..authority import AgendaEntry, Authorities
 from ..errors import InputError
 from ..model import (
-    Agent,
     AgendaItem,
+    Agent,
     Circulation,
     CirculationTarget,
     Entity,

@@ -23,7 +23,7 @@ from ..model import (
 )
 from ..text import Block, Line, Piece, block, paragraphs
 from . import core
-from .core import Context, ROMAN
+from .core import ROMAN, Context
 
 NUMERAL = "〇零一二三四五六七八九十百千两"
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
