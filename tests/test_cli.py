@@ -101,3 +101,19 @@ def test_make_help_lists_the_targets():
     result = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True)
     for target in ("all", "install", "build", "test", "clean"):
         assert f"  {target} " in result.stdout, target
+
+
+def test_progress_on_larger_builds_and_a_summary(project):
+    cases = sorted(p for p in (ROOT / "tests" / "cases").iterdir() if p.name.startswith("zh-"))
+    for case in cases + sorted(p for p in (ROOT / "tests" / "cases").iterdir() if p.name.startswith("en-"))[:2]:
+        target = project / "source" / "documents" / case.name
+        target.mkdir()
+        shutil.copy(case / "input.txt", target / ("zh.txt" if case.name.startswith("zh-") else "en.txt"))
+        if (case / "document.toml").exists():
+            shutil.copy(case / "document.toml", target / "document.toml")
+    result = run_unkg("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "building" in result.stderr  # the progress bar (its label, where stderr is not a terminal)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("6 document(s) built, 0 refused, ") and summary.endswith(" s")
+    assert "triples" in summary and "warning(s)" in summary and "violation(s)" in summary

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from rdflib import Graph
 from rdflib.compare import to_canonical_graph
@@ -68,7 +69,8 @@ def report_turtle(report: Report) -> bytes:
     return publish.turtle(publish.triples([g]))
 
 
-def build(settings: Settings) -> BuildReport:
+def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build every document; `progress(name)` is called as each one is done."""
     auth = authority.load(settings.authorities_dir, settings.base)
     shapes = load_shapes(settings.project / "shapes", settings.base)
     context = publish.load_context(settings.project / "ontology" / "context.jsonld")
@@ -80,6 +82,8 @@ def build(settings: Settings) -> BuildReport:
         accepted: list[Graph] = []
         for path in documents(settings.documents_dir):
             name = f"{path.parent.name}/{path.stem}"
+            if progress is not None:
+                progress(name)
             try:
                 doc = parse_file(path, auth)
             except InputError as exc:

@@ -18,6 +18,8 @@ from .facts import card, dumps
 from .parse import parse_file
 from .util import write_atomic
 
+PROGRESS_FROM = 5  # builds of more documents than this show a progress bar
+
 
 class _Group(click.Group):
     def main(self, *args, **kwargs):  # one place turns input errors into exit code 2
@@ -61,14 +63,25 @@ def facts(ctx: click.Context, file: Path) -> None:
 @click.pass_context
 def build(ctx: click.Context) -> None:
     """Run the pipeline on every document under source/documents into build/."""
+    import time
+
+    from .build import documents
+
     settings = load_settings(ctx.obj)
-    report = run_build(settings)
+    start = time.monotonic()
+    count = len(documents(settings.documents_dir))
+    if count > PROGRESS_FROM:
+        with click.progressbar(length=count, label="building", file=sys.stderr) as bar:
+            report = run_build(settings, progress=lambda _: bar.update(1))
+    else:
+        report = run_build(settings)
     for name in report.built:
         click.echo(f"published {name}")
     for refusal in report.refused:
         click.echo(f"unkg: refused {refusal.name}: {refusal.reason}", err=True)
     click.echo(f"{len(report.built)} document(s) built, {len(report.refused)} refused, "
-               f"{report.triples} triples, {report.warnings} warning(s), {report.violations} violation(s)")
+               f"{report.triples} triples, {report.warnings} warning(s), {report.violations} violation(s) "
+               f"in {time.monotonic() - start:.1f} s")
     if report.refused:
         sys.exit(1)
 
