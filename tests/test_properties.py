@@ -87,7 +87,7 @@ def _says(field: str, fact: Fact, auth, lang: str) -> bool:
         m = zh.DATE_RE.fullmatch(text)
         if m:
             return zh._date(m) == value
-        m = core._EN_DATE.fullmatch(text)
+        m = core._EN_DATE_IN_LINE.fullmatch(text)
         months = core.lexicon()["months"]["en"]
         return bool(m) and dt.date(int(m["y"]), months[m["m"].casefold()], int(m["d"])) == value
     if isinstance(value, int):

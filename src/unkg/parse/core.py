@@ -41,10 +41,6 @@ MENTION_KINDS = ("state", "organization", "person", "place", "instrument", "desi
 # S/1998/1025/Rev.1); joint symbols are joined by a hyphen or a dash.
 SYMBOL = r"(?:[A-Z]{1,6})(?:/[A-Za-z0-9.]+)+(?:\*{1,3})?"
 _JOINT = re.compile(rf"^(?P<a>{SYMBOL})(?:\s*[-\u2010-\u2015\u2212]\s*(?P<b>{SYMBOL}))?$")
-_DISTR = re.compile(r"^Distr\.?\s*:?\s*(?P<what>General|Limited|Restricted)?\b", re.IGNORECASE)
-_DISTR_WHAT = re.compile(r"^(General|Limited|Restricted)$", re.IGNORECASE)
-_EN_DATE = re.compile(r"^(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})$")
-_ORIGINAL = re.compile(r"^(?:Original|Оригинал|الأصل|原文)\s*[:：8]?\s*(?P<lang>.*)$", re.IGNORECASE)
 
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"]
 
@@ -134,60 +130,80 @@ class Masthead:
     issued: Fact[dt.date] | None = None
     original_language: Fact[str] | None = None
     lines_used: set[int] = field(default_factory=set)
+    cut: dict[int, int] = field(default_factory=dict)  # line number -> where its masthead items begin
+
+    def organ_piece(self, line: Line) -> Piece:
+        """The part of a line before the masthead items it carries (all of it when it carries none)."""
+        at = self.cut.get(line.number)
+        return line.piece if at is None else line.piece.sub(0, at)
+
+
+# Latin-script boundaries: in "安全理事会Distr." the CJK character before "Distr" is a word character too
+_SYMBOL_IN_LINE = re.compile(rf"(?<![A-Za-z0-9/]){SYMBOL}")
+_DISTR_IN_LINE = re.compile(r"(?<![A-Za-z])Distr\.?\s*:?\s*(?:General|Limited|Restricted|générale|general|restreinte)?",
+                            re.IGNORECASE)
+_EN_DATE_IN_LINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})(?!\d)")
+_ORIGINAL_IN_LINE = re.compile(
+    r"(?:(?<![A-Za-z])Original|(?<![А-Яа-я])Оригинал|الأصل|原文)\s*[:：8]?\s*(?P<lang>[^\s,;]*)", re.IGNORECASE)
 
 
 def read_masthead(ctx: Context, lines: Sequence[Line],
-                  parse_date: Callable[[str], dt.date | None] | None = None) -> Masthead:
+                  find_date: Callable[[str], tuple[dt.date, int, int] | None] | None = None) -> Masthead:
     """The parts of a masthead that read the same in every language version: the symbols (before any
-    body text, so symbols the body cites are never taken), ``Distr.``, its date and ``Original:``."""
+    body text, so symbols the body cites are never taken), ``Distr.``, the issue date and ``Original:``.
+    They may stand on lines of their own or share a line (``United Nations A/80/500-S/2025/656``,
+    ``大会 安全理事会 Distr.: General``); a line they fill is used up, and where an organ line carries
+    them after the organ names, `Masthead.cut` says where the organ names end. `find_date` finds a date
+    in the document's language (the English form is always tried first)."""
     mh = Masthead()
     months = lexicon()["months"]["en"]
-    after_distr = False
     original_pending = False
     standalone_languages: list[tuple[Line, str]] = []
     for ln in lines:
         if ln.blank:
             continue
         t = ln.text
-        m = _JOINT.match(t)
-        if m:
-            for g in ("a", "b"):
-                if m.group(g):
-                    mh.symbols.append(ctx.written(ln.piece, m.start(g), m.end(g)))
-            mh.lines_used.add(ln.number)
-            continue
-        if _DISTR.match(t) and t.casefold().startswith("distr"):
-            after_distr = True
-            mh.lines_used.add(ln.number)
-            continue
-        if after_distr and _DISTR_WHAT.match(t):
-            mh.lines_used.add(ln.number)
-            continue
         code = language_code(t)
-        if code and not _ORIGINAL.match(t):
+        if code and not _ORIGINAL_IN_LINE.match(t):
             standalone_languages.append((ln, code))
             continue
-        if mh.issued is None:  # the masthead's one standalone date line (after "Distr." as a rule)
-            m = _EN_DATE.match(t)
+        spans: list[tuple[int, int]] = []
+        for m in _SYMBOL_IN_LINE.finditer(t):
+            mh.symbols.append(ctx.written(ln.piece, m.start(), m.end()))
+            spans.append(m.span())
+        for m in _DISTR_IN_LINE.finditer(t):
+            spans.append(m.span())
+        if mh.issued is None:  # the masthead's one date: the issue date
+            m = _EN_DATE_IN_LINE.search(t)
             month = months.get(m.group("m").casefold()) if m else None
             date = make_date(int(m.group("y")), month, int(m.group("d"))) if m and month else None
-            if date is None and parse_date is not None:
-                date = parse_date(t)  # "2 juin 2025", "2 de junio de 2025"
-            if date:
-                mh.issued = ctx.fact(date, ln.piece)
-                mh.lines_used.add(ln.number)
-                continue
-        m = _ORIGINAL.match(t)
-        if m and re.match(r"^(original|оригинал|الأصل|原文)", t, re.IGNORECASE):
-            code = language_code(m.group("lang")) if m.group("lang") else None
-            if code:
-                mh.original_language = ctx.fact(code, ln.piece, m.start("lang"), m.end("lang"))
+            found = (date, m.start(), m.end()) if date else (find_date(t) if find_date else None)
+            if found:
+                mh.issued = ctx.fact(found[0], ln.piece, found[1], found[2])
+                spans.append((found[1], found[2]))
+        m = _ORIGINAL_IN_LINE.search(t)
+        if m:
+            lang = language_code(m.group("lang")) if m.group("lang") else None
+            if lang:
+                mh.original_language = ctx.fact(lang, ln.piece, m.start("lang"), m.end("lang"))
             elif m.group("lang"):
                 ctx.warn(f"original language {m.group('lang')!r} is not one of the official languages",
                          ctx.span(ln.piece))
             else:
                 original_pending = True  # "ORIGINAL:" with the language on a line of its own
+            spans.append(m.span())
+        if not spans:
+            if re.fullmatch(r"(?:General|Limited|Restricted)", t, re.IGNORECASE):  # "Distr." / "GENERAL"
+                mh.lines_used.add(ln.number)
+            continue
+        rest = list(t)
+        for a, b in spans:
+            rest[a:b] = " " * (b - a)
+        residue = "".join(rest)
+        if not re.search(r"\w", residue) or ctx.auth.lookup(residue.strip(), ctx.lang, "organization"):
             mh.lines_used.add(ln.number)
+        else:
+            mh.cut[ln.number] = min(a for a, _ in spans)
     if original_pending and mh.original_language is None and standalone_languages:
         ln, code = standalone_languages[-1]
         mh.original_language = ctx.fact(code, ln.piece)

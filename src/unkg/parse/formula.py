@@ -117,9 +117,10 @@ class Parser:
         month = self.f.months.get(m.group("m").casefold())
         return core.make_date(int(m.group("y")), month, int(m.group("d"))) if month else None
 
-    def whole_date(self, text: str) -> dt.date | None:
-        m = self.f.date.fullmatch(text.strip())
-        return self.date(m) if m else None
+    def find_date(self, text: str) -> tuple[dt.date, int, int] | None:
+        m = self.f.date.search(text)
+        date = self.date(m) if m else None
+        return (date, m.start(), m.end()) if date else None
 
     def ends_sentence(self, s: str) -> bool:
         return bool(s) and s.rstrip("”’\")»")[-1:] in self.f.sentence_end
@@ -157,7 +158,7 @@ class Parser:
         all_lines = ctx.text.lines
         title_at = self.find_title(all_lines)
         head_end = title_at[0] if title_at else len(all_lines)
-        masthead = core.read_masthead(ctx, all_lines[:head_end], self.whole_date)
+        masthead = core.read_masthead(ctx, all_lines[:head_end], self.find_date)
         own = {s.value for s in masthead.symbols} | {s.surface for s in masthead.symbols}
         parts: dict = {
             "symbols": tuple(masthead.symbols), "issued": masthead.issued,
@@ -167,7 +168,7 @@ class Parser:
         }
         head = [ln for ln in all_lines[:head_end]
                 if not ln.blank and ln.number not in masthead.lines_used and not core.is_furniture(ln, own)]
-        organs = self.organs(head, masthead.symbols)
+        organs = self.organs(head, masthead)
         parts["organs"] = tuple(organs)
         if title_at is None:
             if organs or masthead.symbols:
@@ -208,7 +209,7 @@ class Parser:
         return parts
 
     # -- masthead ------------------------------------------------------------------------------------
-    def organs(self, lines: list[Line], symbols) -> list[OrganSession]:
+    def organs(self, lines: list[Line], masthead: core.Masthead) -> list[OrganSession]:
         """Organ blocks: the organs in order of first mention (the header list repeats them), their
         sessions or years (paired by the unit each organ counts in), the agenda line and its titles.
         Organ, period and language lines may sit among the agenda titles (columns read across)."""
@@ -223,7 +224,7 @@ class Parser:
         for idx, ln in enumerate(lines):
             if idx in skip:
                 continue
-            found = ctx.segment(ln.piece, "organ")
+            found = ctx.segment(masthead.organ_piece(ln), "organ")
             if found:
                 for f in found:
                     if f.value.iri not in {o.value.iri for o in organs}:
@@ -252,7 +253,7 @@ class Parser:
                 continue
             if in_agenda and not ctx.find(ln.piece, "organization"):
                 titles.append(ln)
-        return core.organ_sessions(ctx, organs, periods, symbols, items, titles)
+        return core.organ_sessions(ctx, organs, periods, masthead.symbols, items, titles)
 
     # -- title, sender, recipients --------------------------------------------------------------------
     def _complete(self, text: str) -> bool:

@@ -112,8 +112,7 @@ def parse(ctx: Context) -> dict:
     title_at = _find_title(ctx, lines)
     head_end = title_at[0] if title_at else len(lines)
     masthead = core.read_masthead(ctx, lines[:head_end])
-    organs = _organs(ctx, [ln for ln in lines[:head_end] if ln.number not in masthead.lines_used],
-                     masthead.symbols)
+    organs = _organs(ctx, [ln for ln in lines[:head_end] if ln.number not in masthead.lines_used], masthead)
 
     parts: dict = {
         "symbols": tuple(masthead.symbols),
@@ -173,7 +172,7 @@ def _find_title(ctx: Context, lines) -> tuple[int, int] | None:
                            lambda t: bool(TITLE_END.search(t)) and not ANNEX_HEADING.match(t), 4)
 
 
-def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
+def _organs(ctx: Context, lines, masthead: core.Masthead) -> list[OrganSession]:
     organs: list[Fact[Entity]] = []
     periods: list[tuple[str, Fact[int]]] = []
     items: list[Fact[str]] = []
@@ -185,7 +184,7 @@ def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
         if agenda_line is not None:
             after.append(ln)
             continue
-        found = ctx.segment(ln.piece, "organ")
+        found = ctx.segment(masthead.organ_piece(ln), "organ")
         if found:
             organs += found
             continue
@@ -200,7 +199,7 @@ def _organs(ctx: Context, lines, symbols) -> list[OrganSession]:
             items = _numbers(ctx, ln.piece, m.start("nums"), m.end("nums"))
             agenda_line = idx
             continue
-    return core.organ_sessions(ctx, organs, periods, symbols, items, after)
+    return core.organ_sessions(ctx, organs, periods, masthead.symbols, items, after)
 
 
 def _numbers(ctx: Context, piece: Piece, a: int, b: int) -> list[Fact[str]]:
