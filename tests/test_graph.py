@@ -235,3 +235,21 @@ def test_agenda_items_answer_a_plain_skos_query(built):
     found = {str(r.n): (str(r.en), str(r.zh)) for r in rows}
     assert set(found) >= {"32", "60", "61", "69", "71", "84", "132"}
     assert found["84"] == ("The rule of law at the national and international levels", "国内和国际的法治")
+
+
+def test_a_symbol_made_known_keeps_the_local_iri_as_an_alias(auth, settings, tmp_path):
+    """Without a symbol the Work is local-{key}; once document.toml gives the symbol, the Work is named by
+    it and owl:sameAs its old local IRI."""
+    from rdflib.namespace import OWL
+
+    folder = tmp_path / "000_5b684ff4652c0d37"
+    folder.mkdir()
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    before = map_document(parse_file(folder / "zh.txt", auth), auth, settings.base)
+    (old,) = before.subjects(RDF.type, URIRef("https://w3id.org/un/ontology/undo/OfficialLetter"))
+    assert str(old).endswith("/local-000_5b684ff4652c0d37")
+    (folder / "document.toml").write_text('symbols = ["A/79/900", "S/2025/400"]\n', encoding="utf-8")
+    after = map_document(parse_file(folder / "zh.txt", auth), auth, settings.base)
+    (new,) = after.subjects(RDF.type, URIRef("https://w3id.org/un/ontology/undo/OfficialLetter"))
+    assert str(new).endswith("/2025-05-28/A-79-900_S-2025-400")
+    assert list(after.objects(new, OWL.sameAs)) == [old]

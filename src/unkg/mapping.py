@@ -52,6 +52,13 @@ class Minter:
         date = doc.date.value.isoformat() if doc.date else "undated"
         return f"{self.base}/akn/un/doc/officialLetter/{actor}/{date}/{self.number(doc)}"
 
+    def local_work(self, doc: Document) -> str:
+        """The IRI the Work had while its symbol was unknown (kept as an alias once it is known)."""
+        actors = [self._actor(o.organ.value) for o in doc.organs]
+        actor = "-".join(a for a in actors if a) or "un"
+        date = doc.date.value.isoformat() if doc.date else "undated"
+        return f"{self.base}/akn/un/doc/officialLetter/{actor}/{date}/local-{doc.source.key}"
+
     def number(self, doc: Document) -> str:
         """The symbols with "/" made "-" (joined by "_"), or, for a document whose symbol is not known,
         ``local-{key}`` from its source folder: every language version of a document shares that folder."""
@@ -98,6 +105,8 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     g.add((work, RDF.type, SCHEMA.Message))
     for sym in doc.symbols:
         g.add((work, DCTERMS.identifier, Literal(sym.value)))
+    if doc.symbols:  # the IRI it had before its symbol was known stays an alias
+        g.add((work, OWL.sameAs, URIRef(m.local_work(doc))))
     if doc.kind:
         kind = auth.kind_iri(doc.kind.value)
         if kind:
