@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := build
 
-.PHONY: all install build test bench clean distclean help
+.PHONY: all install build test bench serve clean distclean help
 
 all: build ## set up .venv and build every document under source/ into build/
 
@@ -25,6 +25,9 @@ build: $(STAMP) ## run the pipeline: parse, map, validate, publish into build/
 
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
+
+serve: build ## serve SPARQL (read-only) at http://127.0.0.1:8000/sparql
+	$(BIN)/unkg serve
 
 bench: $(STAMP) ## time each pipeline stage on the seed (not a test)
 	$(BIN)/python bench/stages.py

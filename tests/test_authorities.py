@@ -7,9 +7,10 @@ import ast
 import re
 from collections import defaultdict
 
-from conftest import ROOT, shared_path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
+
+from conftest import ROOT, shared_path
 
 NAME_GROUPS = [
     ("state", "organization", "person", "place", "instrument", "designation"),
@@ -28,9 +29,9 @@ def test_every_entity_has_an_english_label(auth):
 
 
 def test_every_entity_the_seed_names_has_a_chinese_label(auth, settings):
-    from conftest import SEED
-
     from unkg.parse import parse_file
+
+    from conftest import SEED
 
     doc = parse_file(SEED, auth)
     named = {m.entity.iri for m in doc.mentions if m.entity}

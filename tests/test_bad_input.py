@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED, run_unkg
 
 from unkg.errors import InputError
 from unkg.facts import card
 from unkg.parse import parse_file, parse_text
+
+from conftest import SEED, run_unkg
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 

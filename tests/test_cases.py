@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import compare_card, load_json
 
 from unkg.facts import card
 from unkg.parse import parse_file
+
+from conftest import compare_card, load_json
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())
 

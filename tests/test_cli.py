@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEED, SEED_KEY, make_project, run_unkg
 
 from unkg.config import SETTINGS_HELP
 from unkg.facts import card
 from unkg.parse import parse_file
+
+from conftest import ROOT, SEED, SEED_KEY, make_project, run_unkg
 
 
 @pytest.fixture

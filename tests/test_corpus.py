@@ -7,10 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, compare_card, load_json, make_project, shared_path
 
 from unkg.facts import card
 from unkg.parse import parse_file
+
+from conftest import SHARED, compare_card, load_json, make_project, shared_path
 
 CORPUS = SHARED / "corpus" / "en"
 DOCUMENTS = sorted(p for p in CORPUS.glob("*") if p.suffix in (".txt", ".pdf")) if CORPUS.is_dir() else []

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT, SEED, SEED_KEY, make_project, shared_path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 from rdflib.namespace import RDF
@@ -23,6 +22,8 @@ from unkg.graphfacts import card_from_graph, load_queries, versions
 from unkg.mapping import map_document
 from unkg.parse import parse_file
 from unkg.rdfio import read_quads, read_rdf
+
+from conftest import ROOT, SEED, SEED_KEY, make_project, shared_path
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / f"{SEED_KEY}.zh.ttl"
 CASES = sorted(p / "input.txt" for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())

@@ -7,7 +7,6 @@ import copy
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, make_project
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF
 
@@ -16,6 +15,8 @@ from unkg.config import load_settings
 from unkg.facts import card
 from unkg.parse import parse_file
 from unkg.rdfio import read_rdf
+
+from conftest import ROOT, make_project
 
 CASES = Path(__file__).parent / "cases"
 VERSIONS = {lang: CASES / f"{lang}-full-masthead" / "input.txt" for lang in ("ar", "zh", "en", "fr", "ru", "es")}

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from conftest import SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ from unkg.errors import InputError
 from unkg.model import Entity, Fact
 from unkg.parse import core, parse_text, zh
 from unkg.text import normalise
+
+from conftest import SEED
 
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 RUNS = settings(max_examples=200, deadline=None, derandomize=True,

@@ -10,10 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_project, run_unkg
 
 from unkg.build import build
 from unkg.config import load_settings
+
+from conftest import ROOT, make_project, run_unkg
 
 WORK = "https://w3id.org/unkg/akn/un/doc/officialLetter/unga-unsc/2025-05-28/local-000_5b684ff4652c0d37"
 

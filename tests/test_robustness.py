@@ -6,13 +6,14 @@ touch (a session or year is read as its organ's, so it depends on the organ's li
 
 from __future__ import annotations
 
-from conftest import SEED, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from unkg.errors import InputError
 from unkg.model import Entity
 from unkg.parse import parse_text
+
+from conftest import SEED, SHARED
 
 TEXTS = [SEED] + (sorted((SHARED / "corpus" / "en").glob("*.txt")) if (SHARED / "corpus").is_dir() else [])
 OCR = {"O": "0", "0": "O", "l": "1", "1": "l", "S": "5", "5": "S", "B": "8", "8": "B", "e": "c", "rn": "m"}

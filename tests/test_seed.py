@@ -6,10 +6,11 @@ import hashlib
 from collections import defaultdict
 
 import pytest
-from conftest import SEED, SEED_KEY, compare_card, load_json, shared_path
 
 from unkg.facts import card
 from unkg.parse import parse_file
+
+from conftest import SEED, SEED_KEY, compare_card, load_json, shared_path
 
 SEED_SHA256 = "a5eed4f0c19cbc0a15474e70f417763d77d5cd84f3b5ab5e75f416753ed0434f"
 

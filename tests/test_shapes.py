@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, shared_path
 from rdflib import Graph
 
 from unkg.validate import load_shapes, validate_graph
+
+from conftest import ROOT, shared_path
 
 EXAMPLES = Path(__file__).parent / "shapes"
 SHAPES_NS = "https://w3id.org/unkg/shapes#"

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, SEED_KEY, make_project, run_unkg
 
 CASE = Path(__file__).parent / "cases" / "zh-identical-letters" / "input.txt"

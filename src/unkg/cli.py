@@ -108,6 +108,18 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 
 
 @main.command()
+@click.option("--host", default=None, help="Address to listen on (setting `host`, 127.0.0.1 by default).")
+@click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the SPARQL 1.1 Protocol (read-only) at /sparql over the store `unkg build` made."""
+    from .serve import serve as run_server
+
+    settings = load_settings(ctx.obj)
+    run_server(settings, host or settings.host, port or settings.port)
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the SHACL report graphs (default: build/reports/).")

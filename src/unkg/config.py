@@ -29,6 +29,14 @@ class Settings:
     build: str = field(
         default="build", metadata={"help": "Folder the build writes to (generated, never committed)."}
     )
+    host: str = field(default="127.0.0.1", metadata={"help": "Address `unkg serve` listens on (loopback by default)."})
+    port: int = field(default=8000, metadata={"help": "Port `unkg serve` listens on."})
+    query_timeout: float = field(
+        default=30.0, metadata={"help": "Seconds a SPARQL query may run on `unkg serve` before it answers 503."}
+    )
+    result_limit: int = field(
+        default=10000, metadata={"help": "Most results (rows or triples) `unkg serve` returns; more is a 503."}
+    )
     project: Path = field(
         default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}
     )
@@ -82,6 +90,14 @@ def load_settings(project: Path | None = None, env: dict[str, str] | None = None
     for name in SETTINGS_HELP:
         if f"UNKG_{name.upper()}" in env and name != "project":
             values[name] = env[f"UNKG_{name.upper()}"]
+    types = {f.name: f.type for f in fields(Settings)}
+    for name, value in list(values.items()):
+        kind = {"int": int, "float": float}.get(str(types[name]))
+        if kind is not None:
+            try:
+                values[name] = kind(value)
+            except (TypeError, ValueError):
+                raise InputError(f"setting {name!r}", f"{value!r} is not a number") from None
     settings = replace(Settings(project=root), **values)
     check_base(settings.base)
     return settings

@@ -1,0 +1,174 @@
+"""``unkg serve``: the SPARQL 1.1 Protocol at ``/sparql``, read-only, over the store ``unkg build`` made.
+
+- Queries by GET (``?query=``), by POST as a form (``application/x-www-form-urlencoded``) or directly
+  (``application/sparql-query``, UTF-8); ``default-graph-uri`` and ``named-graph-uri`` set the dataset
+  (without them the default graph is the union of all graphs).
+- Results by ``Accept``: SPARQL JSON (the default), XML, CSV or TSV for SELECT and ASK; Turtle (the
+  default), N-Triples or RDF/XML for CONSTRUCT and DESCRIBE.
+- Relative IRIs in a query resolve against the endpoint's URL. Updates are refused (403): the endpoint
+  is read-only. A query that does not parse gets 400 with the
+  parser's message; one that runs past ``query_timeout`` seconds or returns more than ``result_limit``
+  results gets 503 with a message, and the server stays up.
+
+Linked-data pages, the query page and the dataset description come with the rest of the query issue.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Request, Response
+
+from .config import Settings
+from .store import open_store
+
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Answer:
+    body: bytes
+    content_type: str
+
+
+class App:
+    """The WSGI application."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.store = open_store(settings.build_dir / "store")
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            if request.path.rstrip("/") == "/sparql":
+                response = self.sparql(request)
+            else:
+                response = _text(404, f"nothing at {request.path}")
+        except Refused as exc:
+            response = _text(exc.status, exc.message)
+            if exc.status == 405:
+                response.headers["Allow"] = "GET, POST"
+        except HTTPException as exc:
+            response = exc.get_response(environ)
+        return response(environ, start_response)
+
+    # -- the SPARQL protocol --------------------------------------------------------------------------
+    def sparql(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            raise Refused(405, f"{request.method} is not a SPARQL protocol operation: use GET or POST")
+        params = parse_qs(request.query_string.decode("latin-1"), keep_blank_values=True)
+        queries = list(params.get("query", []))
+        updates = list(params.get("update", []))
+        if request.method == "POST":
+            kind = request.mimetype
+            if kind == "application/x-www-form-urlencoded":
+                form = parse_qs(request.get_data(as_text=False).decode("utf-8", "replace"), keep_blank_values=True)
+                queries += form.get("query", [])
+                updates += form.get("update", [])
+                for key in ("default-graph-uri", "named-graph-uri"):
+                    params.setdefault(key, []).extend(form.get(key, []))
+            elif kind == "application/sparql-query":
+                charset = request.mimetype_params.get("charset", "utf-8").lower()
+                if charset not in ("utf-8", "utf8"):
+                    raise Refused(415, f"a query must be sent in UTF-8, not {charset}")
+                try:
+                    queries.append(request.get_data().decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise Refused(400, "the query is not UTF-8 text") from None
+            elif kind == "application/sparql-update":
+                raise Refused(403, "this endpoint is read-only: updates are refused")
+            else:
+                raise Refused(415, f"a POST carries application/x-www-form-urlencoded or "
+                                   f"application/sparql-query, not {kind or 'no media type'}")
+        if updates:
+            raise Refused(403 if request.method == "POST" else 400,
+                          "this endpoint is read-only: updates are refused")
+        if len(queries) != 1:
+            raise Refused(400, f"exactly one query is expected, not {len(queries)}")
+        dataset = {
+            "default_graph": [ox.NamedNode(g) for g in params.get("default-graph-uri", [])] or None,
+            "named_graphs": [ox.NamedNode(g) for g in params.get("named-graph-uri", [])] or None,
+            "base": request.base_url,
+        }
+        answer = self._run_with_limits(queries[0], dataset, request)
+        return Response(answer.body, status=200, content_type=answer.content_type)
+
+    def _run_with_limits(self, query: str, dataset: dict, request: Request) -> Answer:
+        box: dict = {}
+
+        def work():
+            try:
+                box["answer"] = self._answer(query, dataset, request)
+            except BaseException as exc:  # handed to the request thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        worker.join(self.settings.query_timeout)
+        if worker.is_alive():
+            raise Refused(503, f"the query ran past the time limit ({self.settings.query_timeout} s)")
+        if "error" in box:
+            raise box["error"]
+        return box["answer"]
+
+    def _query(self, query: str, dataset: dict):
+        base = dataset["base"]  # relative IRIs in a query resolve against the endpoint's own URL
+        try:
+            if dataset["default_graph"] is None and dataset["named_graphs"] is None:
+                return self.store.query(query, base_iri=base, use_default_graph_as_union=True)
+            return self.store.query(query, base_iri=base, default_graph=dataset["default_graph"],
+                                    named_graphs=dataset["named_graphs"])
+        except SyntaxError as exc:
+            raise Refused(400, f"not valid SPARQL: {exc}") from None
+
+    def _answer(self, query: str, dataset: dict, request: Request) -> Answer:
+        limit = self.settings.result_limit
+        result = self._query(query, dataset)
+        if isinstance(result, ox.QueryTriples):
+            triples = []
+            for t in result:
+                triples.append(t)
+                if len(triples) > limit:
+                    raise Refused(503, f"the result is larger than the limit ({limit} triples)")
+            kind = request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")
+            body = ox.serialize(sorted(triples, key=str), format=GRAPH_TYPES[kind])
+            return Answer(body, kind)
+        kind = request.accept_mimetypes.best_match(list(RESULT_TYPES), default="application/sparql-results+json")
+        if isinstance(result, ox.QuerySolutions):
+            count = sum(1 for _ in zip(result, range(limit + 1)))
+            if count > limit:
+                raise Refused(503, f"the result is larger than the limit ({limit} results)")
+            result = self._query(query, dataset)  # a result can be written once: run it again to write it
+        return Answer(result.serialize(format=RESULT_TYPES[kind]), kind)
+
+
+def _text(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, App(settings), threaded=True)
