@@ -120,6 +120,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 
 @main.command()
+@click.argument("url")
+@click.pass_context
+def push(ctx: click.Context, url: str) -> None:
+    """Load the built dataset into a SPARQL 1.1 Graph Store endpoint at URL, one named graph at a time
+    (each replaced whole). Credentials: UNKG_PUSH_USER and UNKG_PUSH_PASSWORD."""
+    from .push import push as run_push
+
+    settings = load_settings(ctx.obj)
+    report = run_push(settings.build_dir / "dataset.nq", url)
+    click.echo(f"pushed {report.graphs} graph(s), {report.triples} triples, to {url}")
+
+
+@main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the SHACL report graphs (default: build/reports/).")
