@@ -29,7 +29,7 @@ def make_project(folder: Path, documents: bool = True) -> Path:
     import shutil
 
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
-    for name in ("shapes", "ontology", "queries"):
+    for name in ("shapes", "ontology", "queries", "templates"):
         shutil.copytree(ROOT / name, folder / name)
     if documents:
         shutil.copytree(ROOT / "source", folder / "source")
@@ -95,3 +95,31 @@ def pytest_addoption(parser):
 @pytest.fixture
 def update_snapshots(request) -> bool:
     return request.config.getoption("--update-snapshots")
+
+
+class WsgiServer:
+    """A WSGI application served in this process on a free loopback port, for HTTP tests."""
+
+    def __init__(self, app):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self.httpd.server_port
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        import http.client
+
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        self.last_headers = dict(response.getheaders())
+        conn.close()
+        return response.status, response.getheader("Content-Type") or "", data
+
+    def close(self):
+        self.httpd.shutdown()

@@ -6,9 +6,7 @@ server stays up."""
 from __future__ import annotations
 
 import dataclasses
-import http.client
 import json
-import threading
 from urllib.parse import quote
 
 import pytest
@@ -20,7 +18,7 @@ from unkg.build import build
 from unkg.config import load_settings
 from unkg.serve import App
 
-from conftest import make_project, shared_path
+from conftest import WsgiServer, make_project, shared_path
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -37,27 +35,6 @@ READ_ONLY = ["query_post_form", "query_get", "query_content_type_select", "query
 UPDATES = ["update_post_form", "update_post_direct"]
 
 
-class Server:
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-
-        self.httpd = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self.httpd.server_port
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response.status, response.getheader("Content-Type") or "", data
-
-    def close(self):
-        self.httpd.shutdown()
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("serve"))
@@ -68,7 +45,7 @@ def settings(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(settings):
-    srv = Server(App(settings))
+    srv = WsgiServer(App(settings))
     yield srv
     srv.close()
 
@@ -152,7 +129,7 @@ def test_limits_answer_503_and_the_server_stays_up(settings):
         (slow, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", b"time limit"),
         (small, "SELECT ?s WHERE { ?s ?p ?o }", b"larger than the limit"),
     ):
-        srv = Server(app)
+        srv = WsgiServer(app)
         try:
             status, _, data = srv.request("GET", "/sparql?query=" + quote(query))
             assert status == 503 and words in data

@@ -10,7 +10,12 @@
   parser's message; one that runs past ``query_timeout`` seconds or returns more than ``result_limit``
   results gets 503 with a message, and the server stays up.
 
-Linked-data pages, the query page and the dataset description come with the rest of the query issue.
+Every IRI the project mints under its base is served at its path (``{base}/akn/…`` at ``/akn/…``):
+``text/html`` (browsers) gets a page, ``text/turtle``, ``application/ld+json`` and
+``application/n-triples`` get the resource's description (or ``?format=turtle|jsonld|ntriples``); labels
+are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` lists
+the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (VoID), ``/data/…``
+serves the dataset's dumps. Pages come from ``templates/`` (Jinja2, autoescaped).
 """
 
 from __future__ import annotations
@@ -24,7 +29,24 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from .config import Settings
+from .pages import LANGS, Pages, formats
 from .store import open_store
+
+PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
+                 "html": "text/html"}
+DUMPS = ("dataset.ttl", "dataset.trig", "dataset.nt", "dataset.nq", "dataset.jsonld", "context.jsonld",
+         "ontology.ttl")
+VOCABULARIES = ("https://w3id.org/un/ontology/undo/", "https://w3id.org/akn/ontology/allot/",
+                "http://purl.org/dc/terms/", "https://schema.org/", "http://www.w3.org/ns/org#",
+                "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "https://w3id.org/unkg/ontology#")
+DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX allot: <https://w3id.org/akn/ontology/allot/>
+SELECT ?letter ?date ?title WHERE {
+  ?letter schema:dateSent ?date ; allot:hasRealization/dcterms:title ?title .
+}
+ORDER BY ?date"""
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -56,16 +78,38 @@ class App:
     """The WSGI application."""
 
     def __init__(self, settings: Settings):
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
         self.settings = settings
         self.store = open_store(settings.build_dir / "store")
+        self.pages = Pages(self.store, settings.base)
+        self.templates = Environment(loader=FileSystemLoader(str(settings.project / "templates")),
+                                     autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         try:
-            if request.path.rstrip("/") == "/sparql":
+            path = request.path
+            if path.rstrip("/") == "/sparql":
                 response = self.sparql(request)
+            elif path == "/":
+                response = self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
+            elif path == "/query":
+                response = self.html("query.html", request, query=request.args.get("query", DEFAULT_QUERY))
+            elif path == "/static/query.js":
+                from importlib import resources
+
+                script = resources.files("unkg").joinpath("static/query.js").read_bytes()
+                response = Response(script, content_type="text/javascript; charset=utf-8")
+            elif path == "/.well-known/void":
+                response = self.void(request)
+            elif path.startswith("/data/") and path[len("/data/"):] in DUMPS:
+                name = path[len("/data/"):]
+                kind = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
+                        "nq": "application/n-quads", "jsonld": "application/ld+json"}[name.rsplit(".", 1)[-1]]
+                response = Response((self.settings.build_dir / name).read_bytes(), content_type=kind)
             else:
-                response = _text(404, f"nothing at {request.path}")
+                response = self.resource(request)
         except Refused as exc:
             response = _text(exc.status, exc.message)
             if exc.status == 405:
@@ -73,6 +117,65 @@ class App:
         except HTTPException as exc:
             response = exc.get_response(environ)
         return response(environ, start_response)
+
+    # -- pages ---------------------------------------------------------------------------------------
+    def lang(self, request: Request) -> str:
+        asked = request.args.get("lang")
+        if asked in LANGS:
+            return asked
+        return request.accept_languages.best_match(list(LANGS), default="en")
+
+    def html(self, template: str, request: Request, status: int = 200, **values) -> Response:
+        page = self.templates.get_template(template).render(lang=self.lang(request), **values)
+        return Response(page, status=status, content_type="text/html; charset=utf-8")
+
+    def negotiate(self, request: Request) -> str:
+        asked = request.args.get("format")
+        if asked in FORMAT_PARAMS:
+            return FORMAT_PARAMS[asked]
+        return request.accept_mimetypes.best_match(PAGE_TYPES, default="text/html")
+
+    def resource(self, request: Request) -> Response:
+        """The page or the description of an IRI the project mints, found at its path."""
+        iri = self.settings.base.rstrip("/") + request.path
+        triples = self.pages.describe(iri)
+        kind = self.negotiate(request)
+        if not triples:
+            if kind == "text/html":
+                return self.html("404.html", request, status=404, path=request.path)
+            return _text(404, f"nothing is published at {request.path}")
+        if kind == "text/html":
+            lang = self.lang(request)
+            if self.pages.is_letter(iri):
+                view = self.pages.letter(iri, lang)
+                response = self.html("letter.html", request, formats=formats(request.path), **view)
+            else:
+                view = self.pages.resource(iri, triples, lang)
+                response = self.html("resource.html", request, formats=formats(request.path), **view)
+        else:
+            response = Response(self.serialise(triples, kind), content_type=kind)
+        response.headers["Vary"] = "Accept, Accept-Language"
+        return response
+
+    def serialise(self, triples: list, kind: str) -> bytes:
+        from .publish import PREFIX_MAP, jsonld, load_context
+
+        if kind == "application/ld+json":
+            return jsonld(triples, load_context(self.settings.project / "ontology" / "context.jsonld"))
+        if kind == "application/n-triples":
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+
+    def void(self, request: Request) -> Response:
+        """The dataset described with VoID (Turtle, or JSON-LD by Accept)."""
+        count = next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
+        text = self.templates.get_template("void.ttl").render(
+            base=self.settings.base.rstrip("/"), root=request.host_url.rstrip("/"), triples=count,
+            dumps=[d for d in DUMPS if d.startswith("dataset.")], vocabularies=VOCABULARIES)
+        triples = sorted(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE), key=str)
+        kind = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
+                                                   default="text/turtle")
+        return Response(self.serialise(triples, kind), content_type=kind)
 
     # -- the SPARQL protocol --------------------------------------------------------------------------
     def sparql(self, request: Request) -> Response:
