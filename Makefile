@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BUILD  := build
 
-.PHONY: all install build test bench serve clean distclean help
+.PHONY: all install build test bench serve browser-check clean distclean help
 
 all: build ## set up .venv and build every document under source/ into build/
 
@@ -28,6 +28,11 @@ test: $(STAMP) ## run the test suite
 
 serve: build ## serve SPARQL (read-only) at http://127.0.0.1:8000/sparql
 	$(BIN)/unkg serve
+
+browser-check: build ## headless Chromium opens the pages, runs a query, screenshots to build/browser/
+	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei)
+	$(BIN)/python scripts/browser_check.py
 
 bench: $(STAMP) ## time each pipeline stage on the seed (not a test)
 	$(BIN)/python bench/stages.py
