@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
 from urllib.parse import quote
 
 from werkzeug.serving import make_server
@@ -65,7 +64,7 @@ def main() -> int:
     for failure in failures:
         print(f"browser check: {failure}")
     if not failures:
-        print(f"browser check: passed; screenshots in {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+        print(f"browser check: passed; screenshots in {out}")
     return 1 if failures else 0
 
 
