@@ -224,8 +224,8 @@ class App:
         def work():
             try:
                 box["answer"] = self._answer(query, dataset, request)
-            except BaseException as exc:  # handed to the request thread
-                box["error"] = exc
+            except BaseException as exc:  # handed to the request thread without its frames: they hold
+                box["error"] = exc.with_traceback(None)  # Oxigraph results that must die on this thread
 
         worker = threading.Thread(target=work, daemon=True)
         worker.start()
