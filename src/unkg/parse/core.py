@@ -540,6 +540,28 @@ def read_circulation(
     return None
 
 
+def read_recipients(ctx: Context, phrase: Piece, separator: str,
+                    strip: Callable[[str], str] = lambda s: s) -> tuple[Fact[Entity], ...]:
+    """The recipients a title names: `phrase` split at `separator` (a regular expression), each name
+    with its leading articles or prepositions removed by `strip`, looked up among posts, functions and
+    organs; a name the authorities do not know is reported."""
+    recipients = []
+    pos = 0
+    for name in re.split(separator, phrase.text):
+        if not name or not name.strip():
+            continue
+        a = phrase.text.index(name, pos)
+        pos = a + len(name)
+        a += len(name) - len(name.lstrip()) + (len(name.strip()) - len(strip(name)))
+        sub = phrase.sub(a, pos)
+        ent = ctx.lookup(sub, "post", "function", "organ")
+        if ent is None:
+            ctx.warn(f"recipient {sub.text!r} is not in the authority data", ctx.span(sub))
+        else:
+            recipients.append(ctx.fact(ent, sub))
+    return tuple(recipients)
+
+
 def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:
     """Cross-check the circulation request with the masthead; a disagreement is a warning and the
     masthead wins."""

@@ -329,22 +329,7 @@ class Parser:
             parts["date"] = ctx.fact(date, title.piece, a, b)
         parts["sender_title"] = self.agent_phrase(title.piece.sub(m.start("sender"), m.end("sender")))
         rest = title.piece.sub(m.start("recipients"), m.end("recipients"))
-        recipients = []
-        pos = 0
-        for name in re.split(self.f.recipient_split, rest.text):
-            if not name or not name.strip():
-                continue
-            a = rest.text.index(name, pos)
-            pos = a + len(name)
-            stripped = self.strip(name)
-            a += len(name) - len(name.lstrip()) + (len(name.strip()) - len(stripped))
-            sub = rest.sub(a, pos)
-            ent = ctx.lookup(sub, "post", "function", "organ")
-            if ent is None:
-                ctx.warn(f"recipient {sub.text!r} is not in the authority data", ctx.span(sub))
-            else:
-                recipients.append(ctx.fact(ent, sub))
-        parts["recipients"] = tuple(recipients)
+        parts["recipients"] = core.read_recipients(ctx, rest, self.f.recipient_split, self.strip)
 
     def agent_phrase(self, phrase: Piece) -> tuple[Fact[Entity] | None, Fact[Entity] | None]:
         """(state, function) from a sender's phrase: the first function or post it names, and the State

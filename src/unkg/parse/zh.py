@@ -226,21 +226,8 @@ def _title(ctx: Context, title: Block, parts: dict) -> None:
     else:
         parts["date"] = ctx.fact(date, title.piece, m.start("date"), m.end("date"))
     parts["sender_title"] = _agent_phrase(ctx, title.piece.sub(m.start("sender"), m.end("sender")))
-    recipients = []
     rest = title.piece.sub(m.start("recipients"), m.end("recipients"))
-    pos = 0
-    for part in re.split(r"(和|及|、)", rest.text) + [""]:
-        if part in ("和", "及", "、", ""):
-            continue
-        a = rest.text.index(part, pos)
-        pos = a + len(part)
-        sub = rest.sub(a, pos)
-        ent = ctx.lookup(sub, "post", "function", "organ")
-        if ent is None:
-            ctx.warn(f"recipient {part!r} is not in the authority data", ctx.span(sub))
-        else:
-            recipients.append(ctx.fact(ent, sub))
-    parts["recipients"] = tuple(recipients)
+    parts["recipients"] = core.read_recipients(ctx, rest, r"和|及|、")
 
 
 def _agent_phrase(ctx: Context, phrase: Piece) -> tuple[Fact[Entity] | None, Fact[Entity] | None]:
