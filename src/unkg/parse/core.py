@@ -562,6 +562,29 @@ def read_recipients(ctx: Context, phrase: Piece, separator: str,
     return tuple(recipients)
 
 
+def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str, ends_sentence: Callable[[str], bool],
+                   open_ends: str, has_closing: bool, announced: int) -> None:
+    """A text cut short (a truncated file) is an input error, not a document with gaps: it ends right
+    after the title, in the middle of a paragraph (its last line full and no sentence ended) or on an
+    opening mark, a letter without its signature block, fewer annexes than the body announces
+    (`announced`), or an annex with no text."""
+    last_line = max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
+    if tail is None:
+        raise ctx.fail("the text ends after the title (truncated?): no body", last_line)
+    if (ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends:
+        raise ctx.fail("the text ends in the middle of a paragraph (truncated?)", last_line)
+    kind = parts["kind"].value if parts.get("kind") else None
+    if kind in ("letter", "identical letters") and not has_closing:
+        raise ctx.fail("the letter ends without its signature block (truncated?)", last_line)
+    have = len(parts["annexes"])
+    if have < announced:
+        raise ctx.fail(f"the letter refers to {announced} annex(es) but the text has {have} (truncated?)",
+                       last_line)
+    for annex in parts["annexes"]:
+        if not annex.paragraphs and not annex.closing_lines:
+            raise ctx.fail(f"annex {annex.label.value or '(unnumbered)'} has no text (truncated?)", last_line)
+
+
 def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:
     """Cross-check the circulation request with the masthead; a disagreement is a warning and the
     masthead wins."""

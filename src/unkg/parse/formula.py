@@ -505,28 +505,17 @@ class Parser:
 
     # -- completeness --------------------------------------------------------------------------------
     def check_complete(self, parts: dict, body, closing, rest: list[Line]) -> None:
-        """A text cut short (a truncated file) is an input error, not a document with gaps."""
-        ctx = self.ctx
-        last_line = max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
-        if not rest:
-            raise ctx.fail("the text ends after the title (truncated?): no body", last_line)
-        tail = rest[-1]
-        if (ctx.text.is_full(tail) and not self.ends_sentence(tail.text)) or tail.text[-1] in ",(“‘«":
-            raise ctx.fail("the text ends in the middle of a paragraph (truncated?)", last_line)
-        kind = parts["kind"].value if parts.get("kind") else None
-        if kind in ("letter", "identical letters") and not closing:
-            raise ctx.fail("the letter ends without its signature block (truncated?)", last_line)
-        wanted = 0
+        announced = 0
         for b in body:
             for m in self.f.annex_ref.finditer(b.text):
                 n = m.group("num")
                 if n and n in self.f.annex_numbers:
-                    wanted = max(wanted, self.f.annex_numbers[n])
+                    announced = max(announced, self.f.annex_numbers[n])
                 else:
-                    wanted = max(wanted, ROMAN.index(n.upper()) if n and n.upper() in ROMAN else 1)
-        if len(parts["annexes"]) < wanted:
-            raise ctx.fail(f"the letter refers to {wanted} annex(es) but the text has {len(parts['annexes'])} "
-                           "(truncated?)", last_line)
+                    announced = max(announced, ROMAN.index(n.upper()) if n and n.upper() in ROMAN else 1)
+        tail = rest[-1] if rest else None
+        core.check_complete(self.ctx, parts, tail, tail.text if tail else "", self.ends_sentence, ",(“‘«",
+                            bool(closing), announced)
 
 
 def parse(ctx: Context) -> dict:

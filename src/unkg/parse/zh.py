@@ -396,25 +396,10 @@ def _fact_date(ctx: Context, piece: Piece, m: re.Match[str]) -> Fact[dt.date] | 
 
 
 def _check_complete(ctx: Context, parts: dict, body, closing, blocks: list[Block]) -> None:
-    """A text cut short (a truncated file) is an input error, not a document with gaps."""
-    last_line = max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
-    last = blocks[-1] if blocks else None
-    if last is None:
-        raise ctx.fail("the text ends after the title (truncated?): no body", last_line)
-    tail = last.lines[-1]
-    if (ctx.text.is_full(tail) and not ends_sentence(last.text)) or last.text[-1] in OPEN_ENDS:
-        raise ctx.fail("the text ends in the middle of a paragraph (truncated?)", last_line)
-    kind = parts["kind"].value if parts.get("kind") else None
-    if kind in ("letter", "identical letters") and not closing:
-        raise ctx.fail("the letter ends without its signature block (truncated?)", last_line)
-    wanted = 0
+    announced = 0
     for b in body:
         for m in ANNEX_REF.finditer(b.text):
-            wanted = max(wanted, number(m.group("num")) if m.group("num") else 1)
-    have = len(parts["annexes"])
-    if have < wanted:
-        raise ctx.fail(f"the letter refers to {wanted} annex(es) but the text has {have} (truncated?)",
-                       last_line)
-    for annex in parts["annexes"]:
-        if not annex.paragraphs and not annex.closing_lines:
-            raise ctx.fail(f"annex {annex.label.value or '(unnumbered)'} has no text (truncated?)", last_line)
+            announced = max(announced, number(m.group("num")) if m.group("num") else 1)
+    last = blocks[-1] if blocks else None
+    core.check_complete(ctx, parts, last.lines[-1] if last else None, last.text if last else "", ends_sentence,
+                        OPEN_ENDS, bool(closing), announced)
