@@ -131,6 +131,8 @@ def test_dataset_description(server):
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     endpoint = [t.object.value for t in triples if t.predicate.value == "http://rdfs.org/ns/void#sparqlEndpoint"]
     assert endpoint == [f"http://127.0.0.1:{server.port}/sparql"]
+    vocabularies = {t.object.value for t in triples if t.predicate.value == "http://rdfs.org/ns/void#vocabulary"}
+    assert {"https://w3id.org/un/ontology/undo/", "https://schema.org/"} <= vocabularies
     dumps = [t.object.value for t in triples if t.predicate.value == "http://rdfs.org/ns/void#dataDump"]
     assert len(dumps) == 5
     status, _, dump = server.request("GET", dumps[0].split(str(server.port), 1)[1])
@@ -139,7 +141,8 @@ def test_dataset_description(server):
 
 def test_query_page(server):
     status, _, page = _page(server, "/query")
-    assert status == 200 and page.select_one("form#query-form textarea#query").get_text().strip()
+    default = (ROOT / "queries" / "letters.rq").read_text(encoding="utf-8")
+    assert status == 200 and page.select_one("form#query-form textarea#query").get_text() == default
     assert page.select_one('script[src="/static/query.js"]')
     status, ctype, script = server.request("GET", "/static/query.js")
     assert status == 200 and ctype.startswith("text/javascript") and b"textContent" in script

@@ -64,11 +64,16 @@ def test_who_signed(project):
          "signed": "true"}]
 
 
+def test_letters(project):
+    assert _rows(project, "letters") == [
+        {"letter": WORK, "date": "2025-05-28", "title": "2025年5月28日阿塞拜疆常驻联合国代表给秘书长的信"}]
+
+
 def test_every_example_query_is_tested():
     """A new example query comes with a test of its answer here."""
     examples = {p.stem for p in (ROOT / "queries").glob("*.rq") if not p.stem.startswith("facts-")}
     assert examples == {"letters-by-sender-state", "documents-under-agenda-item", "mentions-of-organisation",
-                        "annexes", "who-signed"}
+                        "annexes", "who-signed", "letters"}
 
 
 def test_formats(project):

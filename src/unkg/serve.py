@@ -37,16 +37,6 @@ FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntri
                  "html": "text/html"}
 DUMPS = ("dataset.ttl", "dataset.trig", "dataset.nt", "dataset.nq", "dataset.jsonld", "context.jsonld",
          "ontology.ttl")
-VOCABULARIES = ("https://w3id.org/un/ontology/undo/", "https://w3id.org/akn/ontology/allot/",
-                "http://purl.org/dc/terms/", "https://schema.org/", "http://www.w3.org/ns/org#",
-                "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#", "https://w3id.org/unkg/ontology#")
-DEFAULT_QUERY = """PREFIX schema: <https://schema.org/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX allot: <https://w3id.org/akn/ontology/allot/>
-SELECT ?letter ?date ?title WHERE {
-  ?letter schema:dateSent ?date ; allot:hasRealization/dcterms:title ?title .
-}
-ORDER BY ?date"""
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -95,7 +85,8 @@ class App:
             elif path == "/":
                 response = self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
             elif path == "/query":
-                response = self.html("query.html", request, query=request.args.get("query", DEFAULT_QUERY))
+                default = (self.settings.project / "queries" / "letters.rq").read_text(encoding="utf-8")
+                response = self.html("query.html", request, query=request.args.get("query", default))
             elif path == "/static/query.js":
                 from importlib import resources
 
@@ -171,7 +162,7 @@ class App:
         count = next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
         text = self.templates.get_template("void.ttl").render(
             base=self.settings.base.rstrip("/"), root=request.host_url.rstrip("/"), triples=count,
-            dumps=[d for d in DUMPS if d.startswith("dataset.")], vocabularies=VOCABULARIES)
+            dumps=[d for d in DUMPS if d.startswith("dataset.")])
         triples = sorted(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE), key=str)
         kind = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
                                                    default="text/turtle")
