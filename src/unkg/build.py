@@ -21,6 +21,9 @@ from rdflib.compare import to_canonical_graph
 from . import authority, publish
 from .config import Settings
 from .errors import InputError
+from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
+from .exchange.dataset import description
+from .exchange.marc import marc_record, marcxml
 from .facts import card, dumps
 from .mapping import authority_graph, map_document
 from .model import Document
@@ -60,6 +63,17 @@ def documents(folder: Path) -> list[Path]:
     return [found[k] for k in sorted(found)]
 
 
+def check(doc: Document, auth, base: str, shapes, auth_graph: Graph) -> tuple[Graph, Report]:
+    """A parsed document's graph and its SHACL report (read with the authority data)."""
+    graph = map_document(doc, auth, base)
+    return graph, validate_graph(graph + auth_graph, shapes)
+
+
+def nonconformity(report: Report) -> str:
+    problems = "; ".join(f"{r.message} ({r.focus})" for r in report.results if r.severity == "Violation")
+    return f"does not conform to the shapes: {problems}"
+
+
 def report_turtle(report: Report) -> bytes:
     """The SHACL report graph with canonical blank-node labels, so rebuilds are byte-identical."""
     canonical = to_canonical_graph(report.graph)
@@ -75,11 +89,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     shapes = load_shapes(settings.project / "shapes", settings.base)
     context = publish.load_context(settings.project / "ontology" / "context.jsonld")
     auth_graph = authority_graph(auth, settings.base)
+    exchange = Exchange.load(settings.project, auth, settings.base)
     result = BuildReport()
     publish.clean_stale(settings.build_dir)
     out = publish.Output(settings.build_dir)
     try:
         accepted: list[Graph] = []
+        versions: dict[str, list[tuple[Document, Path]]] = {}
         for path in documents(settings.documents_dir):
             name = f"{path.parent.name}/{path.stem}"
             if progress is not None:
@@ -89,25 +105,27 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
             except InputError as exc:
                 result.refused.append(Refusal(name, str(exc)))
                 continue
-            graph = map_document(doc, auth, settings.base)
-            report = validate_graph(graph + auth_graph, shapes)
+            graph, report = check(doc, auth, settings.base, shapes, auth_graph)
             stem = f"{path.parent.name}.{path.stem}"
             out.write(f"reports/{stem}.ttl", report_turtle(report))
             out.write(f"reports/{stem}.txt", report.text(name))
             result.warnings += report.count("Warning") + len(doc.warnings)
             result.violations += report.count("Violation")
             if not report.conforms:
-                problems = "; ".join(f"{r.message} ({r.focus})" for r in report.results
-                                     if r.severity == "Violation")
-                result.refused.append(Refusal(name, f"does not conform to the shapes: {problems}"))
+                result.refused.append(Refusal(name, nonconformity(report)))
                 continue
             _publish_document(out, doc, graph, stem, context)
             accepted.append(graph)
+            versions.setdefault(path.parent.name, []).append((doc, path))
             result.built.append(name)
+        _publish_exchange(out, exchange, versions)
         everything = [auth_graph] + accepted
         result.triples = _publish_dataset(out, everything, context)
         out.write("context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
         out.write("ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
+        described = description(settings.project / "templates", settings.base, settings.base, result.triples,
+                                out.path("oai.json"))
+        out.write("catalog.ttl", publish.turtle(described))
         previous = settings.build_dir / "store"
         result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
                                             previous if previous.is_dir() else None)
@@ -123,6 +141,24 @@ def _publish_document(out: publish.Output, doc: Document, graph: Graph, stem: st
     out.write(f"facts/{stem}.json", dumps(card(doc)))
     out.write(f"documents/{stem}.ttl", publish.turtle(items))
     out.write(f"documents/{stem}.jsonld", publish.jsonld(items, context))
+
+
+def _publish_exchange(out: publish.Output, exchange: Exchange, versions: dict[str, list[tuple[Document, Path]]]) \
+        -> None:
+    """MARC 21, Dublin Core and Akoma Ntoso for every document with an accepted version, the MARCXML
+    collection of them all, and the index the OAI-PMH server reads."""
+    records, entries, sets = [], [], {}
+    for key in sorted(versions):
+        docs = [d for d, _ in versions[key]]
+        rec, files = exchange.files(docs)
+        for rel, data in files.items():
+            out.write(rel, data)
+        records.append(marc_record(rec, exchange.marc))
+        entries.append(oai_entry(rec, datestamp([p for _, p in versions[key]]),
+                                 sorted(filter(None, (exchange.auth.language_iri(d.language.value) for d in docs)))))
+        sets.update(set_names(rec))
+    out.write("catalogue.marc.xml", marcxml(records))
+    out.write("oai.json", oai_index(entries, sets))
 
 
 def _publish_dataset(out: publish.Output, graphs: list[Graph], context: dict) -> int:

@@ -16,7 +16,7 @@ from .config import load_settings
 from .errors import InputError
 from .facts import card, dumps
 from .parse import parse_file
-from .util import write_atomic
+from .util import write_atomic, write_atomic_bytes
 
 PROGRESS_FROM = 5  # builds of more documents than this show a progress bar
 
@@ -162,3 +162,67 @@ def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | Non
         failed |= not report.conforms
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["marc", "mrk", "dc", "akn"]))
+@click.argument("keys", nargs=-1)
+@click.option("--lang", default=None, help="akn: the language version (default: the record's leading one).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (whole or not at all) instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None, output: Path | None) -> None:
+    """Export documents (KEYS: folders under source/documents; all when none) as archival metadata:
+    marc (MARCXML collection), mrk (MARC breaker), dc (Dublin Core, one document), akn (Akoma Ntoso, one
+    language version). Each version is parsed, mapped and validated first; a document that fails is refused
+    with its name and the reason, and nothing is written."""
+    from .build import check, documents, nonconformity
+    from .exchange import Exchange
+    from .exchange.akn import akn_xml
+    from .exchange.dc import dc_xml
+    from .exchange.marc import breaker, marc_record, marcxml
+    from .mapping import authority_graph
+    from .validate import load_shapes
+
+    settings = load_settings(ctx.obj)
+    auth = authority.load(settings.authorities_dir, settings.base)
+    exchange = Exchange.load(settings.project, auth, settings.base)
+    shapes = load_shapes(settings.project / "shapes", settings.base)
+    auth_graph = authority_graph(auth, settings.base)
+    paths = documents(settings.documents_dir)
+    known = sorted({p.parent.name for p in paths})
+    for key in keys:
+        if key not in known:
+            raise InputError(str(settings.documents_dir / key), "no such document folder")
+    chosen = list(keys) or known
+    if fmt in ("dc", "akn") and len(chosen) != 1:
+        raise InputError(str(settings.documents_dir), f"{fmt} exports one document: name one of "
+                         + ", ".join(known))
+    versions: dict[str, list] = {}
+    for path in paths:
+        if path.parent.name not in chosen:
+            continue
+        doc = parse_file(path, auth)
+        _, report = check(doc, auth, settings.base, shapes, auth_graph)
+        if not report.conforms:
+            raise InputError(str(path), f"refused: {nonconformity(report)}")
+        versions.setdefault(path.parent.name, []).append(doc)
+    records = [exchange.record(versions[k]) for k in chosen]
+    if fmt == "marc":
+        data = marcxml([marc_record(r, exchange.marc) for r in records])
+    elif fmt == "mrk":
+        data = "\n".join(breaker(marc_record(r, exchange.marc)) for r in records).encode("utf-8")
+    elif fmt == "dc":
+        data = dc_xml(records[0], exchange.dc)
+    else:
+        docs = versions[chosen[0]]
+        want = lang or records[0].language
+        match = [d for d in docs if d.language.value == want]
+        if not match:
+            raise InputError(str(settings.documents_dir / chosen[0]), f"no {want!r} version; there are: "
+                             + ", ".join(sorted(d.language.value for d in docs)))
+        data = akn_xml(match[0], auth, settings.project / "templates")
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        write_atomic_bytes(output, data)

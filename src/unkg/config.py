@@ -37,6 +37,12 @@ class Settings:
     result_limit: int = field(
         default=10000, metadata={"help": "Most results (rows or triples) `unkg serve` returns; more is a 503."}
     )
+    oai_page_size: int = field(
+        default=100, metadata={"help": "Records per OAI-PMH list response at /oai; more come with a resumption token."}
+    )
+    admin_email: str = field(
+        default="webmaster@localhost", metadata={"help": "Contact address OAI-PMH Identify gives at /oai."}
+    )
     project: Path = field(
         default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}
     )

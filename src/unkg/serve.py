@@ -14,8 +14,8 @@ Every IRI the project mints under its base is served at its path (``{base}/akn/�
 ``text/html`` (browsers) gets a page, ``text/turtle``, ``application/ld+json`` and
 ``application/n-triples`` get the resource's description (or ``?format=turtle|jsonld|ntriples``); labels
 are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` lists
-the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (VoID), ``/data/…``
-serves the dataset's dumps. Pages come from ``templates/`` (Jinja2, autoescaped).
+the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (DCAT and VoID),
+``/data/…`` serves the dataset's dumps, ``/oai`` is an OAI-PMH 2.0 repository (``exchange/oai.py``). Pages come from ``templates/`` (Jinja2, autoescaped).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from .config import Settings
+from .exchange.oai import Repository
 from .pages import LANGS, Pages, formats
 from .store import open_store
 
@@ -36,7 +37,7 @@ PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-
 FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
                  "html": "text/html"}
 DUMPS = ("dataset.ttl", "dataset.trig", "dataset.nt", "dataset.nq", "dataset.jsonld", "context.jsonld",
-         "ontology.ttl")
+         "ontology.ttl", "catalogue.marc.xml", "catalog.ttl")
 
 RESULT_TYPES = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -73,6 +74,8 @@ class App:
         self.settings = settings
         self.store = open_store(settings.build_dir / "store")
         self.pages = Pages(self.store, settings.base)
+        self.oai = Repository(settings.build_dir, "unkg: UN communications", settings.admin_email,
+                              settings.oai_page_size)
         self.templates = Environment(loader=FileSystemLoader(str(settings.project / "templates")),
                                      autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
@@ -92,12 +95,15 @@ class App:
 
                 script = resources.files("unkg").joinpath("static/query.js").read_bytes()
                 response = Response(script, content_type="text/javascript; charset=utf-8")
+            elif path == "/oai":
+                response = self.oai.respond(request)
             elif path == "/.well-known/void":
                 response = self.void(request)
             elif path.startswith("/data/") and path[len("/data/"):] in DUMPS:
                 name = path[len("/data/"):]
                 kind = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
-                        "nq": "application/n-quads", "jsonld": "application/ld+json"}[name.rsplit(".", 1)[-1]]
+                        "nq": "application/n-quads", "jsonld": "application/ld+json",
+                        "xml": "application/marcxml+xml"}[name.rsplit(".", 1)[-1]]
                 response = Response((self.settings.build_dir / name).read_bytes(), content_type=kind)
             else:
                 response = self.resource(request)
@@ -158,12 +164,12 @@ class App:
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
 
     def void(self, request: Request) -> Response:
-        """The dataset described with VoID (Turtle, or JSON-LD by Accept)."""
+        """The dataset described with DCAT and VoID (Turtle, or JSON-LD by Accept)."""
+        from .exchange.dataset import description
+
         count = next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
-        text = self.templates.get_template("void.ttl").render(
-            base=self.settings.base.rstrip("/"), root=request.host_url.rstrip("/"), triples=count,
-            dumps=[d for d in DUMPS if d.startswith("dataset.")])
-        triples = sorted(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE), key=str)
+        triples = description(self.settings.project / "templates", self.settings.base, request.host_url,
+                              int(count), self.settings.build_dir / "oai.json")
         kind = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
                                                    default="text/turtle")
         return Response(self.serialise(triples, kind), content_type=kind)

@@ -1,0 +1,118 @@
+"""Akoma Ntoso 3.0 XML of one language version, following AKN4UN (``<doc name="officialLetter">``): FRBR
+identification with AKN4UN IRIs, TLC references for the persons, organisations, places, roles and concepts
+the text names, the preface (organs, sessions, agenda items, title), the body's paragraphs, the
+signature in ``<conclusions>``, and each annex as an attachment with its own identification, title,
+paragraphs and closing lines. The markup lives in ``templates/akn.xml`` (Jinja2, autoescaped)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from lxml import etree
+
+from ..authority import Authorities
+from ..mapping import Minter
+from ..model import Document, Entity
+
+AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
+TLC = {  # authority kind -> TLC element
+    "state": "TLCOrganization", "organ": "TLCOrganization", "organization": "TLCOrganization",
+    "person": "TLCPerson", "place": "TLCLocation", "post": "TLCRole", "function": "TLCRole",
+    "rank": "TLCRole", "instrument": "TLCObject", "designation": "TLCConcept", "agenda item": "TLCConcept",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    element: str
+    eid: str
+    href: str
+    show_as: str
+
+
+class References:
+    """The TLC references of one document: one per entity, with a unique eId from its IRI."""
+
+    def __init__(self) -> None:
+        self.by_iri: dict[str, Reference] = {}
+
+    def ref(self, entity: Entity | None) -> str | None:
+        if entity is None or entity.kind not in TLC:
+            return None
+        if entity.iri not in self.by_iri:
+            stem = re.sub(r"[^A-Za-z0-9]+", "-", entity.iri.split("/id/", 1)[-1]).strip("-") or "ref"
+            taken = {r.eid for r in self.by_iri.values()}
+            eid, n = stem, 1
+            while eid in taken:
+                n += 1
+                eid = f"{stem}_{n}"
+            self.by_iri[entity.iri] = Reference(TLC[entity.kind], eid, entity.iri, entity.label)
+        return "#" + self.by_iri[entity.iri].eid
+
+    def all(self) -> list[Reference]:
+        return sorted(self.by_iri.values(), key=lambda r: (r.element, r.eid))
+
+
+def _environment(templates: Path) -> Environment:
+    return Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
+                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def akn_xml(doc: Document, auth: Authorities, templates: Path) -> bytes:
+    """The AKN document of one language version, indented UTF-8."""
+    m = Minter("", auth)  # AKN IRIs are paths: /akn/un/...
+    refs = References()
+    lang3 = auth.akn_code(doc.language.value)
+    date = doc.date.value.isoformat() if doc.date else None
+    organs = []
+    for n, o in enumerate(doc.organs, 1):
+        items = [{"number": i.number.value, "title": i.title.value if i.title else None,
+                  "ref": refs.ref(i.concept), "eid": f"organ_{n}__item_{k}"}
+                 for k, i in enumerate(o.agenda_items, 1)]
+        period = o.session or o.year
+        organs.append({"surface": o.organ.surface, "ref": refs.ref(o.organ.value),
+                       "period": period.surface if period else None,
+                       "value": period.value if period else None, "agenda": items})
+    sender = doc.sender
+    signature = None
+    if sender is not None:
+        signature = {
+            "name": sender.name.value if sender.name else None, "person": refs.ref(sender.person),
+            "role": sender.function.surface if sender.function else None,
+            "role_ref": refs.ref(sender.function.value) if sender.function else None,
+            "state": refs.ref(sender.state.value) if sender.state else None,
+        }
+    annexes = []
+    for k, a in enumerate(doc.annexes, 1):
+        author = a.author
+        annexes.append({
+            "n": k, "label": a.label.value, "heading": a.heading.value,
+            "title": a.title.value if a.title else None,
+            "date": a.date.value.isoformat() if a.date else None,
+            "author": refs.ref(author.person) if author else None,
+            "place": refs.ref(a.place.value) if a.place else None,
+            "paragraphs": [p.value for p in a.paragraphs],
+            "closing": [c.value for c in a.closing_lines],
+        })
+    for mention in doc.mentions:
+        refs.ref(mention.entity)
+    for r in doc.recipients:
+        refs.ref(r.value)
+    work = m.work(doc)
+    expression = m.expression(doc)
+    view = {
+        "work": work, "expression": expression, "lang3": lang3, "date": date,
+        "symbols": [s.value for s in doc.symbols], "number": m.number(doc),
+        "author": ("#" + refs.by_iri[sender.state.value.iri].eid) if sender and sender.state else "#unkg",
+        "organs": organs, "title": doc.title.value if doc.title else None,
+        "recipients": [refs.ref(r.value) for r in doc.recipients],
+        "paragraphs": [p.value for p in doc.paragraphs], "signature": signature,
+        "annexes": annexes, "references": refs.all(), "language": doc.language.value,
+    }
+    text = _environment(templates).get_template("akn.xml").render(**view)
+    data = text.encode("utf-8")
+    etree.fromstring(data)  # well-formed, or the template is broken: fail here, not in a reader
+    return data
