@@ -29,7 +29,7 @@ def make_project(folder: Path, documents: bool = True) -> Path:
     import shutil
 
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
-    for name in ("shapes", "ontology", "queries", "templates"):
+    for name in ("shapes", "ontology", "queries", "templates", "crosswalks"):
         shutil.copytree(ROOT / name, folder / name)
     if documents:
         shutil.copytree(ROOT / "source", folder / "source")
@@ -123,3 +123,34 @@ class WsgiServer:
 
     def close(self):
         self.httpd.shutdown()
+
+
+SEED_KEY = "000_5b684ff4652c0d37"
+# the documents of the exchange project (MARC, AKN, OAI-PMH tests): folder -> {language: test case}
+DOCUMENTS = {
+    "A-79-900": {lang: f"{lang}-full-masthead" for lang in ("ar", "zh", "en", "fr", "ru", "es")},
+    "nv-en": {"en": "en-note-verbale-annex"},
+    "nv-fr": {"fr": "fr-note-verbale-annex"},
+    "identical-en": {"en": "en-identical-letters-annexes"},
+    "identical-ar": {"ar": "ar-identical-letters-annexes"},
+}
+
+
+@pytest.fixture(scope="session")
+def exchange_project(tmp_path_factory) -> Path:
+    """A built project of six documents (one in six languages), the seed among them."""
+    import shutil
+
+    from unkg.build import build
+
+    cases = Path(__file__).parent / "cases"
+    folder = make_project(tmp_path_factory.mktemp("exchange"), documents=False)
+    docs = folder / "source" / "documents"
+    shutil.copytree(ROOT / "source" / "documents" / SEED_KEY, docs / SEED_KEY)
+    for key, langs in DOCUMENTS.items():
+        (docs / key).mkdir(parents=True)
+        for lang, case in langs.items():
+            shutil.copy(cases / case / "input.txt", docs / key / f"{lang}.txt")
+    report = build(load_settings(folder, env={}))
+    assert not report.refused, report.refused
+    return folder

@@ -41,7 +41,7 @@ class Settings:
         default=100, metadata={"help": "Records per OAI-PMH list response at /oai; more come with a resumption token."}
     )
     admin_email: str = field(
-        default="webmaster@localhost", metadata={"help": "Contact address OAI-PMH Identify gives at /oai."}
+        default="webmaster@example.org", metadata={"help": "Contact address OAI-PMH Identify gives at /oai."}
     )
     project: Path = field(
         default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}

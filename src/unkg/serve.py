@@ -15,7 +15,8 @@ Every IRI the project mints under its base is served at its path (``{base}/akn/�
 ``application/n-triples`` get the resource's description (or ``?format=turtle|jsonld|ntriples``); labels
 are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` lists
 the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (DCAT and VoID),
-``/data/…`` serves the dataset's dumps, ``/oai`` is an OAI-PMH 2.0 repository (``exchange/oai.py``). Pages come from ``templates/`` (Jinja2, autoescaped).
+``/data/…`` serves the dataset's dumps, ``/oai`` is an OAI-PMH 2.0 repository (``exchange/oai.py``).
+Pages come from ``templates/`` (Jinja2, autoescaped).
 """
 
 from __future__ import annotations

@@ -85,6 +85,8 @@ class Repository:
         except OaiError as exc:
             for child in list(root)[2:]:
                 root.remove(child)
+            if exc.code in ("badVerb", "badArgument"):  # the protocol: then the request has no attributes
+                req.attrib.clear()
             error = etree.SubElement(root, f"{{{OAI}}}error", code=exc.code)
             error.text = exc.message
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -251,8 +251,8 @@ class Parser:
                 items = self.numbers(piece, *_nums(m))
                 in_agenda = True
                 continue
-            if in_agenda and not ctx.find(ln.piece, "organization"):
-                titles.append(ln)
+            if in_agenda and ctx.lookup(ln.piece, "organization") is None:  # not a "United Nations" heading
+                titles.append(ln)  # (a title may name an organisation: "Report of the United Nations …")
         return core.organ_sessions(ctx, organs, periods, masthead.symbols, items, titles)
 
     # -- title, sender, recipients --------------------------------------------------------------------
