@@ -343,11 +343,14 @@ def _period_from_symbol(ctx: Context, organ: Entity, unit: str | None, symbols) 
 def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: Callable[[str], bool],
                limit: int) -> tuple[int, int] | None:
     """The index range of the first run of up to `limit` non-blank lines that begins with a line
-    `opens` accepts and whose joined text `completes` accepts (a title wrapped over several lines)."""
+    `opens` accepts and whose joined text `completes` accepts (a title wrapped over several lines). A run
+    that the next line still completes is extended: "… addressed to the Secretary-General and the
+    President" reads as complete, but so does the next line's "of the Security Council"."""
     for i, ln in enumerate(lines):
         if ln.blank or not opens(ln.text):
             continue
         taken: list[Line] = []
+        found = None
         for j in range(i, len(lines)):
             if lines[j].blank:
                 continue
@@ -355,7 +358,11 @@ def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: C
             if len(taken) > limit:
                 break
             if completes(join([x.piece for x in taken]).text):
-                return (i, j + 1)
+                found = (i, j + 1)
+            elif found is not None:
+                break
+        if found is not None:
+            return found
     return None
 
 
