@@ -102,7 +102,7 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
     from pyshacl import validate as shacl_validate
 
     conforms, report_graph, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=False,
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True,  # SPARQL targets
         abort_on_first=False,
     )
     results = []

@@ -1,0 +1,426 @@
+"""Fast validation: the project's shapes compiled once into checks that run per document in a few
+milliseconds, giving the same results as pySHACL (the reference, ``validate.py``).
+
+The shapes are read once (``compile_shapes``); only the SHACL the project's shapes use is implemented —
+targets ``sh:targetClass`` / ``sh:targetSubjectsOf`` / ``sh:targetObjectsOf`` / ``sh:targetNode``; property
+shapes with a predicate path; ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:nodeKind``,
+``sh:class``, ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:pattern``, ``sh:in``, ``sh:hasValue``; and
+SPARQL-based constraints (``sh:select`` with ``sh:prefixes``), run by Oxigraph. A shape using anything else
+is refused when the shapes are compiled, naming the shape and the feature, so the two validators can never
+silently disagree; ``unkg build --reference`` then validates with pySHACL.
+
+A document is validated together with the authority data, as pySHACL sees it (its graph plus the
+authority graph). Focus nodes that are subjects of the document's graph are checked per document; nodes that
+only the authority data describes give the same results for every document and are checked once
+(``Validator.authority_results``). ``tests/test_fastshacl.py`` keeps the results equal to pySHACL's over every
+shapes example and a generated corpus with defects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+
+from .validate import SEVERITIES, Result
+
+SUPPORTED_NODE = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target, SH.property,
+                  SH.sparql, SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name,
+                  SH.description}
+SUPPORTED_PROPERTY = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["class"],
+                      SH.minInclusive, SH.maxInclusive, SH.pattern, SH.flags, SH["in"], SH.hasValue,
+                      SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description,
+                      SH.order, SH.group}
+COMPONENT = {
+    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent, SH.nodeKind: SH.NodeKindConstraintComponent,
+    SH["class"]: SH.ClassConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
+}
+# the terms the hot paths compare with, looked up once (rdflib's namespace attribute access is slow)
+MIN_COUNT, MAX_COUNT, DATATYPE, NODE_KIND, CLASS = SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["class"]
+MIN_INCL, MAX_INCL, PATTERN, IN, HAS_VALUE, SPARQL = (SH.minInclusive, SH.maxInclusive, SH.pattern, SH["in"],
+                                                      SH.hasValue, SH.sparql)
+LANG_STRING, XSD_STRING, RDF_TYPE, SUBCLASS = RDF.langString, XSD.string, RDF.type, RDFS.subClassOf
+AUTH_GRAPH = ox.NamedNode("urn:unkg:authorities")
+DOC_GRAPH = ox.NamedNode("urn:unkg:document")
+
+
+class Unsupported(Exception):
+    """A shape uses SHACL the fast validator does not implement."""
+
+
+@dataclass
+class Check:
+    """One constraint of one shape."""
+
+    shape: URIRef | BNode
+    severity: URIRef
+    messages: dict[str | None, str]
+    path: URIRef | None  # None: the focus node itself (a node shape's SPARQL constraint)
+    kind: URIRef  # the constraint parameter (sh:minCount …) or sh:sparql
+    value: object = None
+    query: str | None = None
+    source: URIRef | BNode | None = None  # the SPARQL constraint node
+
+
+@dataclass
+class Target:
+    classes: list[URIRef] = field(default_factory=list)
+    subjects_of: list[URIRef] = field(default_factory=list)
+    objects_of: list[URIRef] = field(default_factory=list)
+    nodes: list = field(default_factory=list)
+    sparql: list[str] = field(default_factory=list)  # SHACL-AF SPARQL-based targets: SELECT ?this
+
+
+@dataclass
+class NodeShape:
+    iri: URIRef | BNode
+    target: Target
+    checks: list[Check]
+
+
+class Data:
+    """A graph indexed for the checks (values by subject and predicate, statements by predicate, types),
+    over an optional `base` (the authority data, indexed once) whose index it extends without copying."""
+
+    def __init__(self, graph: Graph, base: Data | None = None):
+        self.base = base
+        self.sp: dict = {}
+        self.po: dict = {}
+        self.types: dict = {}
+        self.subclass: dict = {}
+        for s, p, o in graph:
+            self.sp.setdefault((s, p), set()).add(o)
+            self.po.setdefault(p, set()).add((s, o))
+            if p == RDF_TYPE:
+                self.types.setdefault(s, set()).add(o)
+            elif p == SUBCLASS:
+                self.subclass.setdefault(s, set()).add(o)
+
+    def values(self, s, p) -> set:
+        own = self.sp.get((s, p), set())
+        return own | self.base.values(s, p) if self.base else own
+
+    def statements(self, p) -> set:
+        own = self.po.get(p, set())
+        return own | self.base.statements(p) if self.base else own
+
+    def _types(self, node) -> set:
+        own = self.types.get(node, set())
+        return own | self.base._types(node) if self.base else own
+
+    def _supers(self, cls) -> set:
+        own = self.subclass.get(cls, set())
+        return own | self.base._supers(cls) if self.base else own
+
+    def is_instance(self, node, cls) -> bool:
+        seen, todo = set(), list(self._types(node))
+        while todo:
+            c = todo.pop()
+            if c == cls:
+                return True
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self._supers(c))
+        return False
+
+
+
+def _messages(shapes: Graph, node) -> dict[str | None, str]:
+    return {m.language: str(m) for m in shapes.objects(node, SH.message) if isinstance(m, Literal)}
+
+
+def _prefixes(shapes: Graph, constraint) -> str:
+    lines = []
+    for holder in shapes.objects(constraint, SH.prefixes):
+        for decl in shapes.objects(holder, SH.declare):
+            prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{ns}>")
+    return "\n".join(sorted(set(lines)))
+
+
+def _check_keys(shapes: Graph, node, allowed: set, what: str) -> None:
+    for p in set(shapes.predicates(node, None)):
+        if p not in allowed:
+            raise Unsupported(f"{what} {node} uses {p}, which the fast validator does not implement")
+
+
+def compile_shapes(shapes: Graph) -> list[NodeShape]:
+    out = []
+    node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
+    for s in shapes.subjects(None, None):
+        if any(shapes.value(s, t) is not None for t in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf,
+                                                         SH.targetNode, SH.target)):
+            node_shapes.add(s)
+    for ns in sorted(node_shapes, key=str):
+        _check_keys(shapes, ns, SUPPORTED_NODE, "node shape")
+        if (ns, RDF.type, SH.PropertyShape) in shapes:
+            raise Unsupported(f"property shape {ns} has targets of its own")
+        target = Target(sorted(shapes.objects(ns, SH.targetClass)), sorted(shapes.objects(ns, SH.targetSubjectsOf)),
+                        sorted(shapes.objects(ns, SH.targetObjectsOf)), sorted(shapes.objects(ns, SH.targetNode)))
+        for t in shapes.objects(ns, SH.target):
+            if (t, RDF.type, SH.SPARQLTarget) not in shapes or shapes.value(t, SH.select) is None:
+                raise Unsupported(f"node shape {ns}: only SPARQL-based targets (sh:SPARQLTarget) are implemented")
+            target.sparql.append(_prefixes(shapes, t) + "\n" + str(shapes.value(t, SH.select)))
+        checks = []
+        for ps in sorted(shapes.objects(ns, SH.property), key=str):
+            _check_keys(shapes, ps, SUPPORTED_PROPERTY, "property shape")
+            path = shapes.value(ps, SH.path)
+            if not isinstance(path, URIRef):
+                raise Unsupported(f"property shape {ps}: only predicate paths are implemented")
+            severity = shapes.value(ps, SH.severity) or SH.Violation
+            for param in COMPONENT:
+                for value in shapes.objects(ps, param):
+                    if param == SH["in"]:
+                        from rdflib.collection import Collection
+
+                        value = list(Collection(shapes, value))
+                    if param == SH.pattern:
+                        flags = shapes.value(ps, SH.flags)
+                        value = re.compile(str(value), re.IGNORECASE if flags and "i" in str(flags) else 0)
+                    checks.append(Check(ps, severity, _messages(shapes, ps), path, param, value))
+        for c in sorted(shapes.objects(ns, SH.sparql), key=str):
+            unknown = set(shapes.predicates(c, None)) - {RDF.type, SH.select, SH.message, SH.severity,
+                                                           SH.prefixes, SH.deactivated}
+            if unknown:
+                raise Unsupported(f"SPARQL constraint {c} uses {', '.join(map(str, unknown))}")
+            if shapes.value(c, SH.deactivated) == Literal(True):
+                continue
+            select = str(shapes.value(c, SH.select))
+            query = _prefixes(shapes, c) + "\n" + _bind_this(select)
+            checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
+                                SH.sparql, query=query, source=c))
+        out.append(NodeShape(ns, target, checks))
+    return out
+
+
+def _bind_this(select: str) -> str:
+    """The query with $this bound to every focus node at once: a VALUES block opens its WHERE clause
+    (``$this`` and ``?this`` are one variable)."""
+    m = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
+    if not m:
+        raise Unsupported(f"a SPARQL constraint without WHERE {{ … }}: {select[:60]!r}")
+    return select[:m.end()] + " VALUES $this { %s } " + select[m.end():]
+
+
+class Validator:
+    """The compiled shapes, with the authority data loaded once."""
+
+    def __init__(self, shapes: Graph, authority: Graph):
+        self.shapes = shapes
+        self.node_shapes = compile_shapes(shapes)
+        self.authority = authority
+        self.auth_data = Data(authority)
+        self.store = ox.Store()
+        self.store.bulk_extend(ox.Quad(*_ox_triple(t), AUTH_GRAPH) for t in authority)
+        self._authority_results: list[Result] | None = None
+
+    # -- results ---------------------------------------------------------------------------------------
+    def authority_results(self) -> list[Result]:
+        """Results on nodes only the authority data describes (the same for every document)."""
+        if self._authority_results is None:
+            subjects = {s for s, _ in self.auth_data.sp}
+            self._authority_results = self._run(self.auth_data, subjects, None)
+        return self._authority_results
+
+    def validate(self, graph: Graph) -> list[Result]:
+        """The results on the document's own nodes, as pySHACL gives them on graph + authorities."""
+        data = Data(graph, self.auth_data)
+        own = {s for s, _, _ in graph}
+        return self._run(data, own, graph)
+
+    def _run(self, data: Data, scope: set, graph: Graph | None) -> list[Result]:
+        if graph is not None:
+            self.store.bulk_extend(ox.Quad(*_ox_triple(t), DOC_GRAPH) for t in graph)
+        self._graphs = [AUTH_GRAPH] + ([DOC_GRAPH] if graph is not None else [])
+        try:
+            results: list[Result] = []
+            sparql_focus: list[tuple[NodeShape, set]] = []
+            for ns in self.node_shapes:
+                focus = self._focus(ns.target, data, scope)
+                if not focus:
+                    continue
+                for check in ns.checks:
+                    if check.kind == SPARQL:
+                        continue
+                    for node in sorted(focus, key=str):
+                        results.extend(self._core(check, node, data))
+                if any(c.kind == SPARQL for c in ns.checks):
+                    sparql_focus.append((ns, focus))
+            if sparql_focus:
+                results.extend(self._sparql(sparql_focus))
+            return results
+        finally:
+            if graph is not None:
+                self.store.clear_graph(DOC_GRAPH)
+
+    def _focus(self, target: Target, data: Data, scope: set) -> set:
+        """The shape's focus nodes among `scope` (the nodes being validated)."""
+        found = set(target.nodes) & scope
+        found |= {n for n in scope if any(data.is_instance(n, c) for c in target.classes)
+                  or any(data.values(n, p) for p in target.subjects_of)}
+        for p in target.objects_of:
+            found |= {o for _, o in data.statements(p)} & scope
+        for query in target.sparql:
+            found |= {_rdflib(row["this"]) for row in self.store.query(query, default_graph=self._graphs)} & scope
+        return found
+
+    def _core(self, check: Check, node, data: Data) -> list[Result]:
+        values = data.values(node, check.path)
+        bad: list = []
+        kind, want = check.kind, check.value
+        if kind == MIN_COUNT:
+            if len(values) < int(want):
+                return [self._result(check, node, None)]
+            return []
+        if kind == MAX_COUNT:
+            if len(values) > int(want):
+                return [self._result(check, node, None)]
+            return []
+        for v in sorted(values, key=lambda x: (type(x).__name__, str(x))):
+            if kind == DATATYPE:
+                ok = _has_datatype(v, want)
+            elif kind == NODE_KIND:
+                ok = _node_kind(v, want)
+            elif kind == CLASS:
+                ok = not isinstance(v, Literal) and data.is_instance(v, want)
+            elif kind in (MIN_INCL, MAX_INCL):
+                ok = _compare(v, want, kind)
+            elif kind == PATTERN:
+                ok = not isinstance(v, BNode) and bool(want.search(str(v)))
+            elif kind == IN:
+                ok = v in want
+            elif kind == HAS_VALUE:
+                ok = True
+            else:  # pragma: no cover - compile_shapes refuses anything else
+                raise Unsupported(str(kind))
+            if not ok:
+                bad.append(v)
+        if kind == HAS_VALUE and want not in values:
+            return [self._result(check, node, None)]
+        return [self._result(check, node, v) for v in bad]
+
+    def _sparql(self, work: list[tuple[NodeShape, set]]) -> list[Result]:
+        results = []
+        for ns, focus in work:
+            values = " ".join(_sparql_term(n) for n in sorted(focus, key=str))
+            for check in ns.checks:
+                if check.kind != SPARQL:
+                    continue
+                rows = self.store.query(check.query % values, default_graph=self._graphs)
+                names = {v.value for v in rows.variables}
+                seen = set()
+                for row in rows:
+                    this = _rdflib(row["this"])
+                    value = _rdflib(row["value"]) if "value" in names else None
+                    path = _rdflib(row["path"]) if "path" in names else None
+                    if (this, value, path) not in seen:
+                        seen.add((this, value, path))
+                        results.append(self._result(check, this, value, path=path))
+        return results
+
+    def _result(self, check: Check, focus, value, path=None) -> Result:
+        messages = {lang: text.replace("{?value}", _term(value) or "").replace("{$this}", _term(focus) or "")
+                    for lang, text in check.messages.items()}
+        component = SH.SPARQLConstraintComponent if check.kind == SPARQL else COMPONENT[check.kind]
+        return Result(
+            severity=SEVERITIES.get(check.severity, "Info"),
+            focus=_term(focus) or "",
+            path=_term(check.path if check.path is not None else path),
+            value=_term(value),
+            message=messages.get("en") or messages.get(None) or next(iter(messages.values()), ""),
+            message_zh=messages.get("zh"),
+            shape=_term(check.shape) or "",
+            constraint=str(component),
+            source=_term(check.source),
+        )
+
+
+def _term(node) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return str(node)
+    return node.n3()
+
+
+def _has_datatype(v, dt) -> bool:
+    if not isinstance(v, Literal):
+        return False
+    if dt == LANG_STRING:
+        return v.language is not None
+    if v.language is not None:
+        return False
+    actual = v.datatype or XSD_STRING
+    if actual != dt:
+        return False
+    return not getattr(v, "ill_typed", False)
+
+
+def _node_kind(v, kind) -> bool:
+    if kind == SH.IRI:
+        return isinstance(v, URIRef)
+    if kind == SH.Literal:
+        return isinstance(v, Literal)
+    if kind == SH.BlankNode:
+        return isinstance(v, BNode)
+    if kind == SH.BlankNodeOrIRI:
+        return isinstance(v, (BNode, URIRef))
+    if kind == SH.IRIOrLiteral:
+        return isinstance(v, (URIRef, Literal))
+    if kind == SH.BlankNodeOrLiteral:
+        return isinstance(v, (BNode, Literal))
+    raise Unsupported(f"sh:nodeKind {kind}")
+
+
+def _compare(v, bound, kind) -> bool:
+    if not isinstance(v, Literal) or not isinstance(bound, Literal):
+        return False
+    try:
+        a, b = Decimal(str(v.toPython())), Decimal(str(bound.toPython()))
+    except (InvalidOperation, ValueError):
+        return False
+    return a >= b if kind == MIN_INCL else a <= b
+
+
+def _ox_term(t):
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    if t.language:
+        return ox.Literal(str(t), language=t.language)
+    if t.datatype:
+        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+    return ox.Literal(str(t))
+
+
+def _ox_triple(t):
+    return tuple(_ox_term(x) for x in t)
+
+
+def _sparql_term(n) -> str:
+    if isinstance(n, URIRef):
+        return f"<{n}>"
+    if isinstance(n, BNode):
+        raise Unsupported("SPARQL constraints on blank focus nodes")
+    return _ox_term(n).__str__()
+
+
+def _rdflib(t):
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if t.language:
+        return Literal(t.value, lang=t.language)
+    dt = t.datatype.value
+    return Literal(t.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
