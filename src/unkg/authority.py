@@ -7,6 +7,8 @@ in each language. Relative IRIs in the files resolve against ``{base}/id/``.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,7 @@ KINDS: dict[URIRef, str] = {
 }
 
 
+@functools.lru_cache(maxsize=65536)
 def _fold(label: str) -> str:
     from .text import normalise
 

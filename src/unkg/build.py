@@ -1,37 +1,50 @@
 """The main job: every document under ``source/documents/<key>/<lang>.txt`` through the pipeline into
 ``build/``: parse, map to RDF, validate with SHACL, publish.
 
-What ``build/`` holds (see README "Outputs"): per document its facts card, Turtle, JSON-LD and SHACL
-report; the whole dataset as Turtle, TriG, N-Triples, N-Quads and JSON-LD; the JSON-LD context and the
-ontology; the embedded store (``store/``, reloaded only when the
-dataset changed). A document that cannot be read, or whose graph does not conform to the shapes, is refused:
-named, with its report, and nothing of it is published. The folder is replaced whole at the end, so a
-failed or interrupted build leaves the previous ``build/`` as it was."""
+What ``build/`` holds (see README "Outputs"): per document its facts card, Turtle, JSON-LD, N-Quads and SHACL
+report, its MARC 21, Dublin Core and Akoma Ntoso; the whole dataset as Turtle, TriG, N-Triples, N-Quads and
+JSON-LD; the JSON-LD context and the ontology; the embedded store (``store/``). A document that cannot be read,
+or whose graph does not conform to the shapes, is refused: named, with its report, and nothing of it is
+published.
+
+How it scales (README "Speed"): documents are grouped by key (the language versions of one document) and
+processed in parallel worker processes, each loading the authority data and compiling the shapes once
+(``fastshacl``; ``reference=True`` validates with pySHACL instead). Results stream to disk as they come;
+nothing corpus-sized is held in memory: the dataset files are assembled from the per-document N-Quads and
+written from the store by Oxigraph. A key whose sources, and the tool (shapes, ontology, authorities,
+crosswalks, templates, code), have not changed since the previous build is not processed again: its files
+are linked from the previous build (``manifest.json`` records what each key produced). A worker that dies on a
+document is replaced; that document is refused with the reason, the others go on. The folder is replaced
+whole at the end, so a failed or killed build leaves the previous ``build/`` as it was.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.compare import to_canonical_graph
 
-from . import authority, publish
+from . import __version__, authority, publish
 from .config import Settings
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
 from .exchange.dataset import description
-from .exchange.marc import marc_record, marcxml
 from .facts import card, dumps
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import parse_file
-from .store import build_store
-from .validate import Report, load_shapes, validate_graph
+from .validate import Report, Result, load_shapes, results_turtle, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
+MANIFEST = "manifest.json"
+TOOL_INPUTS = ("shapes", "ontology", "crosswalks", "templates")  # besides the authorities and the code
 
 
 @dataclass
@@ -48,6 +61,8 @@ class BuildReport:
     violations: int = 0
     triples: int = 0
     store_reloaded: bool = False
+    processed: list[str] = field(default_factory=list)  # keys processed (not reused from the previous build)
+    results: list[tuple[str, Result]] = field(default_factory=list)  # (document, result) of this build's work
 
 
 def documents(folder: Path) -> list[Path]:
@@ -64,71 +79,293 @@ def documents(folder: Path) -> list[Path]:
 
 
 def check(doc: Document, auth, base: str, shapes, auth_graph: Graph) -> tuple[Graph, Report]:
-    """A parsed document's graph and its SHACL report (read with the authority data)."""
+    """A parsed document's graph and its SHACL report with pySHACL (read with the authority data)."""
     graph = map_document(doc, auth, base)
     return graph, validate_graph(graph + auth_graph, shapes)
 
 
 def nonconformity(report: Report) -> str:
-    problems = "; ".join(f"{r.message} ({r.focus})" for r in report.results if r.severity == "Violation")
+    return violations_text(report.results)
+
+
+def violations_text(results) -> str:
+    problems = "; ".join(f"{r.message} ({r.focus})" for r in results if r.severity == "Violation")
     return f"does not conform to the shapes: {problems}"
 
 
 def report_turtle(report: Report) -> bytes:
-    """The SHACL report graph with canonical blank-node labels, so rebuilds are byte-identical."""
-    canonical = to_canonical_graph(report.graph)
-    g = Graph()
-    for s, p, o in canonical:
-        g.add((s, p, o))
-    return publish.turtle(publish.triples([g]))
+    """The SHACL report as Turtle (the same bytes for the same results)."""
+    return results_turtle(report.results)
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildReport:
-    """Build every document; `progress(name)` is called as each one is done."""
-    auth = authority.load(settings.authorities_dir, settings.base)
-    shapes = load_shapes(settings.project / "shapes", settings.base)
-    context = publish.load_context(settings.project / "ontology" / "context.jsonld")
-    auth_graph = authority_graph(auth, settings.base)
-    exchange = Exchange.load(settings.project, auth, settings.base)
-    result = BuildReport()
+def report_text(results, name: str) -> str:
+    conforms = not any(r.severity == "Violation" for r in results)
+    return Report(conforms, tuple(results), Graph()).text(name)
+
+
+# -- the tool's fingerprint -----------------------------------------------------------------------------
+
+def tool_fingerprint(settings: Settings, reference: bool) -> str:
+    """What every document's outputs depend on besides its own source: the code, the shapes, ontology,
+    crosswalks, templates and authority data, the base, and the validator."""
+    h = hashlib.sha256(f"{__version__}\n{settings.base}\n{reference}\n".encode())
+    code = Path(__file__).parent
+    files = sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js"))
+    for folder in TOOL_INPUTS:
+        files += sorted(p for p in (settings.project / folder).rglob("*") if p.is_file())
+    files += sorted(p for p in settings.authorities_dir.rglob("*") if p.is_file())
+    for p in files:
+        h.update(str(p.relative_to(p.anchor)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def key_fingerprint(paths: list[Path]) -> str:
+    """What one document's outputs depend on of its own: its versions' bytes and its sidecar."""
+    h = hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    sidecar = paths[0].parent / "document.toml" if paths else None
+    if sidecar is not None and sidecar.is_file():
+        h.update(b"document.toml\0" + hashlib.sha256(sidecar.read_bytes()).digest())
+    return h.hexdigest()
+
+
+# -- the work of one document (all its language versions), in a worker ---------------------------------
+
+class Worker:
+    """What a worker process loads once: authorities, compiled shapes, context, crosswalks."""
+
+    def __init__(self, settings: Settings, reference: bool):
+        self.settings = settings
+        self.reference = reference
+        self.auth = authority.load(settings.authorities_dir, settings.base)
+        self.auth_graph = authority_graph(self.auth, settings.base)
+        self.shapes = load_shapes(settings.project / "shapes", settings.base)
+        self.context = publish.load_context(settings.project / "ontology" / "context.jsonld")
+        self.exchange = Exchange.load(settings.project, self.auth, settings.base)
+        self.validator = None
+        if not reference:
+            from .fastshacl import Validator
+
+            self.validator = Validator(self.shapes, self.auth_graph)
+
+    def validate(self, graph: Graph) -> list[Result]:
+        if self.validator is None:
+            return list(validate_graph(graph + self.auth_graph, self.shapes).results)
+        return sorted(self.validator.validate(graph) + self.validator.authority_results(),
+                      key=lambda r: (["Violation", "Warning", "Info"].index(r.severity), r.focus, r.path or "",
+                                     r.value or "", r.source or r.shape, r.message))
+
+    def process(self, key: str, paths: list[Path]) -> dict:
+        """Every version of one document: its files (path -> bytes) and what the build reports."""
+        files: dict[str, bytes] = {}
+        out = {"key": key, "files": files, "built": [], "refused": [], "warnings": 0, "violations": 0,
+               "results": [], "oai": None, "sets": {}}
+        accepted: list[tuple[Document, Path]] = []
+        for path in paths:
+            name = f"{key}/{path.stem}"
+            try:
+                doc = parse_file(path, self.auth)
+            except InputError as exc:
+                out["refused"].append((name, str(exc)))
+                continue
+            graph = map_document(doc, self.auth, self.settings.base)
+            results = self.validate(graph)
+            stem = f"{key}.{path.stem}"
+            files[f"reports/{stem}.ttl"] = results_turtle(results)
+            files[f"reports/{stem}.txt"] = report_text(results, name).encode("utf-8")
+            out["warnings"] += sum(r.severity == "Warning" for r in results) + len(doc.warnings)
+            out["violations"] += sum(r.severity == "Violation" for r in results)
+            out["results"] += [(name, r) for r in results]
+            if any(r.severity == "Violation" for r in results):
+                out["refused"].append((name, violations_text(results)))
+                continue
+            triples = publish.triples([graph])
+            files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
+            files[f"documents/{stem}.ttl"] = publish.turtle(triples)
+            files[f"documents/{stem}.jsonld"] = publish.jsonld(triples, self.context)
+            files[f"documents/{stem}.nq"] = publish.nquads(publish.quads([graph]))
+            accepted.append((doc, path))
+            out["built"].append(name)
+        if accepted:
+            rec, exchange_files = self.exchange.files([d for d, _ in accepted])
+            files.update(exchange_files)
+            out["oai"] = oai_entry(rec, datestamp([p for _, p in accepted]),
+                                   sorted(filter(None, (self.auth.language_iri(d.language.value)
+                                                        for d, _ in accepted))))
+            out["sets"] = set_names(rec)
+        return out
+
+
+_WORKER: Worker | None = None
+
+
+def _worker_main(conn, settings: Settings, reference: bool) -> None:
+    """A worker process: receives (key, paths), sends back the result; None ends it."""
+    global _WORKER
+    _WORKER = Worker(settings, reference)
+    conn.send(("ready", None))
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        key, paths = task
+        conn.send(("done", _safe_process(key, [Path(p) for p in paths])))
+
+
+def _safe_process(key: str, paths: list[Path]) -> dict:
+    try:
+        return process_key(key, paths)
+    except Exception as exc:  # a bug on one document must not stop the others: reported as its refusal
+        return {"key": key, "files": {}, "built": [], "refused": [(f"{key}/{p.stem}",
+                f"internal error: {type(exc).__name__}: {exc}") for p in paths], "warnings": 0,
+                "violations": 0, "results": [], "oai": None, "sets": {}}
+
+
+def process_key(key: str, paths: list[Path]) -> dict:
+    """One document in this worker (a module function, so a test can replace it)."""
+    assert _WORKER is not None
+    return _WORKER.process(key, paths)
+
+
+def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list[Path]]], jobs: int,
+                 handle: Callable[[dict], None]) -> None:
+    """Run `tasks` on `jobs` worker processes, calling `handle` with each result as it arrives; a worker
+    that dies takes only its current document with it (reported as refused) and is replaced."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    ctx = mp.get_context("fork")
+    pending = list(reversed(tasks))
+    workers: dict = {}  # conn -> [process, current task or None]
+
+    def start() -> None:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker_main, args=(child, settings, reference), daemon=True)
+        proc.start()
+        child.close()
+        workers[parent] = [proc, None]
+
+    def assign(conn) -> None:
+        if pending:
+            task = pending.pop()
+            workers[conn][1] = task
+            conn.send((task[0], [str(p) for p in task[1]]))
+        else:
+            workers[conn][1] = None
+            conn.send(None)
+
+    for _ in range(max(1, min(jobs, len(tasks)))):
+        start()
+    try:
+        while workers:
+            ready = wait(list(workers) + [w[0].sentinel for w in workers.values()])
+            for item in ready:
+                conn = item if item in workers else next((c for c, w in workers.items() if w[0].sentinel == item),
+                                                        None)
+                if conn is None or conn not in workers:
+                    continue
+                proc, task = workers[conn]
+                try:
+                    message = conn.recv() if conn.poll() else None
+                except (EOFError, OSError):
+                    message = None
+                if message is not None:
+                    kind, payload = message
+                    if kind == "done":
+                        handle(payload)
+                    assign(conn)
+                    continue
+                if proc.is_alive():
+                    continue
+                proc.join()
+                del workers[conn]
+                if task is not None:  # it died on this document
+                    how = (f"signal {-proc.exitcode}" if proc.exitcode and proc.exitcode < 0
+                           else f"exit code {proc.exitcode}")
+                    handle({"key": task[0], "files": {}, "built": [], "warnings": 0, "violations": 0,
+                            "results": [], "oai": None, "sets": {},
+                            "refused": [(f"{task[0]}/{p.stem}", f"the worker processing it died ({how})")
+                                        for p in task[1]]})
+                if pending:
+                    start()
+    finally:
+        for conn, (proc, _) in list(workers.items()):
+            proc.kill()
+            proc.join()
+
+
+# -- the build -----------------------------------------------------------------------------------------
+
+def build(settings: Settings, progress: Callable[[str], None] | None = None, reference: bool = False,
+          jobs: int | None = None) -> BuildReport:
+    """Build every document; `progress(name)` is called as each language version is done."""
+    # everything a worker loads is checked here first: a bad input stops the build before any work
+    main = Worker(settings, reference)
+    tool = tool_fingerprint(settings, reference)
+    by_key: dict[str, list[Path]] = {}
+    for path in documents(settings.documents_dir):
+        by_key.setdefault(path.parent.name, []).append(path)
+    fingerprints = {key: key_fingerprint(paths) for key, paths in by_key.items()}
+    previous = _previous_manifest(settings.build_dir, tool)
+    reuse = {key for key in by_key if previous.get(key, {}).get("input") == fingerprints[key]}
+    tasks = [(key, by_key[key]) for key in sorted(by_key) if key not in reuse]
+
+    result = BuildReport(processed=[k for k, _ in tasks])
     publish.clean_stale(settings.build_dir)
     out = publish.Output(settings.build_dir)
-    try:
-        accepted: list[Graph] = []
-        versions: dict[str, list[tuple[Document, Path]]] = {}
-        for path in documents(settings.documents_dir):
-            name = f"{path.parent.name}/{path.stem}"
-            if progress is not None:
+    entries: dict[str, dict] = {}
+
+    def record(payload: dict, files: list[str]) -> None:
+        key = payload["key"]
+        entries[key] = {"input": fingerprints[key], "files": sorted(files), "built": payload["built"],
+                        "refused": payload["refused"], "warnings": payload["warnings"],
+                        "violations": payload["violations"], "oai": payload["oai"], "sets": payload["sets"]}
+        if progress is not None:
+            for name in payload["built"] + [n for n, _ in payload["refused"]]:
                 progress(name)
-            try:
-                doc = parse_file(path, auth)
-            except InputError as exc:
-                result.refused.append(Refusal(name, str(exc)))
-                continue
-            graph, report = check(doc, auth, settings.base, shapes, auth_graph)
-            stem = f"{path.parent.name}.{path.stem}"
-            out.write(f"reports/{stem}.ttl", report_turtle(report))
-            out.write(f"reports/{stem}.txt", report.text(name))
-            result.warnings += report.count("Warning") + len(doc.warnings)
-            result.violations += report.count("Violation")
-            if not report.conforms:
-                result.refused.append(Refusal(name, nonconformity(report)))
-                continue
-            _publish_document(out, doc, graph, stem, context)
-            accepted.append(graph)
-            versions.setdefault(path.parent.name, []).append((doc, path))
-            result.built.append(name)
-        _publish_exchange(out, exchange, versions)
-        everything = [auth_graph] + accepted
-        result.triples = _publish_dataset(out, everything, context)
-        out.write("context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
-        out.write("ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
-        described = description(settings.project / "templates", settings.base, settings.base, result.triples,
-                                out.path("oai.json"))
-        out.write("catalog.ttl", publish.turtle(described))
-        previous = settings.build_dir / "store"
+
+    def handle(payload: dict) -> None:
+        for rel, data in payload["files"].items():
+            out.write(rel, data)
+        result.results += payload["results"]
+        record(payload, list(payload["files"]))
+
+    try:
+        for key in sorted(reuse):
+            old = previous[key]
+            for rel in old["files"]:
+                _link(settings.build_dir / rel, out.path(rel))
+            record({"key": key, **old}, old["files"])
+        if tasks:
+            workers = jobs or os.cpu_count() or 1
+            if workers == 1 or len(tasks) == 1:
+                global _WORKER
+                saved, _WORKER = _WORKER, main
+                try:
+                    for key, paths in tasks:
+                        handle(_safe_process(key, paths))
+                finally:
+                    _WORKER = saved
+            else:
+                _run_workers(settings, reference, tasks, workers, handle)
+        for key in sorted(entries):
+            e = entries[key]
+            result.built += e["built"]
+            result.refused += [Refusal(n, r) for n, r in e["refused"]]
+            result.warnings += e["warnings"]
+            result.violations += e["violations"]
+        result.built.sort()
+        result.refused.sort(key=lambda r: r.name)
+        result.triples = _publish_dataset(out, settings, main, entries)
+        previous_store = settings.build_dir / "store"
+        from .store import build_store
+
         result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
-                                            previous if previous.is_dir() else None)
+                                            previous_store if previous_store.is_dir() else None)
+        _write_union(out, result)
+        out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
+                                       sort_keys=True) + "\n")
         out.commit()
     except BaseException:
         out.abort()
@@ -136,41 +373,86 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
     return result
 
 
-def _publish_document(out: publish.Output, doc: Document, graph: Graph, stem: str, context: dict) -> None:
-    items = publish.triples([graph])
-    out.write(f"facts/{stem}.json", dumps(card(doc)))
-    out.write(f"documents/{stem}.ttl", publish.turtle(items))
-    out.write(f"documents/{stem}.jsonld", publish.jsonld(items, context))
+def _previous_manifest(build_dir: Path, tool: str) -> dict:
+    try:
+        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("tool") != tool:
+        return {}
+    docs = data.get("documents", {})
+    # a key is reused only if every file it produced is still there
+    return {k: v for k, v in docs.items() if all((build_dir / rel).is_file() for rel in v.get("files", []))}
 
 
-def _publish_exchange(out: publish.Output, exchange: Exchange, versions: dict[str, list[tuple[Document, Path]]]) \
-        -> None:
-    """MARC 21, Dublin Core and Akoma Ntoso for every document with an accepted version, the MARCXML
-    collection of them all, and the index the OAI-PMH server reads."""
-    records, entries, sets = [], [], {}
-    for key in sorted(versions):
-        docs = [d for d, _ in versions[key]]
-        rec, files = exchange.files(docs)
-        for rel, data in files.items():
-            out.write(rel, data)
-        records.append(marc_record(rec, exchange.marc))
-        entries.append(oai_entry(rec, datestamp([p for _, p in versions[key]]),
-                                 sorted(filter(None, (exchange.auth.language_iri(d.language.value) for d in docs)))))
-        sets.update(set_names(rec))
-    out.write("catalogue.marc.xml", marcxml(records))
-    out.write("oai.json", oai_index(entries, sets))
+def _link(src: Path, dst: Path) -> None:
+    """The previous build's file in the new one: a hard link (files are never modified in place), or a copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
-def _publish_dataset(out: publish.Output, graphs: list[Graph], context: dict) -> int:
-    quads = publish.quads(graphs)
-    union = publish.triples(graphs)
-    out.write("dataset.nq", publish.nquads(quads))
-    out.write("dataset.trig", publish.trig(quads))
-    out.write("dataset.nt", publish.ntriples(union))
-    out.write("dataset.ttl", publish.turtle(union))
-    out.write("dataset.jsonld", publish.jsonld(quads, context))
-    return len(quads)
+def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entries: dict[str, dict]) -> int:
+    """dataset.nq from the authority graph and every accepted version's N-Quads, in key order (streamed);
+    the MARCXML collection, the OAI-PMH index and the dataset description."""
+    auth_quads = publish.nquads(publish.quads([main.auth_graph]))
+    count = auth_quads.count(b"\n")
+    with open(out.path("dataset.nq"), "wb") as fh:
+        fh.write(auth_quads)
+        for key in sorted(entries):
+            for rel in entries[key]["files"]:
+                if rel.startswith("documents/") and rel.endswith(".nq"):
+                    data = out.path(rel).read_bytes()
+                    count += data.count(b"\n")
+                    fh.write(data)
+    _collect_marc(out, entries)
+    records = [e["oai"] for e in entries.values() if e["oai"]]
+    sets: dict[str, str] = {}
+    for e in entries.values():
+        sets.update(e["sets"])
+    out.write("oai.json", oai_index(records, sets))
+    out.write("context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
+    out.write("ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
+    described = description(settings.project / "templates", settings.base, settings.base, count, out.path("oai.json"))
+    out.write("catalog.ttl", publish.turtle(described))
+    return count
 
 
-def fingerprint(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _collect_marc(out: publish.Output, entries: dict[str, dict]) -> None:
+    """catalogue.marc.xml: every document's MARC record in one collection, streamed."""
+    from lxml import etree
+
+    from .exchange.marc import MARC_NS
+
+    with etree.xmlfile(str(out.path("catalogue.marc.xml")), encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS}):
+            for key in sorted(entries):
+                rel = f"marc/{key}.xml"
+                if rel in entries[key]["files"]:
+                    for rec in etree.parse(str(out.path(rel))).getroot():
+                        xf.write("\n  ")
+                        xf.write(rec)
+            xf.write("\n")
+    with open(out.path("catalogue.marc.xml"), "ab") as fh:
+        fh.write(b"\n")
+
+
+def _write_union(out: publish.Output, result: BuildReport) -> None:
+    """TriG and JSON-LD (with the named graphs), and the union of the graphs as Turtle and N-Triples, written
+    by Oxigraph from the store, streamed (the same data gives the same bytes)."""
+    store = ox.Store.read_only(str(out.path("store")))
+    with open(out.path("dataset.trig"), "wb") as fh:
+        store.dump(fh, format=ox.RdfFormat.TRIG, prefixes=publish.PREFIX_MAP)
+    with open(out.path("dataset.jsonld"), "wb") as fh:  # expanded JSON-LD, the named graphs kept
+        store.dump(fh, format=ox.RdfFormat.JSON_LD)
+    union = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    for name, fmt in (("dataset.ttl", ox.RdfFormat.TURTLE), ("dataset.nt", ox.RdfFormat.N_TRIPLES)):
+        triples = store.query(union, use_default_graph_as_union=True)
+        with open(out.path(name), "wb") as fh:
+            if fmt == ox.RdfFormat.TURTLE:
+                ox.serialize(triples, fh, format=fmt, prefixes=publish.PREFIX_MAP)
+            else:
+                ox.serialize(triples, fh, format=fmt)
+    del store

@@ -60,9 +60,14 @@ def facts(ctx: click.Context, file: Path) -> None:
 
 
 @main.command()
+@click.option("--reference", is_flag=True,
+              help="Validate with pySHACL (the reference validator) instead of the compiled shapes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per CPU).")
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Run the pipeline on every document under source/documents into build/."""
+def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
+    """Run the pipeline on every document under source/documents into build/ (documents unchanged since
+    the previous build are reused)."""
     import time
 
     from .build import documents
@@ -72,9 +77,9 @@ def build(ctx: click.Context) -> None:
     count = len(documents(settings.documents_dir))
     if count > PROGRESS_FROM:
         with click.progressbar(length=count, label="building", file=sys.stderr) as bar:
-            report = run_build(settings, progress=lambda _: bar.update(1))
+            report = run_build(settings, progress=lambda _: bar.update(1), reference=reference, jobs=jobs)
     else:
-        report = run_build(settings)
+        report = run_build(settings, reference=reference, jobs=jobs)
     for name in report.built:
         click.echo(f"published {name}")
     for refusal in report.refused:

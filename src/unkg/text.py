@@ -27,6 +27,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import bisect
 import unicodedata
 from dataclasses import dataclass
@@ -225,6 +227,7 @@ class Text:
         return line.width >= FULL_RATIO * self.full_width
 
 
+@functools.lru_cache(maxsize=8)  # the parser and the mapping read the same text: normalised once
 def normalise(raw: str) -> Text:
     """Normalise a decoded document text; see the module docstring for what is guaranteed."""
     lines = []

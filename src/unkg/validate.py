@@ -126,3 +126,44 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
     results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x.focus, x.path or "",
                                 x.value or "", x.source or x.shape, x.message))
     return Report(not any(x.severity == "Violation" for x in results), tuple(results), report_graph)
+
+
+def _nt(term: str | None) -> str | None:
+    """A result's term (an IRI, or a literal or blank node in N-Triples form) in N-Triples form."""
+    if term is None:
+        return None
+    if term.startswith(('"', "_:")):
+        return term
+    return f"<{term}>"
+
+
+def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
+    """The SHACL validation report of `results` as Turtle, the same whichever validator produced them:
+    one ``sh:ValidationReport`` with a ``sh:ValidationResult`` per result, blank nodes named by a hash
+    of the result (so the same results give the same bytes)."""
+    import hashlib
+    import json
+
+    import pyoxigraph as ox
+
+    from .publish import PREFIX_MAP
+
+    sh = "http://www.w3.org/ns/shacl#"
+    lines = ["_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sValidationReport> ." % sh,
+             '_:report <%sconforms> "%s"^^<http://www.w3.org/2001/XMLSchema#boolean> .'
+             % (sh, "false" if any(r.severity == "Violation" for r in results) else "true")]
+    for r in results:
+        node = "_:r" + hashlib.sha256(repr((r.severity, r.focus, r.path, r.value, r.shape, r.constraint,
+                                             r.source)).encode("utf-8")).hexdigest()[:32]
+        lines.append(f"_:report <{sh}result> {node} .")
+        lines.append(f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{sh}ValidationResult> .")
+        for pred, value in (("focusNode", _nt(r.focus)), ("resultPath", _nt(r.path)), ("value", _nt(r.value)),
+                            ("resultSeverity", f"<{sh}{r.severity}>"), ("sourceShape", _nt(r.shape)),
+                            ("sourceConstraintComponent", _nt(r.constraint)), ("sourceConstraint", _nt(r.source))):
+            if value:
+                lines.append(f"{node} <{sh}{pred}> {value} .")
+        for lang, text in (("en", r.message), ("zh", r.message_zh)):
+            if text:
+                lines.append(f"{node} <{sh}resultMessage> {json.dumps(text, ensure_ascii=False)}@{lang} .")
+    triples = sorted(set(ox.parse("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)), key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": sh, **PREFIX_MAP})

@@ -6,6 +6,7 @@ paragraphs and closing lines. The markup lives in ``templates/akn.xml`` (Jinja2,
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,7 @@ class References:
         return sorted(self.by_iri.values(), key=lambda r: (r.element, r.eid))
 
 
+@functools.lru_cache(maxsize=4)
 def _environment(templates: Path) -> Environment:
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
                        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
