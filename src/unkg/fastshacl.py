@@ -167,7 +167,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
         for t in shapes.objects(ns, SH.target):
             if (t, RDF.type, SH.SPARQLTarget) not in shapes or shapes.value(t, SH.select) is None:
                 raise Unsupported(f"node shape {ns}: only SPARQL-based targets (sh:SPARQLTarget) are implemented")
-            target.sparql.append(_prefixes(shapes, t) + "\n" + str(shapes.value(t, SH.select)))
+            target.sparql.append(_prefixes(shapes, t) + "\n" + _bind_this(str(shapes.value(t, SH.select))))
         checks = []
         for ps in sorted(shapes.objects(ns, SH.property), key=str):
             _check_keys(shapes, ps, SUPPORTED_PROPERTY, "property shape")
@@ -202,7 +202,8 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
 
 def _bind_this(select: str) -> str:
     """The query with $this bound to every focus node at once: a VALUES block opens its WHERE clause
-    (``$this`` and ``?this`` are one variable)."""
+    (``$this`` and ``?this`` are one variable; a SPARQL target's ``?this`` is bound the same way to the
+    nodes being validated)."""
     m = re.search(r"\bWHERE\s*\{", select, re.IGNORECASE)
     if not m:
         raise Unsupported(f"a SPARQL constraint without WHERE {{ … }}: {select[:60]!r}")
@@ -267,8 +268,11 @@ class Validator:
                   or any(data.values(n, p) for p in target.subjects_of)}
         for p in target.objects_of:
             found |= {o for _, o in data.statements(p)} & scope
-        for query in target.sparql:
-            found |= {_rdflib(row["this"]) for row in self.store.query(query, default_graph=self._graphs)} & scope
+        if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
+            values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
+            for query in target.sparql:
+                rows = self.store.query(query % values, default_graph=self._graphs)
+                found |= {_rdflib(row["this"]) for row in rows} & scope
         return found
 
     def _core(self, check: Check, node, data: Data) -> list[Result]:

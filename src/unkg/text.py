@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import bisect
 import unicodedata
@@ -140,6 +141,43 @@ def _line_piece(raw: str, start: int, end: int, fold: bool = True) -> Piece:
     return _normalise_items(_clusters(raw, start, end, fold))
 
 
+# text without combining marks or Hangul jamo, where NFC changes nothing across characters: "as written"
+# can then be computed on the string, without the offset bookkeeping (the same result, checked by a test)
+_NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+                           r"\u0670\u06d6-\u06ed\u0900-\u0dff\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
+                           r"\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]*")
+_SPACES = re.compile(r"\s+")
+
+
+def _written_fast(raw: str) -> str:
+    lines = []
+    for line in raw.split("\n"):
+        text = _squeeze(unicodedata.normalize("NFC", line))
+        if text:
+            lines.append(text)
+    out = ""
+    for text in lines:
+        if out and out[-1] not in _HYPHENS:
+            out += " "
+        out += text
+    return _squeeze(out)
+
+
+def _squeeze(text: str) -> str:
+    """Guarantee 4 on a string: runs of white space made one space, none at the ends or beside CJK."""
+    text = _SPACES.sub(" ", text).strip(" ")
+    if " " not in text:
+        return text
+    parts = text.split(" ")
+    out = parts[0]
+    for part in parts[1:]:
+        if (out and is_cjk(out[-1])) or (part and is_cjk(part[0])):
+            out += part
+        else:
+            out += " " + part
+    return out
+
+
 def join(pieces: Sequence[Piece]) -> Piece:
     """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and
     none next to CJK characters."""
@@ -212,6 +250,11 @@ class Text:
     def written(self, span: Span) -> str:
         """The raw text of a span "as written": NFC only (no compatibility folding), lines joined and
         white space normalised as in guarantees 4 and 5."""
+        if _NO_COMBINING.fullmatch(self.raw, span.start, span.end):
+            return _written_fast(self.raw[span.start:span.end])
+        return self._written_slow(span)
+
+    def _written_slow(self, span: Span) -> str:
         pieces = []
         pos = span.start
         while pos <= span.end:
