@@ -54,13 +54,15 @@ class Authority:
         g = Graph()
         for f in sorted(folder.rglob("*.ttl")):
             g.parse(f, format="turtle", publicID="https://w3id.org/unkg/id/")
-        self.states = []
+        self.states: dict[str, list[tuple[str, str]]] = {"en": [], "zh": []}  # (English name, name in language)
         for s in sorted(g.subjects(RDF.type, URIRef(SCHEMA + "Country"))):
             en, zh = label(g, s, "en"), label(g, s, "zh")
-            # names that read simply after "of" in both languages (no article, no comma, one word)
-            if en and zh and en.isalpha() and en not in ("Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands",
-                                                         "Philippines", "Seychelles", "Sudan"):
-                self.states.append((en, zh))
+            # names that read simply after "of" (no article, no comma, one word)
+            if en and en.isalpha() and en not in ("Bahamas", "Comoros", "Gambia", "Maldives", "Netherlands",
+                                                  "Philippines", "Seychelles", "Sudan"):
+                self.states["en"].append((en, en))
+                if zh:
+                    self.states["zh"].append((en, zh))
         self.items = []
         scheme = URIRef("https://w3id.org/unkg/id/agenda/ga/79")
         for item in sorted(g.subjects(SKOS.inScheme, scheme)):
@@ -101,7 +103,7 @@ def spaced(lines: list[str]) -> list[str]:
 
 def document(rng: random.Random, auth: Authority, n: int, lang: str, defect: str | None) -> tuple[str, dict]:
     """The text of one communication and its facts card."""
-    state_en, state_zh = rng.choice(auth.states)
+    state_en, state_zh = rng.choice(auth.states[lang])
     charge = rng.random() < 0.3
     recipients = ["Secretary-General"] + rng.choice(
         [[], [], ["President of the Security Council"], ["President of the General Assembly",

@@ -145,9 +145,13 @@ class Worker:
         self.exchange = Exchange.load(settings.project, self.auth, settings.base)
         self.validator = None
         if not reference:
-            from .fastshacl import Validator
+            from .fastshacl import Unsupported, Validator
 
-            self.validator = Validator(self.shapes, self.auth_graph)
+            try:
+                self.validator = Validator(self.shapes, self.auth_graph)
+            except Unsupported as exc:
+                raise InputError(str(settings.project / "shapes"), f"{exc}; validate with pySHACL instead "
+                                 "(unkg build --reference)") from None
 
     def validate(self, graph: Graph) -> list[Result]:
         if self.validator is None:

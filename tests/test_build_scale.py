@@ -1,0 +1,136 @@
+"""The build at scale (issue 7): parallel workers give the same bytes as one process; an unchanged document is
+not processed again; a killed build leaves the previous build intact; a worker that dies on one document
+costs only that document."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from unkg import build as build_module
+from unkg.build import build
+from unkg.config import load_settings
+
+from conftest import ROOT, make_project
+
+sys.path.insert(0, str(ROOT / "bench"))
+from corpus import generate  # noqa: E402
+
+
+def tree(folder: Path, skip: tuple[str, ...] = ("store",)) -> dict[str, str]:
+    """Every file under `folder` (but the store's database files) with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] not in skip}
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    (tmp_path / "project").mkdir()
+    folder = make_project(tmp_path / "project", documents=False)
+    generate(tmp_path / "generated", 24, seed=2, defects=0)
+    os.replace(tmp_path / "generated" / "documents", folder / "source" / "documents")
+    return folder
+
+
+def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
+    settings = load_settings(corpus, env={})
+    serial = build(settings, jobs=1)
+    first = tree(settings.build_dir)
+    os.rename(settings.build_dir, tmp_path / "serial")
+    parallel = build(settings, jobs=3)
+    assert serial.built == parallel.built and len(serial.built) == 24
+    assert tree(settings.build_dir) == first
+
+
+def test_only_the_changed_document_is_processed_again(corpus):
+    settings = load_settings(corpus, env={})
+    assert len(build(settings, jobs=2).processed) == 24
+    before = tree(settings.build_dir)
+    again = build(settings, jobs=2)
+    assert again.processed == [] and tree(settings.build_dir) == before  # nothing changed, nothing redone
+    changed = sorted((corpus / "source" / "documents").glob("*/en.txt"))[0]
+    text = changed.read_text(encoding="utf-8")
+    signed = next(line for line in text.splitlines() if line.startswith("(Signed) "))
+    changed.write_text(text.replace(signed, "(Signed) Quentin Zephyrine"), encoding="utf-8")
+    third = build(settings, jobs=2)
+    assert third.processed == [changed.parent.name]
+    after = tree(settings.build_dir)
+    differ = {f for f in after if after[f] != before.get(f)}
+    key = changed.parent.name
+    assert any(f.startswith(f"documents/{key}.") for f in differ)
+    assert not any(("/syn-" in f and f"/{key}." not in f) for f in differ)  # no other document's files
+    # the unchanged documents' files are the previous build's, linked, not rewritten
+    other = sorted(f for f in after if f.startswith("documents/") and key not in f)[0]
+    assert os.stat(settings.build_dir / other).st_nlink == 1  # the previous build (its only other link) is gone
+    assert "Quentin Zephyrine" in (settings.build_dir / "dataset.nq").read_text(encoding="utf-8")
+
+
+def test_a_change_of_shapes_processes_everything_again(corpus):
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    shapes = corpus / "shapes" / "text.shacl.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert len(build(settings, jobs=2).processed) == 24
+
+
+def test_a_killed_build_leaves_the_previous_build_intact(corpus):
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    before = tree(settings.build_dir, skip=())
+    shapes = corpus / "shapes" / "text.shacl.ttl"  # everything must be redone: a long build to kill
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "unkg", "build"], cwd=corpus, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    staging = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:  # wait until it is writing its staging folder
+        found = list(corpus.glob(".build.staging-*/documents/*"))
+        if len(found) >= 8:
+            staging = found
+            break
+        time.sleep(0.05)
+    assert staging, "the build finished or never started writing before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert tree(settings.build_dir, skip=()) == before
+    report = build(settings, jobs=2)  # the next build cleans up and succeeds
+    assert len(report.built) == 24 and not list(corpus.glob(".build.staging-*"))
+
+
+def test_a_worker_that_dies_costs_only_its_document(corpus, monkeypatch):
+    victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[5]
+    real = build_module.process_key
+
+    def dying(key, paths):
+        if key == victim:
+            os.kill(os.getpid(), signal.SIGKILL)  # as a segfault in a native library would
+        return real(key, paths)
+
+    monkeypatch.setattr(build_module, "process_key", dying)
+    report = build(load_settings(corpus, env={}), jobs=2)
+    assert [r.name for r in report.refused] == [f"{victim}/{lang}" for lang in ("en", "zh")
+                                                if (corpus / "source" / "documents" / victim / f"{lang}.txt").exists()]
+    assert "died" in report.refused[0].reason and "signal 9" in report.refused[0].reason
+    assert len(report.built) == 23
+
+
+def test_an_exception_on_one_document_costs_only_that_document(corpus, monkeypatch):
+    victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[3]
+    real = build_module.Worker.process
+
+    def failing(self, key, paths):
+        if key == victim:
+            raise RuntimeError("boom")
+        return real(self, key, paths)
+
+    monkeypatch.setattr(build_module.Worker, "process", failing)
+    report = build(load_settings(corpus, env={}), jobs=1)
+    assert len(report.refused) == 1 and "internal error: RuntimeError: boom" in report.refused[0].reason
+    assert len(report.built) == 23
