@@ -145,12 +145,13 @@ def straightforward(folder: Path, results_file: Path) -> None:
             corpus.add(t)
     _, report, _ = validate(corpus, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True)
     found = set()
+    def get(r, p):
+        v = report.value(r, p)
+        return None if v is None else (str(v) if isinstance(v, URIRef) else str(ox_literal(v)))
+
     for r in report.subjects(SH.focusNode, None):
-        def get(p):
-            v = report.value(r, p)
-            return None if v is None else (str(v) if isinstance(v, URIRef) else str(ox_literal(v)))
-        found.add((get(SH.focusNode), get(SH.resultPath), get(SH.sourceConstraintComponent),
-                   get(SH.resultSeverity), get(SH.value)))
+        found.add((get(r, SH.focusNode), get(r, SH.resultPath), get(r, SH.sourceConstraintComponent),
+                   get(r, SH.resultSeverity), get(r, SH.value)))
     out = folder / "straightforward"
     out.mkdir(exist_ok=True)
     corpus.serialize(out / "dataset.ttl", format="turtle")

@@ -70,6 +70,14 @@ def test_only_the_changed_document_is_processed_again(corpus):
     other = sorted(f for f in after if f.startswith("documents/") and key not in f)[0]
     assert os.stat(settings.build_dir / other).st_nlink == 1  # the previous build (its only other link) is gone
     assert "Quentin Zephyrine" in (settings.build_dir / "dataset.nq").read_text(encoding="utf-8")
+    # the store, updated rather than reloaded, holds exactly the dataset
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(settings.build_dir / "store"))
+    held = {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+    assert held == {str(q) for q in ox.parse(path=str(settings.build_dir / "dataset.nq"),
+                                             format=ox.RdfFormat.N_QUADS)}
+    assert third.store_reloaded
 
 
 def test_a_change_of_shapes_processes_everything_again(corpus):

@@ -8,7 +8,6 @@ in each language. Relative IRIs in the files resolve against ``{base}/id/``.
 from __future__ import annotations
 
 import functools
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

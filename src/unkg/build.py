@@ -294,7 +294,7 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                 if pending:
                     start()
     finally:
-        for conn, (proc, _) in list(workers.items()):
+        for proc, _ in list(workers.values()):
             proc.kill()
             proc.join()
 
@@ -362,11 +362,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         result.built.sort()
         result.refused.sort(key=lambda r: r.name)
         result.triples = _publish_dataset(out, settings, main, entries)
-        previous_store = settings.build_dir / "store"
-        from .store import build_store
-
-        result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
-                                            previous_store if previous_store.is_dir() else None)
+        _publish_store(out, settings.build_dir, previous, entries, result)
         _write_union(out, result)
         out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
                                        sort_keys=True) + "\n")
@@ -375,6 +371,35 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         out.abort()
         raise
     return result
+
+
+def _graphs_of(nq: Path) -> list[str]:
+    """The graph names in one of our N-Quads files (each line ends ``<graph> .``)."""
+    names = set()
+    with open(nq, encoding="utf-8") as fh:
+        for line in fh:
+            names.add(line.rstrip()[:-1].rstrip().rsplit("<", 1)[1][:-1])
+    return sorted(names)
+
+
+def _publish_store(out: publish.Output, build_dir: Path, previous: dict, entries: dict, result: BuildReport) -> None:
+    """The store: updated from the previous build's when most documents were reused (their graphs stay,
+    the changed ones are replaced), loaded whole otherwise (or copied when the dataset did not change)."""
+    from .store import STAMP, build_store, update_store
+
+    old_store = build_dir / "store"
+    changed = [k for k in entries if k not in previous or entries[k]["input"] != previous[k]["input"]]
+    gone = [k for k in previous if k not in entries]
+    usable = old_store.is_dir() and (old_store / STAMP).is_file() and previous
+    if usable and len(changed) + len(gone) < len(entries) / 2:
+        removed = sorted({g for k in changed + gone for rel in previous.get(k, {}).get("files", [])
+                          if rel.endswith(".nq") for g in _graphs_of(build_dir / rel)})
+        added = [out.path(rel) for k in sorted(changed) for rel in entries[k]["files"] if rel.endswith(".nq")]
+        update_store(out.path("dataset.nq"), out.path("store"), old_store, removed, added)
+        result.store_reloaded = bool(changed or gone)
+        return
+    result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
+                                        old_store if old_store.is_dir() else None)
 
 
 def _previous_manifest(build_dir: Path, tool: str) -> dict:
@@ -424,23 +449,20 @@ def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entr
 
 
 def _collect_marc(out: publish.Output, entries: dict[str, dict]) -> None:
-    """catalogue.marc.xml: every document's MARC record in one collection, streamed."""
-    from lxml import etree
-
+    """catalogue.marc.xml: every document's MARC record in one collection, streamed (each document's file is
+    a collection of one record, written by us: its record is the text between the collection's tags)."""
     from .exchange.marc import MARC_NS
 
-    with etree.xmlfile(str(out.path("catalogue.marc.xml")), encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS}):
-            for key in sorted(entries):
-                rel = f"marc/{key}.xml"
-                if rel in entries[key]["files"]:
-                    for rec in etree.parse(str(out.path(rel))).getroot():
-                        xf.write("\n  ")
-                        xf.write(rec)
-            xf.write("\n")
-    with open(out.path("catalogue.marc.xml"), "ab") as fh:
-        fh.write(b"\n")
+    with open(out.path("catalogue.marc.xml"), "wb") as fh:
+        fh.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n".encode())
+        for key in sorted(entries):
+            rel = f"marc/{key}.xml"
+            if rel in entries[key]["files"]:
+                data = out.path(rel).read_bytes()
+                start = data.index(b"<record")
+                end = data.rindex(b"</collection>")
+                fh.write(b"  " + data[start:end].rstrip() + b"\n")
+        fh.write(b"</collection>\n")
 
 
 def _write_union(out: publish.Output, result: BuildReport) -> None:

@@ -41,6 +41,21 @@ def build_store(dataset_nq: Path, folder: Path, previous: Path | None) -> bool:
     return True
 
 
+def update_store(dataset_nq: Path, folder: Path, previous: Path, removed: list[str], added: list[Path]) -> None:
+    """A new store at `folder` from the `previous` one (a checkpoint: its immutable files are linked, not
+    copied), without the graphs `removed`, with the N-Quads files `added`: what an incremental build
+    changes, without reloading the whole dataset. `dataset_nq` is what the store then holds."""
+    ox.Store.read_only(str(previous)).backup(str(folder))
+    store = ox.Store(str(folder))
+    for graph in removed:
+        store.remove_graph(ox.NamedNode(graph))
+    for path in added:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    (folder / STAMP).write_text(hashlib.sha256(dataset_nq.read_bytes()).hexdigest())
+
+
 def open_store(folder: Path) -> ox.Store:
     if not (folder / STAMP).is_file():
         raise InputError(str(folder), "no store here: run `unkg build` first")

@@ -27,10 +27,9 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-
-import bisect
 import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
