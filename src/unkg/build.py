@@ -187,7 +187,7 @@ class Worker:
             triples = publish.triples([graph])
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
             files[f"documents/{stem}.ttl"] = publish.turtle(triples)
-            files[f"documents/{stem}.jsonld"] = publish.jsonld(triples, self.context)
+            files[f"documents/{stem}.jsonld"] = publish.jsonld_graph(graph, self.context)
             files[f"documents/{stem}.nq"] = publish.nquads(publish.quads([graph]))
             accepted.append((doc, path))
             out["built"].append(name)
@@ -391,6 +391,12 @@ def _publish_store(out: publish.Output, build_dir: Path, previous: dict, entries
     changed = [k for k in entries if k not in previous or entries[k]["input"] != previous[k]["input"]]
     gone = [k for k in previous if k not in entries]
     usable = old_store.is_dir() and (old_store / STAMP).is_file() and previous
+    if usable and not changed and not gone:  # the same dataset: the same store (its files linked, never written)
+        for f in sorted(old_store.rglob("*")):
+            if f.is_file():
+                _link(f, out.path(f"store/{f.relative_to(old_store)}"))
+        result.store_reloaded = False
+        return
     if usable and len(changed) + len(gone) < len(entries) / 2:
         removed = sorted({g for k in changed + gone for rel in previous.get(k, {}).get("files", [])
                           if rel.endswith(".nq") for g in _graphs_of(build_dir / rel)})

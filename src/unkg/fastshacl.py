@@ -218,9 +218,16 @@ class Validator:
         self.node_shapes = compile_shapes(shapes)
         self.authority = authority
         self.auth_data = Data(authority)
-        self.store = ox.Store()
-        self.store.bulk_extend(ox.Quad(*_ox_triple(t), AUTH_GRAPH) for t in authority)
+        self._auth_quads = [ox.Quad(*_ox_triple(t), AUTH_GRAPH) for t in authority]
+        self._new_store()
         self._authority_results: list[Result] | None = None
+
+    def _new_store(self) -> None:
+        """An in-memory store with the authority data; each document goes into a graph of its own, and
+        the store is replaced now and then (dropping a graph costs more than a fresh store)."""
+        self.store = ox.Store()
+        self.store.bulk_extend(self._auth_quads)
+        self._used = 0
 
     # -- results ---------------------------------------------------------------------------------------
     def authority_results(self) -> list[Result]:
@@ -238,28 +245,28 @@ class Validator:
 
     def _run(self, data: Data, scope: set, graph: Graph | None) -> list[Result]:
         if graph is not None:
-            self.store.bulk_extend(ox.Quad(*_ox_triple(t), DOC_GRAPH) for t in graph)
-        self._graphs = [AUTH_GRAPH] + ([DOC_GRAPH] if graph is not None else [])
-        try:
-            results: list[Result] = []
-            sparql_focus: list[tuple[NodeShape, set]] = []
-            for ns in self.node_shapes:
-                focus = self._focus(ns.target, data, scope)
-                if not focus:
+            if self._used >= 500:
+                self._new_store()
+            self._used += 1
+            doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
+            self.store.bulk_extend(ox.Quad(*_ox_triple(t), doc_graph) for t in graph)
+        self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
+        results: list[Result] = []
+        sparql_focus: list[tuple[NodeShape, set]] = []
+        for ns in self.node_shapes:
+            focus = self._focus(ns.target, data, scope)
+            if not focus:
+                continue
+            for check in ns.checks:
+                if check.kind == SPARQL:
                     continue
-                for check in ns.checks:
-                    if check.kind == SPARQL:
-                        continue
-                    for node in sorted(focus, key=str):
-                        results.extend(self._core(check, node, data))
-                if any(c.kind == SPARQL for c in ns.checks):
-                    sparql_focus.append((ns, focus))
-            if sparql_focus:
-                results.extend(self._sparql(sparql_focus))
-            return results
-        finally:
-            if graph is not None:
-                self.store.clear_graph(DOC_GRAPH)
+                for node in sorted(focus, key=str):
+                    results.extend(self._core(check, node, data))
+            if any(c.kind == SPARQL for c in ns.checks):
+                sparql_focus.append((ns, focus))
+        if sparql_focus:
+            results.extend(self._sparql(sparql_focus))
+        return results
 
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""

@@ -86,8 +86,6 @@ def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
     times faster than PyLD's compaction, and as offline: the context is given, never fetched). JSON-LD
     arrays are sets here (the context declares no lists), so they are sorted: the same graph gives the
     same bytes."""
-    import warnings
-
     from rdflib import Dataset
 
     quads = any(isinstance(item, ox.Quad) for item in items)
@@ -98,10 +96,17 @@ def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
             ds.graph(URIRef(item.graph_name.value)).add(terms)
         else:
             ds.add(terms)
+    return jsonld_graph(ds, context)
+
+
+def jsonld_graph(graph: Graph, context: dict) -> bytes:
+    """`jsonld` of an rdflib graph (or dataset)."""
+    import warnings
+
     inner = context.get("@context", context)
     with warnings.catch_warnings():  # rdflib's serialiser calls its own deprecated Dataset.default_context
         warnings.simplefilter("ignore", DeprecationWarning)
-        data = json.loads(ds.serialize(format="json-ld", context=inner, auto_compact=True))
+        data = json.loads(graph.serialize(format="json-ld", context=inner, auto_compact=True))
     return (json.dumps(_canonical(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -110,6 +115,10 @@ def _canonical(value):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list):
         items = [_canonical(v) for v in value]
+        if len(items) < 2:
+            return items
+        if all(isinstance(v, str) for v in items):
+            return sorted(items)
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
     return value
 
