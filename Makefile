@@ -34,8 +34,11 @@ browser-check: build ## headless Chromium opens the pages, runs a query, screens
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei)
 	$(BIN)/python scripts/browser_check.py
 
-bench: $(STAMP) ## time each pipeline stage on the seed (not a test)
+BENCH_SIZES ?= 1000 10000
+
+bench: $(STAMP) ## time each stage on the seed; unkg build vs the straightforward pipeline at BENCH_SIZES documents
 	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/scale.py --sizes $(BENCH_SIZES)
 
 clean: ## remove generated output (build/)
 	rm -rf -- ./$(BUILD) ./.$(BUILD).staging-* ./.$(BUILD).old-*
