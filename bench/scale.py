@@ -56,15 +56,20 @@ def tree_rss(pid: int) -> int:
 
 def measure(cmd: list[str], cwd: Path) -> dict:
     """Run `cmd`; wall and CPU time (with its children), peak memory of its process tree."""
+    import tempfile
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
-        time.sleep(0.1)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:  # never a full pipe
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out_file, stderr=err_file)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(0.2)
+        wall = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"wall": wall, "cpu": cpu, "peak": peak, "code": proc.returncode, "stdout": out.decode(),
