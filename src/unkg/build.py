@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__, authority, publish
@@ -185,10 +184,12 @@ class Worker:
                 out["refused"].append((name, violations_text(results)))
                 continue
             triples = publish.triples([graph])
+            quads = publish.quads([graph])
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
             files[f"documents/{stem}.ttl"] = publish.turtle(triples)
-            files[f"documents/{stem}.jsonld"] = publish.jsonld_graph(graph, self.context)
-            files[f"documents/{stem}.nq"] = publish.nquads(publish.quads([graph]))
+            files[f"documents/{stem}.jsonld"] = publish.jsonld(quads, self.context)  # the named graph
+            files[f"documents/{stem}.nq"] = publish.nquads(quads)
+            files[f"documents/{stem}.trig"] = publish.trig(quads)
             accepted.append((doc, path))
             out["built"].append(name)
         if accepted:
@@ -363,7 +364,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         result.refused.sort(key=lambda r: r.name)
         result.triples = _publish_dataset(out, settings, main, entries)
         _publish_store(out, settings.build_dir, previous, entries, result)
-        _write_union(out, result)
         out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
                                        sort_keys=True) + "\n")
         out.commit()
@@ -429,18 +429,36 @@ def _link(src: Path, dst: Path) -> None:
 
 
 def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entries: dict[str, dict]) -> int:
-    """dataset.nq from the authority graph and every accepted version's N-Quads, in key order (streamed);
-    the MARCXML collection, the OAI-PMH index and the dataset description."""
-    auth_quads = publish.nquads(publish.quads([main.auth_graph]))
-    count = auth_quads.count(b"\n")
-    with open(out.path("dataset.nq"), "wb") as fh:
-        fh.write(auth_quads)
-        for key in sorted(entries):
-            for rel in entries[key]["files"]:
-                if rel.startswith("documents/") and rel.endswith(".nq"):
+    """The dataset files, streamed from the authority graph's and every accepted version's own files in key
+    order (nothing corpus-sized in memory): N-Quads, TriG and Turtle are concatenations of the documents'
+    (Turtle and TriG allow a prefix declaration before each part); N-Triples is the N-Quads without their
+    graph; JSON-LD is an array of the documents' compacted JSON-LD, each with its context and named graph.
+    Turtle and N-Triples are the union of the graphs, a triple two graphs share written twice (RDF graphs
+    are sets). Then the MARCXML collection, the OAI-PMH index and the dataset description."""
+    auth_quads = publish.quads([main.auth_graph])
+    heads = {".nq": publish.nquads(auth_quads), ".trig": publish.trig(auth_quads),
+             ".ttl": publish.turtle(publish.triples([main.auth_graph])),
+             ".jsonld": publish.jsonld(auth_quads, main.context)}
+    parts = [rel for key in sorted(entries) for rel in entries[key]["files"] if rel.startswith("documents/")]
+    count = heads[".nq"].count(b"\n")
+    for suffix, name in ((".nq", "dataset.nq"), (".trig", "dataset.trig"), (".ttl", "dataset.ttl")):
+        with open(out.path(name), "wb") as fh:
+            fh.write(heads[suffix])
+            for rel in parts:
+                if rel.endswith(suffix):
                     data = out.path(rel).read_bytes()
-                    count += data.count(b"\n")
                     fh.write(data)
+                    if suffix == ".nq":
+                        count += data.count(b"\n")
+    with open(out.path("dataset.nq"), "rb") as src, open(out.path("dataset.nt"), "wb") as fh:
+        for line in src:  # "<s> <p> <o> <g> ." -> "<s> <p> <o> ." (our own N-Quads: the graph is last)
+            fh.write(line.rstrip()[:-1].rstrip().rsplit(b" <", 1)[0] + b" .\n")
+    with open(out.path("dataset.jsonld"), "wb") as fh:
+        fh.write(b"[\n" + heads[".jsonld"].rstrip())
+        for rel in parts:
+            if rel.endswith(".jsonld"):
+                fh.write(b",\n" + out.path(rel).read_bytes().rstrip())
+        fh.write(b"\n]\n")
     _collect_marc(out, entries)
     records = [e["oai"] for e in entries.values() if e["oai"]]
     sets: dict[str, str] = {}
@@ -469,22 +487,3 @@ def _collect_marc(out: publish.Output, entries: dict[str, dict]) -> None:
                 end = data.rindex(b"</collection>")
                 fh.write(b"  " + data[start:end].rstrip() + b"\n")
         fh.write(b"</collection>\n")
-
-
-def _write_union(out: publish.Output, result: BuildReport) -> None:
-    """TriG and JSON-LD (with the named graphs), and the union of the graphs as Turtle and N-Triples, written
-    by Oxigraph from the store, streamed (the same data gives the same bytes)."""
-    store = ox.Store.read_only(str(out.path("store")))
-    with open(out.path("dataset.trig"), "wb") as fh:
-        store.dump(fh, format=ox.RdfFormat.TRIG, prefixes=publish.PREFIX_MAP)
-    with open(out.path("dataset.jsonld"), "wb") as fh:  # expanded JSON-LD, the named graphs kept
-        store.dump(fh, format=ox.RdfFormat.JSON_LD)
-    union = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    for name, fmt in (("dataset.ttl", ox.RdfFormat.TURTLE), ("dataset.nt", ox.RdfFormat.N_TRIPLES)):
-        triples = store.query(union, use_default_graph_as_union=True)
-        with open(out.path(name), "wb") as fh:
-            if fmt == ox.RdfFormat.TURTLE:
-                ox.serialize(triples, fh, format=fmt, prefixes=publish.PREFIX_MAP)
-            else:
-                ox.serialize(triples, fh, format=fmt)
-    del store

@@ -34,11 +34,21 @@ def build_store(dataset_nq: Path, folder: Path, previous: Path | None) -> bool:
         shutil.copytree(previous, folder)
         return False
     store = ox.Store(str(folder))
-    store.bulk_load(path=str(dataset_nq), format=ox.RdfFormat.N_QUADS)
+    _load(store, dataset_nq)
     store.flush()
     del store
     (folder / STAMP).write_text(digest)
     return True
+
+
+def _load(store: ox.Store, nquads: Path, chunk: int = 200_000) -> None:
+    """Load an N-Quads file in chunks: Oxigraph's bulk loader holds a whole file in memory (1.2 GB for a
+    corpus of 10,000 documents); chunks keep memory bounded whatever the corpus size."""
+    import itertools
+
+    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    while batch := list(itertools.islice(quads, chunk)):
+        store.bulk_extend(batch)
 
 
 def update_store(dataset_nq: Path, folder: Path, previous: Path, removed: list[str], added: list[Path]) -> None:
@@ -50,7 +60,7 @@ def update_store(dataset_nq: Path, folder: Path, previous: Path, removed: list[s
     for graph in removed:
         store.remove_graph(ox.NamedNode(graph))
     for path in added:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        _load(store, path)
     store.flush()
     del store
     (folder / STAMP).write_text(hashlib.sha256(dataset_nq.read_bytes()).hexdigest())
