@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__, authority, publish
@@ -333,14 +334,21 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     def handle(payload: dict) -> None:
         for rel, data in payload["files"].items():
             out.write(rel, data)
+            if rel.endswith(".nq"):
+                store.add(data)
         result.results += payload["results"]
         record(payload, list(payload["files"]))
 
     try:
+        gone = [k for k in previous if k not in by_key]
+        store = StoreWriter(out, settings.build_dir, previous, [k for k, _ in tasks], gone, len(by_key),
+                            publish.nquads(publish.quads([main.auth_graph])))
         for key in sorted(reuse):
             old = previous[key]
             for rel in old["files"]:
                 _link(settings.build_dir / rel, out.path(rel))
+                if rel.endswith(".nq") and store.mode == "load":
+                    store.add(out.path(rel).read_bytes())
             record({"key": key, **old}, old["files"])
         if tasks:
             workers = jobs or os.cpu_count() or 1
@@ -363,7 +371,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         result.built.sort()
         result.refused.sort(key=lambda r: r.name)
         result.triples = _publish_dataset(out, settings, main, entries)
-        _publish_store(out, settings.build_dir, previous, entries, result)
+        result.store_reloaded = store.finish(out.path("dataset.nq"))
         out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
                                        sort_keys=True) + "\n")
         out.commit()
@@ -382,30 +390,68 @@ def _graphs_of(nq: Path) -> list[str]:
     return sorted(names)
 
 
-def _publish_store(out: publish.Output, build_dir: Path, previous: dict, entries: dict, result: BuildReport) -> None:
-    """The store: updated from the previous build's when most documents were reused (their graphs stay,
-    the changed ones are replaced), loaded whole otherwise (or copied when the dataset did not change)."""
-    from .store import STAMP, build_store, update_store
+class StoreWriter:
+    """The build's store, filled as the documents' results arrive (the main process is otherwise idle
+    while the workers run). Three ways, decided before any work: the previous store's files linked (the
+    dataset is unchanged), a checkpoint of the previous store with the changed documents' graphs replaced
+    (most documents reused), or a new store."""
 
-    old_store = build_dir / "store"
-    changed = [k for k in entries if k not in previous or entries[k]["input"] != previous[k]["input"]]
-    gone = [k for k in previous if k not in entries]
-    usable = old_store.is_dir() and (old_store / STAMP).is_file() and previous
-    if usable and not changed and not gone:  # the same dataset: the same store (its files linked, never written)
-        for f in sorted(old_store.rglob("*")):
-            if f.is_file():
-                _link(f, out.path(f"store/{f.relative_to(old_store)}"))
-        result.store_reloaded = False
-        return
-    if usable and len(changed) + len(gone) < len(entries) / 2:
-        removed = sorted({g for k in changed + gone for rel in previous.get(k, {}).get("files", [])
-                          if rel.endswith(".nq") for g in _graphs_of(build_dir / rel)})
-        added = [out.path(rel) for k in sorted(changed) for rel in entries[k]["files"] if rel.endswith(".nq")]
-        update_store(out.path("dataset.nq"), out.path("store"), old_store, removed, added)
-        result.store_reloaded = bool(changed or gone)
-        return
-    result.store_reloaded = build_store(out.path("dataset.nq"), out.path("store"),
-                                        old_store if old_store.is_dir() else None)
+    CHUNK = 200_000  # quads per write: bounded memory, few large writes
+
+    def __init__(self, out: publish.Output, build_dir: Path, previous: dict, changed: list[str], gone: list[str],
+                 total: int, authority_nq: bytes):
+        from .store import STAMP
+
+        self.out = out
+        self.folder = out.path("store")
+        old = build_dir / "store"
+        usable = bool(previous) and old.is_dir() and (old / STAMP).is_file()
+        self.store = None
+        self.buffer: list = []
+        self.reloaded = bool(changed or gone)
+        if usable and not changed and not gone:
+            self.mode = "link"
+            for f in sorted(old.rglob("*")):
+                if f.is_file():
+                    _link(f, out.path(f"store/{f.relative_to(old)}"))
+            return
+        if usable and len(changed) + len(gone) < total / 2:
+            self.mode = "update"
+            ox.Store.read_only(str(old)).backup(str(self.folder))
+            self.store = ox.Store(str(self.folder))
+            for key in changed + gone:
+                for rel in previous.get(key, {}).get("files", []):
+                    if rel.endswith(".nq") and (build_dir / rel).is_file():
+                        for graph in _graphs_of(build_dir / rel):
+                            self.store.remove_graph(ox.NamedNode(graph))
+            return
+        self.mode = "load"
+        self.store = ox.Store(str(self.folder))
+        self.add(authority_nq)
+
+    def add(self, nquads: bytes) -> None:
+        if self.store is None:
+            return
+        self.buffer.extend(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+        if len(self.buffer) >= self.CHUNK:
+            self.store.bulk_extend(self.buffer)
+            self.buffer = []
+
+    def finish(self, dataset_nq: Path) -> bool:
+        """Close the store (it then holds `dataset_nq`); True when its content changed."""
+        from .store import STAMP
+
+        if self.store is not None:
+            if self.buffer:
+                self.store.bulk_extend(self.buffer)
+            self.store.flush()
+            self.store = None
+            digest = hashlib.sha256()
+            with open(dataset_nq, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    digest.update(block)
+            (self.folder / STAMP).write_text(digest.hexdigest())
+        return self.reloaded
 
 
 def _previous_manifest(build_dir: Path, tool: str) -> dict:

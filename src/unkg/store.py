@@ -1,14 +1,11 @@
 """The embedded store: ``build/store``, an Oxigraph database of the published dataset with its named
-graphs, and SPARQL queries against it.
+graphs (written by ``build.StoreWriter``), and SPARQL queries against it.
 
 Queries see the union of all named graphs as their default graph (so a user needs no ``GRAPH`` clause);
-``GRAPH ?g { … }`` still reaches each document's graph. The store is loaded from ``dataset.nq`` and
-reused as it is when the dataset has not changed since the previous build."""
+``GRAPH ?g { … }`` still reaches each document's graph."""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,46 +21,6 @@ RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-
-
-def build_store(dataset_nq: Path, folder: Path, previous: Path | None) -> bool:
-    """Load `dataset_nq` into a new store at `folder`; copy `previous` instead when it was loaded from the
-    same dataset. Returns True when the store was (re)loaded."""
-    digest = hashlib.sha256(dataset_nq.read_bytes()).hexdigest()
-    if previous is not None and (previous / STAMP).is_file() and (previous / STAMP).read_text() == digest:
-        shutil.copytree(previous, folder)
-        return False
-    store = ox.Store(str(folder))
-    _load(store, dataset_nq)
-    store.flush()
-    del store
-    (folder / STAMP).write_text(digest)
-    return True
-
-
-def _load(store: ox.Store, nquads: Path, chunk: int = 200_000) -> None:
-    """Load an N-Quads file in chunks: Oxigraph's bulk loader holds a whole file in memory (1.2 GB for a
-    corpus of 10,000 documents); chunks keep memory bounded whatever the corpus size."""
-    import itertools
-
-    quads = ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    while batch := list(itertools.islice(quads, chunk)):
-        store.bulk_extend(batch)
-
-
-def update_store(dataset_nq: Path, folder: Path, previous: Path, removed: list[str], added: list[Path]) -> None:
-    """A new store at `folder` from the `previous` one (a checkpoint: its immutable files are linked, not
-    copied), without the graphs `removed`, with the N-Quads files `added`: what an incremental build
-    changes, without reloading the whole dataset. `dataset_nq` is what the store then holds."""
-    ox.Store.read_only(str(previous)).backup(str(folder))
-    store = ox.Store(str(folder))
-    for graph in removed:
-        store.remove_graph(ox.NamedNode(graph))
-    for path in added:
-        _load(store, path)
-    store.flush()
-    del store
-    (folder / STAMP).write_text(hashlib.sha256(dataset_nq.read_bytes()).hexdigest())
 
 
 def open_store(folder: Path) -> ox.Store:
