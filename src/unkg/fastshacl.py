@@ -146,9 +146,9 @@ def _prefixes(shapes: Graph, constraint) -> str:
 
 
 def _check_keys(shapes: Graph, node, allowed: set, what: str) -> None:
-    for p in set(shapes.predicates(node, None)):
-        if p not in allowed:
-            raise Unsupported(f"{what} {node} uses {p}, which the fast validator does not implement")
+    unknown = sorted({str(p) for p in shapes.predicates(node, None)} - {str(a) for a in allowed})
+    if unknown:
+        raise Unsupported(f"{what} {node} uses {', '.join(unknown)}, which the fast validator does not implement")
 
 
 def compile_shapes(shapes: Graph) -> list[NodeShape]:
