@@ -26,7 +26,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
-from .validate import SEVERITIES, Result
+from .publish import ox_term
+from .rdfio import rdflib_term
+from .validate import SEVERITIES, Result, term_text
 
 SUPPORTED_NODE = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target, SH.property,
                   SH.sparql, SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name,
@@ -218,7 +220,7 @@ class Validator:
         self.node_shapes = compile_shapes(shapes)
         self.authority = authority
         self.auth_data = Data(authority)
-        self._auth_quads = [ox.Quad(*_ox_triple(t), AUTH_GRAPH) for t in authority]
+        self._auth_quads = [ox.Quad(*map(ox_term, t), AUTH_GRAPH) for t in authority]
         self._new_store()
         self._authority_results: list[Result] | None = None
 
@@ -249,7 +251,7 @@ class Validator:
                 self._new_store()
             self._used += 1
             doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
-            self.store.bulk_extend(ox.Quad(*_ox_triple(t), doc_graph) for t in graph)
+            self.store.bulk_extend(ox.Quad(*map(ox_term, t), doc_graph) for t in graph)
         self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
         results: list[Result] = []
         sparql_focus: list[tuple[NodeShape, set]] = []
@@ -279,7 +281,7 @@ class Validator:
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
             for query in target.sparql:
                 rows = self.store.query(query % values, default_graph=self._graphs)
-                found |= {_rdflib(row["this"]) for row in rows} & scope
+                found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
 
     def _core(self, check: Check, node, data: Data) -> list[Result]:
@@ -328,37 +330,29 @@ class Validator:
                 names = {v.value for v in rows.variables}
                 seen = set()
                 for row in rows:
-                    this = _rdflib(row["this"])
-                    value = _rdflib(row["value"]) if "value" in names else None
-                    path = _rdflib(row["path"]) if "path" in names else None
+                    this = rdflib_term(row["this"])
+                    value = rdflib_term(row["value"]) if "value" in names else None
+                    path = rdflib_term(row["path"]) if "path" in names else None
                     if (this, value, path) not in seen:
                         seen.add((this, value, path))
                         results.append(self._result(check, this, value, path=path))
         return results
 
     def _result(self, check: Check, focus, value, path=None) -> Result:
-        messages = {lang: text.replace("{?value}", _term(value) or "").replace("{$this}", _term(focus) or "")
+        messages = {lang: text.replace("{?value}", term_text(value) or "").replace("{$this}", term_text(focus) or "")
                     for lang, text in check.messages.items()}
         component = SH.SPARQLConstraintComponent if check.kind == SPARQL else COMPONENT[check.kind]
         return Result(
             severity=SEVERITIES.get(check.severity, "Info"),
-            focus=_term(focus) or "",
-            path=_term(check.path if check.path is not None else path),
-            value=_term(value),
+            focus=term_text(focus) or "",
+            path=term_text(check.path if check.path is not None else path),
+            value=term_text(value),
             message=messages.get("en") or messages.get(None) or next(iter(messages.values()), ""),
             message_zh=messages.get("zh"),
-            shape=_term(check.shape) or "",
+            shape=term_text(check.shape) or "",
             constraint=str(component),
-            source=_term(check.source),
+            source=term_text(check.source),
         )
-
-
-def _term(node) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, URIRef):
-        return str(node)
-    return node.n3()
 
 
 def _has_datatype(v, dt) -> bool:
@@ -400,38 +394,9 @@ def _compare(v, bound, kind) -> bool:
     return a >= b if kind == MIN_INCL else a <= b
 
 
-def _ox_term(t):
-    if isinstance(t, URIRef):
-        return ox.NamedNode(str(t))
-    if isinstance(t, BNode):
-        return ox.BlankNode(str(t))
-    if t.language:
-        return ox.Literal(str(t), language=t.language)
-    if t.datatype:
-        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
-    return ox.Literal(str(t))
-
-
-def _ox_triple(t):
-    return tuple(_ox_term(x) for x in t)
-
-
 def _sparql_term(n) -> str:
     if isinstance(n, URIRef):
         return f"<{n}>"
     if isinstance(n, BNode):
         raise Unsupported("SPARQL constraints on blank focus nodes")
-    return _ox_term(n).__str__()
-
-
-def _rdflib(t):
-    if t is None:
-        return None
-    if isinstance(t, ox.NamedNode):
-        return URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return BNode(t.value)
-    if t.language:
-        return Literal(t.value, lang=t.language)
-    dt = t.datatype.value
-    return Literal(t.value, datatype=None if dt == str(XSD.string) else URIRef(dt))
+    return str(ox_term(n))

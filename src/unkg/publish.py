@@ -36,7 +36,8 @@ def load_context(path: Path) -> dict:
 # -- rdflib -> Oxigraph -----------------------------------------------------------------------------
 
 
-def _ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """An rdflib term as an Oxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
@@ -53,7 +54,7 @@ def _ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
     """The quads of named graphs, sorted (the order every writer uses)."""
     out = {
-        ox.Quad(_ox(s), _ox(p), _ox(o), ox.NamedNode(str(g.identifier)))
+        ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(g.identifier)))
         for g in graphs
         for s, p, o in g
     }
@@ -62,7 +63,7 @@ def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
 
 def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
     """The union of graphs as sorted, distinct triples."""
-    return sorted({ox.Triple(_ox(s), _ox(p), _ox(o)) for g in graphs for s, p, o in g}, key=str)
+    return sorted({ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for g in graphs for s, p, o in g}, key=str)
 
 
 def turtle(items: list[ox.Triple]) -> bytes:
@@ -88,10 +89,12 @@ def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
     same bytes."""
     from rdflib import Dataset
 
+    from .rdfio import rdflib_term
+
     quads = any(isinstance(item, ox.Quad) for item in items)
     ds = Dataset() if quads else Graph()
     for item in items:
-        terms = tuple(_rdflib(t) for t in (item.subject, item.predicate, item.object))
+        terms = tuple(rdflib_term(t) for t in (item.subject, item.predicate, item.object))
         if quads and isinstance(item.graph_name, ox.NamedNode):
             ds.graph(URIRef(item.graph_name.value)).add(terms)
         else:
@@ -121,17 +124,6 @@ def _canonical(value):
             return sorted(items)
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
     return value
-
-
-def _rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    dt = term.datatype.value
-    return Literal(term.value, datatype=None if dt == "http://www.w3.org/2001/XMLSchema#string" else URIRef(dt))
 
 
 # -- the output folder ------------------------------------------------------------------------------

@@ -23,7 +23,10 @@ FORMATS = {
 }
 
 
-def _rdflib(term):
+def rdflib_term(term):
+    """An Oxigraph term as an rdflib term (None stays None)."""
+    if term is None:
+        return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.Literal):
@@ -89,7 +92,7 @@ def read_rdf(path: Path) -> Graph:
     """An RDF file as one rdflib graph (named graphs merged)."""
     g = Graph()
     for q in read_quads(path):
-        g.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
+        g.add((rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object)))
     return g
 
 

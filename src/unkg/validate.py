@@ -79,8 +79,8 @@ def _messages(shapes: Graph, report: Graph, result) -> dict[str | None, str]:
     pySHACL copies only one of a shape's sh:message values into a result, chosen in hash order, so the
     report's language would change from run to run: the messages are taken from the shapes instead."""
     source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
-    value = _term(report.value(result, SH.value)) or ""
-    focus = _term(report.value(result, SH.focusNode)) or ""
+    value = term_text(report.value(result, SH.value)) or ""
+    focus = term_text(report.value(result, SH.focusNode)) or ""
     found = {}
     for m in shapes.objects(source, SH.message):
         if isinstance(m, Literal):
@@ -90,7 +90,8 @@ def _messages(shapes: Graph, report: Graph, result) -> dict[str | None, str]:
     return found
 
 
-def _term(node) -> str | None:
+def term_text(node) -> str | None:
+    """A term as a result shows it: an IRI as itself, a literal or blank node in N-Triples form."""
     if node is None:
         return None
     if isinstance(node, URIRef):
@@ -114,14 +115,14 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
             report_graph.add((r, SH.resultMessage, Literal(text, lang=lang)))
         results.append(Result(
             severity=severity,
-            focus=_term(report_graph.value(r, SH.focusNode)) or "",
-            path=_term(report_graph.value(r, SH.resultPath)),
-            value=_term(report_graph.value(r, SH.value)),
+            focus=term_text(report_graph.value(r, SH.focusNode)) or "",
+            path=term_text(report_graph.value(r, SH.resultPath)),
+            value=term_text(report_graph.value(r, SH.value)),
             message=messages.get("en") or messages.get(None) or next(iter(messages.values()), ""),
             message_zh=messages.get("zh"),
-            shape=_term(report_graph.value(r, SH.sourceShape)) or "",
-            constraint=_term(report_graph.value(r, SH.sourceConstraintComponent)) or "",
-            source=_term(report_graph.value(r, SH.sourceConstraint)),
+            shape=term_text(report_graph.value(r, SH.sourceShape)) or "",
+            constraint=term_text(report_graph.value(r, SH.sourceConstraintComponent)) or "",
+            source=term_text(report_graph.value(r, SH.sourceConstraint)),
         ))
     results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x.focus, x.path or "",
                                 x.value or "", x.source or x.shape, x.message))
