@@ -40,7 +40,7 @@ from .facts import card, dumps
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import parse_file
-from .validate import Report, Result, load_shapes, results_turtle, validate_graph
+from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 MANIFEST = "manifest.json"
@@ -76,16 +76,6 @@ def documents(folder: Path) -> list[Path]:
             if p.stem in LANGS:
                 found.setdefault((p.parent.name, p.stem), p)
     return [found[k] for k in sorted(found)]
-
-
-def check(doc: Document, auth, base: str, shapes, auth_graph: Graph) -> tuple[Graph, Report]:
-    """A parsed document's graph and its SHACL report with pySHACL (read with the authority data)."""
-    graph = map_document(doc, auth, base)
-    return graph, validate_graph(graph + auth_graph, shapes)
-
-
-def nonconformity(report: Report) -> str:
-    return violations_text(report.results)
 
 
 def violations_text(results) -> str:
@@ -156,9 +146,7 @@ class Worker:
     def validate(self, graph: Graph) -> list[Result]:
         if self.validator is None:
             return list(validate_graph(graph + self.auth_graph, self.shapes).results)
-        return sorted(self.validator.validate(graph) + self.validator.authority_results(),
-                      key=lambda r: (["Violation", "Warning", "Info"].index(r.severity), r.focus, r.path or "",
-                                     r.value or "", r.source or r.shape, r.message))
+        return ordered(self.validator.validate(graph) + self.validator.authority_results())
 
     def process(self, key: str, paths: list[Path]) -> dict:
         """Every version of one document: its files (path -> bytes) and what the build reports."""

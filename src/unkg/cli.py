@@ -179,21 +179,17 @@ def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | Non
 def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None, output: Path | None) -> None:
     """Export documents (KEYS: folders under source/documents; all when none) as archival metadata:
     marc (MARCXML collection), mrk (MARC breaker), dc (Dublin Core, one document), akn (Akoma Ntoso, one
-    language version). Each version is parsed, mapped and validated first; a document that fails is refused
-    with its name and the reason, and nothing is written."""
-    from .build import check, documents, nonconformity
-    from .exchange import Exchange
+    language version). Each version is parsed, mapped and validated first (as `unkg build` does); a document
+    that fails is refused with its name and the reason, and nothing is written."""
+    from .build import Worker, documents, violations_text
     from .exchange.akn import akn_xml
     from .exchange.dc import dc_xml
     from .exchange.marc import breaker, marc_record, marcxml
-    from .mapping import authority_graph
-    from .validate import load_shapes
+    from .mapping import map_document
 
     settings = load_settings(ctx.obj)
-    auth = authority.load(settings.authorities_dir, settings.base)
-    exchange = Exchange.load(settings.project, auth, settings.base)
-    shapes = load_shapes(settings.project / "shapes", settings.base)
-    auth_graph = authority_graph(auth, settings.base)
+    worker = Worker(settings, reference=False)  # what a build's worker loads: authorities, shapes, crosswalks
+    auth, exchange = worker.auth, worker.exchange
     paths = documents(settings.documents_dir)
     known = sorted({p.parent.name for p in paths})
     for key in keys:
@@ -208,9 +204,9 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
         if path.parent.name not in chosen:
             continue
         doc = parse_file(path, auth)
-        _, report = check(doc, auth, settings.base, shapes, auth_graph)
-        if not report.conforms:
-            raise InputError(str(path), f"refused: {nonconformity(report)}")
+        results = worker.validate(map_document(doc, auth, settings.base))
+        if any(r.severity == "Violation" for r in results):
+            raise InputError(str(path), f"refused: {violations_text(results)}")
         versions.setdefault(path.parent.name, []).append(doc)
     records = [exchange.record(versions[k]) for k in chosen]
     if fmt == "marc":

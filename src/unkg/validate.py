@@ -124,9 +124,14 @@ def validate_graph(data: Graph, shapes: Graph) -> Report:
             constraint=term_text(report_graph.value(r, SH.sourceConstraintComponent)) or "",
             source=term_text(report_graph.value(r, SH.sourceConstraint)),
         ))
-    results.sort(key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x.focus, x.path or "",
-                                x.value or "", x.source or x.shape, x.message))
+    results = ordered(results)
     return Report(not any(x.severity == "Violation" for x in results), tuple(results), report_graph)
+
+
+def ordered(results) -> list[Result]:
+    """Results in the order reports list them: by severity, then focus node, path, value and shape."""
+    return sorted(results, key=lambda x: (["Violation", "Warning", "Info"].index(x.severity), x.focus, x.path or "",
+                                          x.value or "", x.source or x.shape, x.message))
 
 
 def _nt(term: str | None) -> str | None:
