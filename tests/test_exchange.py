@@ -11,7 +11,7 @@ from pathlib import Path
 import pymarc
 import pytest
 from lxml import etree
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from unkg.errors import InputError
 from unkg.exchange.crosswalk import Crosswalk
@@ -73,15 +73,9 @@ def test_the_dataset_description_conforms_to_dcat_ap(project):
     data = Graph().parse(project / "build" / "catalog.ttl")
     conforms, _, text = validate(data, shacl_graph=shapes)
     assert conforms, text
-    languages = {str(o) for o in data.objects(None, URIRef_("http://purl.org/dc/terms/language"))}
+    languages = {str(o) for o in data.objects(None, URIRef("http://purl.org/dc/terms/language"))}
     assert languages == {f"http://publications.europa.eu/resource/authority/language/{c}"
                          for c in ("ARA", "ZHO", "ENG", "FRA", "RUS", "SPA")}
-
-
-def URIRef_(iri):  # noqa: N802
-    from rdflib import URIRef
-
-    return URIRef(iri)
 
 
 # -- MARC read back ----------------------------------------------------------------------------------------
