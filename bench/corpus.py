@@ -35,8 +35,6 @@ SCHEMA = "https://schema.org/"
 ROMAN = ["I", "II", "III", "IV"]
 ZH_ROMAN = ["一", "二", "三", "四"]
 ZH_DIGITS = "〇一二三四五六七八九"
-EN_ORDINAL_WORDS = {79: "Seventy-ninth", 80: "Eightieth"}
-ZH_SESSION = {79: "第七十九届会议"}
 DEFECTS = ("no-date", "annex-sequence", "untitled-annex")
 
 
@@ -172,13 +170,13 @@ def english(rng, state, _zh, charge, recipients, kind, ga, sc, items, date, issu
         lines += (["General Assembly"] if ga else []) + (["Security Council"] if sc else [])
         lines += ["", "Distr.: General", en_date(issued), "Original: English", ""]
     if ga:
-        lines += ["General Assembly", f"{EN_ORDINAL_WORDS[79]} session"]
+        lines += ["General Assembly", P["session"]]
         numbers = [i[0] for i in items]
         lines += [("Agenda item " if len(numbers) == 1 else "Agenda items ") + en_list(numbers)]
         lines += [w for i in items for w in textwrap.wrap(i[1], 48)]  # the masthead's narrow column
         lines += [""]
     if sc:
-        lines += ["Security Council", "Eightieth year", ""]
+        lines += ["Security Council", P["year"], ""]
     lines += wrap_en(title)
     topic_text = P["topics"][topic]
     if labels:
@@ -230,7 +228,7 @@ def chinese(rng, _en, state, charge, recipients, kind, ga, sc, items, date, issu
     lines += ["  ".join((["大  会"] if ga else []) + (["安全理事会"] if sc else [])), ""]
     if symbols:
         lines += ["Distr.: General", en_date(issued), "Chinese", "Original: English", ""]
-    lines += ["  ".join(([ZH_SESSION[79]] if ga else []) + (["第八十年"] if sc else [])), ""]
+    lines += ["  ".join(([P["session"]] if ga else []) + ([P["year"]] if sc else [])), ""]
     if ga:
         numbers = [i[0] for i in items]
         lines += ["议程项目 " + zh_list(numbers).replace("和", " 和 ").replace("、", "、"), ""]

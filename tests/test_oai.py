@@ -57,6 +57,7 @@ def test_identify(server, oai_schema, index):
     assert ident.findtext(f"{OAI}protocolVersion") == "2.0"
     assert ident.findtext(f"{OAI}earliestDatestamp") == min(r["datestamp"] for r in index["records"])
     assert ident.findtext(f"{OAI}baseURL").endswith("/oai")
+    assert ident.findtext(f"{OAI}repositoryName") == "unkg: UN communications"  # templates/dataset.toml
 
 
 def test_metadata_formats_and_sets(server, oai_schema):

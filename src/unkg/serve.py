@@ -75,7 +75,10 @@ class App:
         self.settings = settings
         self.store = open_store(settings.build_dir / "store")
         self.pages = Pages(self.store, settings.base)
-        self.oai = Repository(settings.build_dir, "unkg: UN communications", settings.admin_email,
+        import tomllib
+
+        described = tomllib.loads((settings.project / "templates" / "dataset.toml").read_text(encoding="utf-8"))
+        self.oai = Repository(settings.build_dir, described["repository_name"], settings.admin_email,
                               settings.oai_page_size)
         self.templates = Environment(loader=FileSystemLoader(str(settings.project / "templates")),
                                      autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
