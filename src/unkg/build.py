@@ -132,6 +132,7 @@ class Worker:
         self.auth_graph = authority_graph(self.auth, settings.base)
         self.shapes = load_shapes(settings.project / "shapes", settings.base)
         self.context = publish.load_context(settings.project / "ontology" / "context.jsonld")
+        self.jsonld = publish.JsonLd(self.context)
         self.exchange = Exchange.load(settings.project, self.auth, settings.base)
         self.validator = None
         if not reference:
@@ -143,10 +144,12 @@ class Worker:
                 raise InputError(str(settings.project / "shapes"), f"{exc}; validate with pySHACL instead "
                                  "(unkg build --reference)") from None
 
-    def validate(self, graph: Graph) -> list[Result]:
+    def validate(self, graph: Graph, quads: list | None = None) -> list[Result]:
+        """The SHACL results of a document's graph (with the authority data); `quads`, its quads as
+        Oxigraph terms if the caller has them."""
         if self.validator is None:
             return list(validate_graph(graph + self.auth_graph, self.shapes).results)
-        return ordered(self.validator.validate(graph) + self.validator.authority_results())
+        return ordered(self.validator.validate(graph, quads) + self.validator.authority_results())
 
     def process(self, key: str, paths: list[Path]) -> dict:
         """Every version of one document: its files (path -> bytes) and what the build reports."""
@@ -162,7 +165,8 @@ class Worker:
                 out["refused"].append((name, str(exc)))
                 continue
             graph = map_document(doc, self.auth, self.settings.base)
-            results = self.validate(graph)
+            quads = publish.quads([graph])
+            results = self.validate(graph, quads)
             stem = f"{key}.{path.stem}"
             files[f"reports/{stem}.ttl"] = results_turtle(results)
             files[f"reports/{stem}.txt"] = report_text(results, name).encode("utf-8")
@@ -172,11 +176,9 @@ class Worker:
             if any(r.severity == "Violation" for r in results):
                 out["refused"].append((name, violations_text(results)))
                 continue
-            triples = publish.triples([graph])
-            quads = publish.quads([graph])
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
-            files[f"documents/{stem}.ttl"] = publish.turtle(triples)
-            files[f"documents/{stem}.jsonld"] = publish.jsonld(quads, self.context)  # the named graph
+            files[f"documents/{stem}.ttl"] = publish.turtle(publish.triples_of(quads))
+            files[f"documents/{stem}.jsonld"] = self.jsonld.named_graph(graph)
             files[f"documents/{stem}.nq"] = publish.nquads(quads)
             files[f"documents/{stem}.trig"] = publish.trig(quads)
             accepted.append((doc, path))
@@ -472,7 +474,7 @@ def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entr
     auth_quads = publish.quads([main.auth_graph])
     heads = {".nq": publish.nquads(auth_quads), ".trig": publish.trig(auth_quads),
              ".ttl": publish.turtle(publish.triples([main.auth_graph])),
-             ".jsonld": publish.jsonld(auth_quads, main.context)}
+             ".jsonld": main.jsonld.named_graph(main.auth_graph)}
     parts = [rel for key in sorted(entries) for rel in entries[key]["files"] if rel.startswith("documents/")]
     count = heads[".nq"].count(b"\n")
     for suffix, name in ((".nq", "dataset.nq"), (".trig", "dataset.trig"), (".ttl", "dataset.ttl")):

@@ -97,6 +97,7 @@ class Data:
         self.po: dict = {}
         self.types: dict = {}
         self.subclass: dict = {}
+        self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
         for s, p, o in graph:
             self.sp.setdefault((s, p), set()).add(o)
             self.po.setdefault(p, set()).add((s, o))
@@ -109,9 +110,12 @@ class Data:
         own = self.sp.get((s, p), set())
         return own | self.base.values(s, p) if self.base else own
 
-    def statements(self, p) -> set:
-        own = self.po.get(p, set())
-        return own | self.base.statements(p) if self.base else own
+    def objects(self, p) -> set:
+        """The objects of `p` in the data itself (not its base)."""
+        found = self._objects.get(p)
+        if found is None:
+            found = self._objects[p] = {o for _, o in self.po.get(p, ())}
+        return found
 
     def _types(self, node) -> set:
         own = self.types.get(node, set())
@@ -239,19 +243,23 @@ class Validator:
             self._authority_results = self._run(self.auth_data, subjects, None)
         return self._authority_results
 
-    def validate(self, graph: Graph) -> list[Result]:
-        """The results on the document's own nodes, as pySHACL gives them on graph + authorities."""
+    def validate(self, graph: Graph, triples: list | None = None) -> list[Result]:
+        """The results on the document's own nodes, as pySHACL gives them on graph + authorities;
+        `triples`, the graph's triples (or quads) as Oxigraph terms where the caller has them already."""
         data = Data(graph, self.auth_data)
         own = {s for s, _, _ in graph}
-        return self._run(data, own, graph)
+        return self._run(data, own, graph, triples)
 
-    def _run(self, data: Data, scope: set, graph: Graph | None) -> list[Result]:
+    def _run(self, data: Data, scope: set, graph: Graph | None, triples: list | None = None) -> list[Result]:
         if graph is not None:
             if self._used >= 500:
                 self._new_store()
             self._used += 1
             doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
-            self.store.bulk_extend(ox.Quad(*map(ox_term, t), doc_graph) for t in graph)
+            if triples is None:
+                self.store.bulk_extend(ox.Quad(*map(ox_term, t), doc_graph) for t in graph)
+            else:
+                self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, doc_graph) for t in triples)
         self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
         results: list[Result] = []
         sparql_focus: list[tuple[NodeShape, set]] = []
@@ -276,7 +284,10 @@ class Validator:
         found |= {n for n in scope if any(data.is_instance(n, c) for c in target.classes)
                   or any(data.values(n, p) for p in target.subjects_of)}
         for p in target.objects_of:
-            found |= {o for _, o in data.statements(p)} & scope
+            d: Data | None = data
+            while d is not None:
+                found |= scope & d.objects(p)
+                d = d.base
         if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
             for query in target.sparql:

@@ -1,5 +1,5 @@
 """Writing the graphs out: Turtle, TriG, N-Triples and N-Quads through Oxigraph, JSON-LD compacted with
-the project's context through rdflib, and an output folder that is replaced whole or not at all.
+the project's context through rdflib's converter, and an output folder that is replaced whole or not at all.
 
 Determinism: triples and quads are sorted before they are written, JSON keys are sorted, and nothing
 carries a wall-clock time, so the same input gives byte-identical files. No JSON-LD context is ever
@@ -66,6 +66,11 @@ def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
     return sorted({ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for g in graphs for s, p, o in g}, key=str)
 
 
+def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
+    """The distinct triples of quads, sorted."""
+    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+
+
 def turtle(items: list[ox.Triple]) -> bytes:
     return ox.serialize(items, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
 
@@ -83,34 +88,57 @@ def nquads(items: list[ox.Quad]) -> bytes:
 
 
 def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
-    """JSON-LD compacted with `context` (embedded in the file), by rdflib's JSON-LD serialiser (several
-    times faster than PyLD's compaction, and as offline: the context is given, never fetched). JSON-LD
-    arrays are sets here (the context declares no lists), so they are sorted: the same graph gives the
-    same bytes."""
-    from rdflib import Dataset
-
+    """JSON-LD compacted with `context` (embedded in the file): one named graph per graph name of the quads,
+    or the default graph for triples. See `JsonLd`."""
     from .rdfio import rdflib_term
 
-    quads = any(isinstance(item, ox.Quad) for item in items)
-    ds = Dataset() if quads else Graph()
+    graphs: dict[str, Graph] = {}  # graph name ("" for the default graph) -> its triples
     for item in items:
-        terms = tuple(rdflib_term(t) for t in (item.subject, item.predicate, item.object))
-        if quads and isinstance(item.graph_name, ox.NamedNode):
-            ds.graph(URIRef(item.graph_name.value)).add(terms)
-        else:
-            ds.add(terms)
-    return jsonld_graph(ds, context)
+        name = item.graph_name.value if isinstance(item, ox.Quad) and isinstance(item.graph_name, ox.NamedNode) \
+            else ""
+        if name not in graphs:
+            graphs[name] = Graph(identifier=URIRef(name)) if name else Graph()
+        graphs[name].add(tuple(rdflib_term(t) for t in (item.subject, item.predicate, item.object)))
+    return JsonLd(context).graphs(graphs.get(""), [graphs[n] for n in sorted(graphs) if n])
 
 
-def jsonld_graph(graph: Graph, context: dict) -> bytes:
-    """`jsonld` of an rdflib graph (or dataset)."""
-    import warnings
+class JsonLd:
+    """JSON-LD compacted with the project's context (embedded in each file, never fetched) by rdflib's
+    converter from RDF (several times faster than PyLD's compaction); the context is prepared once. JSON-LD
+    arrays are sets here (the context declares no lists), so they are sorted and the keys too: the same
+    graph gives the same bytes. Written by orjson (indented, UTF-8)."""
 
-    inner = context.get("@context", context)
-    with warnings.catch_warnings():  # rdflib's serialiser calls its own deprecated Dataset.default_context
-        warnings.simplefilter("ignore", DeprecationWarning)
-        data = json.loads(graph.serialize(format="json-ld", context=inner, auto_compact=True))
-    return (json.dumps(_canonical(data), ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    def __init__(self, context: dict):
+        from rdflib.plugins.shared.jsonld.context import Context
+
+        self.inner = context.get("@context", context)
+        self.context = Context(self.inner)
+
+    def _nodes(self, graph: Graph) -> list:
+        from rdflib.plugins.serializers.jsonld import Converter
+
+        return Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
+
+    def _dump(self, data) -> bytes:
+        import orjson
+
+        return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+    def named_graph(self, graph: Graph) -> bytes:
+        """One named graph (`graph.identifier`): ``{"@context", "@id", "@graph"}``."""
+        return self._dump({"@context": self.inner, "@id": self.context.shrink_iri(str(graph.identifier)),
+                           "@graph": self._nodes(graph)})
+
+    def graphs(self, default: Graph | None, named: list[Graph]) -> bytes:
+        """A default graph and named graphs: ``{"@context", "@graph": [nodes…, {"@id", "@graph"}…]}``; one
+        named graph alone is ``{"@context", "@id", "@graph"}``, one node alone ``{"@context", "@id", …}``."""
+        if default is None and len(named) == 1:
+            return self.named_graph(named[0])
+        entries = self._nodes(default) if default is not None else []
+        entries += [{"@id": self.context.shrink_iri(str(g.identifier)), "@graph": self._nodes(g)} for g in named]
+        if len(entries) == 1 and not named:
+            return self._dump({"@context": self.inner, **entries[0]})
+        return self._dump({"@context": self.inner, "@graph": entries})
 
 
 def _canonical(value):
@@ -122,6 +150,9 @@ def _canonical(value):
             return items
         if all(isinstance(v, str) for v in items):
             return sorted(items)
+        ids = [v.get("@id") if isinstance(v, dict) else None for v in items]
+        if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):  # node objects, references
+            return [v for _, v in sorted(zip(ids, items), key=lambda pair: pair[0])]
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
     return value
 
