@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unkg import text as text_mod
 from unkg.text import Text, join, normalise, paragraphs
 
 
@@ -160,3 +164,31 @@ def test_full_width_is_the_documents_usual_width():
     text: Text = normalise(f" {FULL}\n{FULL}\n短\n")
     assert text.full_width == text.lines[1].width
     assert text.is_full(text.lines[0]) and not text.is_full(text.lines[2])
+
+
+# -- the run-wise fast paths give exactly the character-by-character result (guarantees 3-5) -----------
+
+MIXED = st.text(alphabet=st.sampled_from(list("ab Z-.,（）年月日联合国 \t\u3000\u00a0\u2003\u0301\u0308"
+                                              "\uff12\ufb01\u1100\u1161\u11a8\u212b\u2010e\u0627\u064e")),
+                max_size=40)
+PLAIN = st.text(alphabet=st.sampled_from(list("ab Z-.,()、。年月日联合国 \t\u3000\u00a0\u2003\u2010e\u0627")),
+                max_size=40)
+LINES = st.one_of(MIXED, PLAIN)  # PLAIN: every line takes the fast path; MIXED: most take the other
+
+
+@given(LINES, st.booleans())
+@settings(max_examples=400, deadline=None, derandomize=True)
+def test_line_piece_fast_path_equals_character_by_character(raw, fold):
+    reference = text_mod._normalise_items(text_mod._clusters(raw, 0, len(raw), fold))
+    assert text_mod._line_piece(raw, 0, len(raw), fold) == reference
+
+
+@given(st.lists(LINES, max_size=5))
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_join_fast_path_equals_character_by_character(lines):
+    raw = "\n".join(lines)
+    pieces, pos = [], 0
+    for line in lines:
+        pieces.append(text_mod._line_piece(raw, pos, pos + len(line)))
+        pos += len(line) + 1
+    assert text_mod.join(pieces) == text_mod._join_items(pieces)

@@ -28,6 +28,7 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import re
 import unicodedata
@@ -45,21 +46,26 @@ _WIDTH_FORMS = range(0xFF00, 0xFFF0)
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014"
 
 
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x30FF),  # CJK symbols and punctuation, kana
+    (0x3100, 0x31FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F),
+    (0xFF00, 0xFF60),
+    (0x20000, 0x3FFFF),
+)
+_CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+
+
 def is_cjk(ch: str) -> bool:
     """True for characters of scripts written without spaces between words (Han, kana) and CJK
     punctuation and full-width forms."""
-    o = ord(ch)
-    return (
-        0x2E80 <= o <= 0x2FDF  # radicals
-        or 0x3000 <= o <= 0x30FF  # CJK symbols and punctuation, kana
-        or 0x3100 <= o <= 0x31FF
-        or 0x3400 <= o <= 0x4DBF
-        or 0x4E00 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-        or 0xFE30 <= o <= 0xFE4F
-        or 0xFF00 <= o <= 0xFF60
-        or 0x20000 <= o <= 0x3FFFF
-    )
+    return _CJK.match(ch) is not None
 
 
 def _fold_cluster(cluster: str, fold: bool) -> str:
@@ -137,7 +143,43 @@ def _clusters(raw: str, start: int, end: int, fold: bool) -> Iterable[tuple[str,
 
 
 def _line_piece(raw: str, start: int, end: int, fold: bool = True) -> Piece:
+    if _plain(raw[start:end]):
+        return _plain_piece(raw, start, end)
     return _normalise_items(_clusters(raw, start, end, fold))
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_char(ch: str) -> bool:
+    o = ord(ch)
+    return not unicodedata.combining(ch) and o not in _WIDTH_FORMS and o not in _LIGATURES
+
+
+def _plain(segment: str) -> bool:
+    """True when every character of `segment` is a cluster of its own that NFC and the folding leave as
+    it is (space variants aside: they become one space either way): guarantee 4 can then be computed on
+    runs of characters instead of character by character (the same result, checked by a test)."""
+    return unicodedata.is_normalized("NFC", segment) and all(_plain_char(c) for c in set(segment))
+
+
+_RUNS = re.compile(r"\S+")  # \s is str.isspace()
+
+
+def _plain_piece(raw: str, start: int, end: int) -> Piece:
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = -1  # end of the previous run
+    for m in _RUNS.finditer(raw, start, end):
+        a, b = m.span()
+        if text and not is_cjk(raw[last - 1]) and not is_cjk(raw[a]):
+            text.append(" ")  # the white space between two runs: its first character
+            starts.append(last)
+            ends.append(last + 1)
+        text.append(raw[a:b])
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+        last = b
+    return Piece("".join(text), tuple(starts), tuple(ends))
 
 
 # text without combining marks or Hangul jamo, where NFC changes nothing across characters: "as written"
@@ -164,22 +206,31 @@ def _written_fast(raw: str) -> str:
 
 def _squeeze(text: str) -> str:
     """Guarantee 4 on a string: runs of white space made one space, none at the ends or beside CJK."""
-    text = _SPACES.sub(" ", text).strip(" ")
-    if " " not in text:
-        return text
-    parts = text.split(" ")
-    out = parts[0]
-    for part in parts[1:]:
-        if (out and is_cjk(out[-1])) or (part and is_cjk(part[0])):
-            out += part
-        else:
-            out += " " + part
-    return out
+    return _SPACE_BY_CJK.sub("", _SPACES.sub(" ", text).strip(" "))
 
 
 def join(pieces: Sequence[Piece]) -> Piece:
     """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and
     none next to CJK characters."""
+    kept = [p for p in pieces if p.text]
+    if all(_squeeze(p.text) == p.text for p in kept):  # each piece keeps guarantee 4 (they all do)
+        text: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for p in kept:
+            if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(p.text[0]):
+                text.append(" ")
+                starts.append(ends[-1])
+                ends.append(ends[-1])
+            text.append(p.text)
+            starts.extend(p.starts)
+            ends.extend(p.ends)
+        return Piece("".join(text), tuple(starts), tuple(ends))
+    return _join_items(kept)
+
+
+def _join_items(pieces: Sequence[Piece]) -> Piece:
+    """`join`, character by character (for pieces in any state)."""
     items: list[tuple[str, int, int]] = []
     for p in pieces:
         if not p.text:
@@ -284,8 +335,9 @@ def normalise(raw: str) -> Text:
         stripped = raw[start:end]
         indent = len(stripped) - len(stripped.lstrip())
         lines.append((number, start, end, indent, stripped.strip()))
-    han = sum(1 for c in raw if is_cjk(c))
-    letters = sum(1 for c in raw if c.isalpha())
+    chars = collections.Counter(raw)
+    han = sum(n for c, n in chars.items() if is_cjk(c))
+    letters = sum(n for c, n in chars.items() if c.isalpha())
     cjk = letters > 0 and han / letters > 0.3
     built = tuple(
         Line(n, s, e, ind, display_width(content, cjk), _line_piece(raw, s, e))

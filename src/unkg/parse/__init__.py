@@ -3,6 +3,7 @@ and hand over to that language's formulas (`zh.py`; the other languages come nex
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import re
 import tomllib
@@ -51,18 +52,18 @@ def read_text(path: Path) -> str:
 def detect_language(raw: str) -> str | None:
     """The ISO 639-1 code of the text's language, from its letters and words (never the file name)."""
     counts = {"zh": 0, "ru": 0, "ar": 0, "latin": 0}
-    for ch in raw:
+    for ch, n in collections.Counter(raw).items():
         if not ch.isalpha():
             continue
         name = unicodedata.name(ch, "")
         if name.startswith("CJK"):
-            counts["zh"] += 1
+            counts["zh"] += n
         elif name.startswith("CYRILLIC"):
-            counts["ru"] += 1
+            counts["ru"] += n
         elif name.startswith("ARABIC"):
-            counts["ar"] += 1
+            counts["ar"] += n
         elif name.startswith("LATIN"):
-            counts["latin"] += 1
+            counts["latin"] += n
     total = sum(counts.values())
     if total == 0:
         return None

@@ -52,11 +52,17 @@ def lexicon() -> dict:
 
 
 def language_code(name: str) -> str | None:
-    key = name.strip().casefold()
+    return _language_codes().get(name.strip().casefold())
+
+
+@cache
+def _language_codes() -> dict[str, str]:
+    """Every language name of the lexicon (case-folded) -> its code; the first code listing a name wins."""
+    codes: dict[str, str] = {}
     for code, names in lexicon()["names"].items():
-        if key in (n.casefold() for n in names):
-            return code
-    return None
+        for n in names:
+            codes.setdefault(n.casefold(), code)
+    return codes
 
 
 def compact(s: str) -> str:
