@@ -143,3 +143,24 @@ def test_an_exception_on_one_document_costs_only_that_document(corpus, monkeypat
     report = build(load_settings(corpus, env={}), jobs=1)
     assert len(report.refused) == 1 and "internal error: RuntimeError: boom" in report.refused[0].reason
     assert len(report.built) == 23
+
+
+def test_a_worker_that_dies_while_writing_leaves_nothing_of_its_document(corpus, monkeypatch):
+    victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[7]
+    real = build_module.FileWriter.write
+
+    def dying(self, payload):
+        if payload["key"] == victim:  # one file written whole, one half, then the process is gone
+            first, second = sorted(payload["files"])[:2]
+            real(self, {**payload, "files": {first: payload["files"][first]}})
+            (self.folder / second).write_bytes(payload["files"][second][:10])
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(self, payload)
+
+    monkeypatch.setattr(build_module.FileWriter, "write", dying)
+    settings = load_settings(corpus, env={})
+    report = build(settings, jobs=2)
+    assert {r.name.split("/")[0] for r in report.refused} == {victim}
+    left = [p for p in settings.build_dir.rglob(f"{victim}.*")]
+    assert left == []
+    assert len(report.built) == 23

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,17 +197,40 @@ class Worker:
 _WORKER: Worker | None = None
 
 
-def _worker_main(conn, settings: Settings, reference: bool) -> None:
-    """A worker process: receives (key, paths), sends back the result; None ends it."""
+def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> None:
+    """A worker process: receives (key, paths), writes the document's files into the staging folder and
+    sends back what the build reports; None ends it."""
     global _WORKER
     _WORKER = Worker(settings, reference)
+    writer = FileWriter(Path(staging))
     conn.send(("ready", None))
     while True:
         task = conn.recv()
         if task is None:
             return
         key, paths = task
-        conn.send(("done", _safe_process(key, [Path(p) for p in paths])))
+        payload = _safe_process(key, [Path(p) for p in paths])
+        conn.send(("writing", sorted(payload["files"])))  # removed by the build if this worker dies now
+        conn.send(("done", writer.write(payload)))
+
+
+class FileWriter:
+    """Writes a document's files (its payload's ``files``: path -> bytes) under a folder, and leaves in the
+    payload only their paths."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.made: set[str] = set()
+
+    def write(self, payload: dict) -> dict:
+        for rel, data in payload["files"].items():
+            parent = rel.rpartition("/")[0]
+            if parent not in self.made:
+                (self.folder / parent).mkdir(parents=True, exist_ok=True)
+                self.made.add(parent)
+            with open(self.folder / rel, "wb") as fh:
+                fh.write(data)
+        return {**payload, "files": sorted(payload["files"])}
 
 
 def _safe_process(key: str, paths: list[Path]) -> dict:
@@ -225,7 +249,7 @@ def process_key(key: str, paths: list[Path]) -> dict:
 
 
 def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list[Path]]], jobs: int,
-                 handle: Callable[[dict], None]) -> None:
+                 handle: Callable[[dict], None], staging: Path) -> None:
     """Run `tasks` on `jobs` worker processes, calling `handle` with each result as it arrives; a worker
     that dies takes only its current document with it (reported as refused) and is replaced."""
     import multiprocessing as mp
@@ -233,16 +257,17 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
 
     ctx = mp.get_context("fork")
     pending = list(reversed(tasks))
-    workers: dict = {}  # conn -> [process, current task or None]
+    workers: dict = {}  # conn -> [process, current task or None, the files it is writing]
 
     def start() -> None:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(child, settings, reference), daemon=True)
+        proc = ctx.Process(target=_worker_main, args=(child, settings, reference, str(staging)), daemon=True)
         proc.start()
         child.close()
-        workers[parent] = [proc, None]
+        workers[parent] = [proc, None, []]
 
     def assign(conn) -> None:
+        workers[conn][2] = []
         if pending:
             task = pending.pop()
             workers[conn][1] = task
@@ -261,13 +286,16 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                                                         None)
                 if conn is None or conn not in workers:
                     continue
-                proc, task = workers[conn]
+                proc, task, writing = workers[conn]
                 try:
                     message = conn.recv() if conn.poll() else None
                 except (EOFError, OSError):
                     message = None
                 if message is not None:
                     kind, payload = message
+                    if kind == "writing":
+                        workers[conn][2] = payload
+                        continue
                     if kind == "done":
                         handle(payload)
                     assign(conn)
@@ -276,6 +304,8 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                     continue
                 proc.join()
                 del workers[conn]
+                for rel in writing:  # what it may have half written
+                    (staging / rel).unlink(missing_ok=True)
                 if task is not None:  # it died on this document
                     how = (f"signal {-proc.exitcode}" if proc.exitcode and proc.exitcode < 0
                            else f"exit code {proc.exitcode}")
@@ -321,37 +351,31 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             for name in payload["built"] + [n for n, _ in payload["refused"]]:
                 progress(name)
 
-    def handle(payload: dict) -> None:
-        for rel, data in payload["files"].items():
-            out.write(rel, data)
-            if rel.endswith(".nq"):
-                store.add(data)
+    def handle(payload: dict) -> None:  # its files are written (by the worker)
         result.results += payload["results"]
-        record(payload, list(payload["files"]))
+        record(payload, payload["files"])
 
     try:
         gone = [k for k in previous if k not in by_key]
-        store = StoreWriter(out, settings.build_dir, previous, [k for k, _ in tasks], gone, len(by_key),
-                            publish.nquads(publish.quads([main.auth_graph])))
+        store = StoreWriter(out, settings.build_dir, previous, [k for k, _ in tasks], gone, len(by_key))
         for key in sorted(reuse):
             old = previous[key]
             for rel in old["files"]:
                 _link(settings.build_dir / rel, out.path(rel))
-                if rel.endswith(".nq") and store.mode == "load":
-                    store.add(out.path(rel).read_bytes())
             record({"key": key, **old}, old["files"])
         if tasks:
             workers = jobs or os.cpu_count() or 1
             if workers == 1 or len(tasks) == 1:
                 global _WORKER
                 saved, _WORKER = _WORKER, main
+                writer = FileWriter(out.staging)
                 try:
                     for key, paths in tasks:
-                        handle(_safe_process(key, paths))
+                        handle(writer.write(_safe_process(key, paths)))
                 finally:
                     _WORKER = saved
             else:
-                _run_workers(settings, reference, tasks, workers, handle)
+                _run_workers(settings, reference, tasks, workers, handle, out.staging)
         for key in sorted(entries):
             e = entries[key]
             result.built += e["built"]
@@ -361,7 +385,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         result.built.sort()
         result.refused.sort(key=lambda r: r.name)
         result.triples = _publish_dataset(out, settings, main, entries)
-        result.store_reloaded = store.finish(out.path("dataset.nq"))
+        result.store_reloaded = store.finish(out.path("dataset.nq"), [
+            out.path(rel) for key, _ in tasks for rel in entries[key]["files"] if rel.endswith(".nq")])
         out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
                                        sort_keys=True) + "\n")
         out.commit()
@@ -381,15 +406,12 @@ def _graphs_of(nq: Path) -> list[str]:
 
 
 class StoreWriter:
-    """The build's store, filled as the documents' results arrive (the main process is otherwise idle
-    while the workers run). Three ways, decided before any work: the previous store's files linked (the
-    dataset is unchanged), a checkpoint of the previous store with the changed documents' graphs replaced
-    (most documents reused), or a new store."""
-
-    CHUNK = 200_000  # quads per write: bounded memory, few large writes
+    """The build's store, decided before any work, filled at the end: the previous store's files linked
+    (the dataset is unchanged), a checkpoint of the previous store with the changed documents' graphs
+    replaced (most documents reused), or a new store bulk-loaded from the dataset's N-Quads by Oxigraph."""
 
     def __init__(self, out: publish.Output, build_dir: Path, previous: dict, changed: list[str], gone: list[str],
-                 total: int, authority_nq: bytes):
+                 total: int):
         from .store import STAMP
 
         self.out = out
@@ -397,7 +419,6 @@ class StoreWriter:
         old = build_dir / "store"
         usable = bool(previous) and old.is_dir() and (old / STAMP).is_file()
         self.store = None
-        self.buffer: list = []
         self.reloaded = bool(changed or gone)
         if usable and not changed and not gone:
             self.mode = "link"
@@ -416,31 +437,28 @@ class StoreWriter:
                             self.store.remove_graph(ox.NamedNode(graph))
             return
         self.mode = "load"
-        self.store = ox.Store(str(self.folder))
-        self.add(authority_nq)
 
-    def add(self, nquads: bytes) -> None:
-        if self.store is None:
-            return
-        self.buffer.extend(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-        if len(self.buffer) >= self.CHUNK:
-            self.store.bulk_extend(self.buffer)
-            self.buffer = []
-
-    def finish(self, dataset_nq: Path) -> bool:
-        """Close the store (it then holds `dataset_nq`); True when its content changed."""
+    def finish(self, dataset_nq: Path, changed_nq: list[Path]) -> bool:
+        """Fill and close the store (it then holds `dataset_nq`; `changed_nq`, the N-Quads of the
+        documents processed by this build); True when its content changed."""
         from .store import STAMP
 
-        if self.store is not None:
-            if self.buffer:
-                self.store.bulk_extend(self.buffer)
-            self.store.flush()
-            self.store = None
-            digest = hashlib.sha256()
-            with open(dataset_nq, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    digest.update(block)
-            (self.folder / STAMP).write_text(digest.hexdigest())
+        if self.mode == "link":
+            return self.reloaded
+        if self.mode == "load":
+            self.store = ox.Store(str(self.folder))
+            self.store.bulk_load(path=str(dataset_nq), format=ox.RdfFormat.N_QUADS)
+        else:
+            assert self.store is not None
+            for nq in changed_nq:
+                self.store.load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+        self.store.flush()
+        self.store = None
+        digest = hashlib.sha256()
+        with open(dataset_nq, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        (self.folder / STAMP).write_text(digest.hexdigest())
         return self.reloaded
 
 
@@ -487,8 +505,9 @@ def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entr
                     if suffix == ".nq":
                         count += data.count(b"\n")
     with open(out.path("dataset.nq"), "rb") as src, open(out.path("dataset.nt"), "wb") as fh:
-        for line in src:  # "<s> <p> <o> <g> ." -> "<s> <p> <o> ." (our own N-Quads: the graph is last)
-            fh.write(line.rstrip()[:-1].rstrip().rsplit(b" <", 1)[0] + b" .\n")
+        while block := src.read(1 << 22):  # "<s> <p> <o> <g> ." -> "<s> <p> <o> ." (our N-Quads: the graph is last)
+            block += src.readline()  # whole lines
+            fh.write(_GRAPH_LABEL.sub(b" .\n", block))
     with open(out.path("dataset.jsonld"), "wb") as fh:
         fh.write(b"[\n" + heads[".jsonld"].rstrip())
         for rel in parts:
@@ -506,6 +525,9 @@ def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entr
     described = description(settings.project / "templates", settings.base, settings.base, count, out.path("oai.json"))
     out.write("catalog.ttl", publish.turtle(described))
     return count
+
+
+_GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")  # the graph IRI ending an N-Quads line (IRIs have no space)
 
 
 def _collect_marc(out: publish.Output, entries: dict[str, dict]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import __version__
 from .authority import SCHEMA, UNKG, Authorities
@@ -93,7 +94,7 @@ def authority_graph(auth: Authorities, base: str) -> Graph:
 def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     """The named graph of one document (one language version)."""
     m = Minter(base, auth)
-    g = Graph(identifier=m.graph(doc))
+    g = Graph(store=SimpleMemory(), identifier=m.graph(doc))  # triples only: adds cost half of rdflib's default
     lang = doc.language.value
     work = URIRef(m.work(doc))
     expr = URIRef(m.expression(doc))
