@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -164,3 +165,57 @@ def test_a_worker_that_dies_while_writing_leaves_nothing_of_its_document(corpus,
     left = [p for p in settings.build_dir.rglob(f"{victim}.*")]
     assert left == []
     assert len(report.built) == 23
+
+
+def _edit(corpus: Path, index: int, name: str) -> str:
+    """Change the signatory of the index-th English document; its key."""
+    path = sorted((corpus / "source" / "documents").glob("*/en.txt"))[index]
+    text = path.read_text(encoding="utf-8")
+    signed = next(line for line in text.splitlines() if line.startswith("(Signed) "))
+    path.write_text(text.replace(signed, f"(Signed) {name}"), encoding="utf-8")
+    return path.parent.name
+
+
+def test_incremental_builds_equal_a_build_from_nothing(corpus, tmp_path):
+    """Builds alternate between the two folders; after each, the output is the bytes a build from nothing
+    gives (the store aside: its database files are Oxigraph's), and the spare is ready for the next."""
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    for round, (index, name) in enumerate([(0, "Quentin Zephyrine"), (3, "Ada Lovelace"), (0, "Grace Hopper")]):
+        key = _edit(corpus, index, name)
+        report = build(settings, jobs=2)
+        assert report.processed == [key]
+        fresh = tmp_path / f"fresh-{round}"
+        shutil.copytree(corpus, fresh, symlinks=True, ignore=shutil.ignore_patterns("build", ".build*"))
+        build(load_settings(fresh, env={}), jobs=1)
+        assert tree(settings.build_dir) == tree(fresh / "build")
+        spare = settings.build_dir.parent / ({".build.a": ".build.b", ".build.b": ".build.a"}
+                                             [os.readlink(settings.build_dir)])
+        assert (spare / ".unkg-complete").is_file()
+        assert {k: v for k, v in tree(spare).items() if k.split("/")[0] in ("documents", "facts", "reports")} \
+            == {k: v for k, v in tree(settings.build_dir).items() if k.split("/")[0] in ("documents", "facts",
+                                                                                          "reports")}
+
+
+def test_a_killed_incremental_build_leaves_the_build_in_use_intact(corpus):
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    before = tree(settings.build_dir, skip=())
+    in_use = os.readlink(settings.build_dir)
+    spare = settings.build_dir.parent / {".build.a": ".build.b", ".build.b": ".build.a"}[in_use]
+    for i in range(10):  # fewer than half: an incremental build, long enough to be killed
+        _edit(corpus, i, f"Person Number{'x' * i}")
+    proc = subprocess.Popen([sys.executable, "-m", "unkg", "build", "--jobs", "1"], cwd=corpus,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None and (spare / ".unkg-complete").exists():
+        time.sleep(0.005)
+    time.sleep(0.1)  # into its work on the spare
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert os.readlink(settings.build_dir) == in_use
+    assert tree(settings.build_dir, skip=()) == before
+    assert not (spare / ".unkg-complete").exists()  # the half-written spare is not trusted…
+    report = build(settings, jobs=2)  # …but made again
+    assert len(report.processed) == 10 and len(report.built) == 24

@@ -21,14 +21,15 @@ whole at the end, so a failed or killed build leaves the previous ``build/`` as 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import orjson
 import pyoxigraph as ox
 from rdflib import Graph
 
@@ -38,13 +39,14 @@ from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
 from .exchange.dataset import description
 from .facts import card, dumps
+from .generations import MANIFEST, Generations, read_manifest, sync
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import parse_file
+from .store import STAMP
 from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
-MANIFEST = "manifest.json"
 TOOL_INPUTS = ("shapes", "ontology", "crosswalks", "templates")  # besides the authorities and the code
 
 
@@ -101,12 +103,13 @@ def tool_fingerprint(settings: Settings, reference: bool) -> str:
     crosswalks, templates and authority data, the base, and the validator."""
     h = hashlib.sha256(f"{__version__}\n{settings.base}\n{reference}\n".encode())
     code = Path(__file__).parent
-    files = sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js"))
-    for folder in TOOL_INPUTS:
-        files += sorted(p for p in (settings.project / folder).rglob("*") if p.is_file())
-    files += sorted(p for p in settings.authorities_dir.rglob("*") if p.is_file())
-    for p in files:
-        h.update(str(p.relative_to(p.anchor)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    roots = [(code, sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js")))]
+    for folder in [settings.project / name for name in TOOL_INPUTS] + [settings.authorities_dir]:
+        roots.append((folder, sorted(p for p in folder.rglob("*") if p.is_file())))
+    for root, files in roots:  # paths relative to their folder: a project moved elsewhere is the same
+        h.update(f"{root.name}/\n".encode())
+        for p in files:
+            h.update(str(p.relative_to(root)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -153,12 +156,14 @@ class Worker:
         return ordered(self.validator.validate(graph, quads) + self.validator.authority_results())
 
     def process(self, key: str, paths: list[Path]) -> dict:
-        """Every version of one document: its files (path -> bytes) and what the build reports."""
+        """Every version of one document: its files (path -> bytes), its parts of the dataset files (file
+        name -> bytes), and what the build reports."""
         files: dict[str, bytes] = {}
-        out = {"key": key, "files": files, "built": [], "refused": [], "warnings": 0, "violations": 0,
-               "results": [], "oai": None, "sets": {}}
+        parts: dict[str, list[bytes]] = {name: [] for name in DUMPS}
+        out = {"key": key, "files": files, "parts": {}, "graphs": [], "quads": 0, "built": [], "refused": [],
+               "warnings": 0, "violations": 0, "results": [], "oai": None, "sets": {}}
         accepted: list[tuple[Document, Path]] = []
-        for path in paths:
+        for path in sorted(paths, key=lambda p: p.stem):
             name = f"{key}/{path.stem}"
             try:
                 doc = parse_file(path, self.auth)
@@ -180,17 +185,25 @@ class Worker:
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
             files[f"documents/{stem}.ttl"] = publish.turtle(publish.triples_of(quads))
             files[f"documents/{stem}.jsonld"] = self.jsonld.named_graph(graph)
-            files[f"documents/{stem}.nq"] = publish.nquads(quads)
-            files[f"documents/{stem}.trig"] = publish.trig(quads)
+            nquads = publish.nquads(quads)
+            parts["dataset.nq"].append(nquads)
+            parts["dataset.nt"].append(ntriples_of(nquads))
+            parts["dataset.trig"].append(publish.trig(quads))
+            parts["dataset.ttl"].append(files[f"documents/{stem}.ttl"])
+            parts["dataset.jsonld"].append(b",\n" + files[f"documents/{stem}.jsonld"].rstrip())
+            out["graphs"].append(str(graph.identifier))
+            out["quads"] += len(quads)
             accepted.append((doc, path))
             out["built"].append(name)
         if accepted:
             rec, exchange_files = self.exchange.files([d for d, _ in accepted])
             files.update(exchange_files)
+            parts["catalogue.marc.xml"].append(marc_part(exchange_files[f"marc/{key}.xml"]))
             out["oai"] = oai_entry(rec, datestamp([p for _, p in accepted]),
                                    sorted(filter(None, (self.auth.language_iri(d.language.value)
                                                         for d, _ in accepted))))
             out["sets"] = set_names(rec)
+        out["parts"] = {name: b"".join(chunks) for name, chunks in parts.items()}
         return out
 
 
@@ -215,8 +228,9 @@ def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> Non
 
 
 class FileWriter:
-    """Writes a document's files (its payload's ``files``: path -> bytes) under a folder, and leaves in the
-    payload only their paths."""
+    """Writes a document's files (its payload's ``files``: path -> bytes) under a folder, each as a new file
+    (one of the same name is unlinked first: it may be a hard link shared with the build in use), and
+    leaves in the payload only their paths."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -228,18 +242,33 @@ class FileWriter:
             if parent not in self.made:
                 (self.folder / parent).mkdir(parents=True, exist_ok=True)
                 self.made.add(parent)
-            with open(self.folder / rel, "wb") as fh:
-                fh.write(data)
+            new_file(self.folder / rel, data)
         return {**payload, "files": sorted(payload["files"])}
+
+
+def new_file(path: Path, data: bytes) -> None:
+    """Write `data` as a new file at `path` (never into the file already there, which may be shared)."""
+    try:
+        fh = open(path, "xb")
+    except FileExistsError:
+        path.unlink()
+        fh = open(path, "xb")
+    with fh:
+        fh.write(data)
 
 
 def _safe_process(key: str, paths: list[Path]) -> dict:
     try:
         return process_key(key, paths)
     except Exception as exc:  # a bug on one document must not stop the others: reported as its refusal
-        return {"key": key, "files": {}, "built": [], "refused": [(f"{key}/{p.stem}",
-                f"internal error: {type(exc).__name__}: {exc}") for p in paths], "warnings": 0,
-                "violations": 0, "results": [], "oai": None, "sets": {}}
+        return nothing_of(key, [(f"{key}/{p.stem}", f"internal error: {type(exc).__name__}: {exc}")
+                                for p in paths])
+
+
+def nothing_of(key: str, refused: list[tuple[str, str]]) -> dict:
+    """The payload of a document of which nothing could be built."""
+    return {"key": key, "files": {}, "parts": {}, "graphs": [], "quads": 0, "built": [], "refused": refused,
+            "warnings": 0, "violations": 0, "results": [], "oai": None, "sets": {}}
 
 
 def process_key(key: str, paths: list[Path]) -> dict:
@@ -309,10 +338,8 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                 if task is not None:  # it died on this document
                     how = (f"signal {-proc.exitcode}" if proc.exitcode and proc.exitcode < 0
                            else f"exit code {proc.exitcode}")
-                    handle({"key": task[0], "files": {}, "built": [], "warnings": 0, "violations": 0,
-                            "results": [], "oai": None, "sets": {},
-                            "refused": [(f"{task[0]}/{p.stem}", f"the worker processing it died ({how})")
-                                        for p in task[1]]})
+                    handle(nothing_of(task[0], [(f"{task[0]}/{p.stem}", f"the worker processing it died ({how})")
+                                                for p in task[1]]))
                 if pending:
                     start()
     finally:
@@ -329,219 +356,310 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     # everything a worker loads is checked here first: a bad input stops the build before any work
     main = Worker(settings, reference)
     tool = tool_fingerprint(settings, reference)
-    by_key: dict[str, list[Path]] = {}
-    for path in documents(settings.documents_dir):
-        by_key.setdefault(path.parent.name, []).append(path)
-    fingerprints = {key: key_fingerprint(paths) for key, paths in by_key.items()}
-    previous = _previous_manifest(settings.build_dir, tool)
-    reuse = {key for key in by_key if previous.get(key, {}).get("input") == fingerprints[key]}
-    tasks = [(key, by_key[key]) for key in sorted(by_key) if key not in reuse]
-
-    result = BuildReport(processed=[k for k, _ in tasks])
+    gens = Generations(settings.build_dir)
     publish.clean_stale(settings.build_dir)
-    out = publish.Output(settings.build_dir)
-    entries: dict[str, dict] = {}
-
-    def record(payload: dict, files: list[str]) -> None:
-        key = payload["key"]
-        entries[key] = {"input": fingerprints[key], "files": sorted(files), "built": payload["built"],
-                        "refused": payload["refused"], "warnings": payload["warnings"],
-                        "violations": payload["violations"], "oai": payload["oai"], "sets": payload["sets"]}
+    active = gens.active()
+    previous = read_manifest(active)
+    if previous.get("tool") != tool or not (active / "store" / STAMP).is_file():
+        previous = {}
+    old_docs: dict[str, dict] = previous.get("documents", {})
+    by_key = sources(settings.documents_dir)
+    inputs = {key: _input(paths, old_docs.get(key)) for key, paths in by_key.items()}
+    changed = [key for key in sorted(by_key) if old_docs.get(key, {}).get("input") != inputs[key]["input"]]
+    gone = sorted(k for k in old_docs if k not in by_key)
+    if previous and not changed and not gone:  # nothing to do: the build in use is this build
+        report = _report(old_docs, [], [])
+        report.triples = previous.get("triples", 0)
         if progress is not None:
-            for name in payload["built"] + [n for n, _ in payload["refused"]]:
+            for name in _names(old_docs):
                 progress(name)
+        return report
+    incremental = bool(previous) and len(changed) + len(gone) <= len(by_key) / 2
+    assert active is not None or not incremental
 
-    def handle(payload: dict) -> None:  # its files are written (by the worker)
-        result.results += payload["results"]
-        record(payload, payload["files"])
-
+    if incremental:
+        folder = gens.spare()
+        sync(folder, active, previous)  # the spare's document files made the active build's
+        Generations.begin(folder)
+        for key in changed + gone:
+            for rel in old_docs.get(key, {}).get("files", []):
+                (folder / rel).unlink(missing_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix=f".{settings.build_dir.name}.staging-", dir=settings.build_dir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        folder.chmod(0o777 & ~umask)  # as any folder the user makes (mkdtemp's are private)
+    entries = {key: {**old_docs[key], **inputs[key]} for key in by_key if key not in changed}
+    if progress is not None:
+        for name in _names(entries):
+            progress(name)
+    results: list = []
+    fresh_nq: dict[str, bytes] = {}
     try:
-        gone = [k for k in previous if k not in by_key]
-        store = StoreWriter(out, settings.build_dir, previous, [k for k, _ in tasks], gone, len(by_key))
-        for key in sorted(reuse):
-            old = previous[key]
-            for rel in old["files"]:
-                _link(settings.build_dir / rel, out.path(rel))
-            record({"key": key, **old}, old["files"])
+        dumps = Dumps(folder, _heads(main), active if incremental else None)
+        order = sorted(by_key)
+        arrived: dict[str, dict] = {}
+        cursor = 0
+
+        def advance() -> None:  # the dataset files are written in key order, whatever order results come in
+            nonlocal cursor
+            while cursor < len(order):
+                key = order[cursor]
+                if key in entries and key not in arrived:
+                    entries[key]["parts"] = dumps.reuse(entries[key]["parts"])
+                elif key in arrived:
+                    payload = arrived.pop(key)
+                    entries[key]["parts"] = dumps.write(payload["parts"])
+                else:
+                    return
+                cursor += 1
+
+        def handle(payload: dict) -> None:
+            key = payload["key"]
+            results.extend(payload["results"])
+            if incremental:
+                fresh_nq[key] = payload["parts"].get("dataset.nq", b"")
+            entries[key] = {**inputs[key], "files": sorted(payload["files"]), "graphs": payload["graphs"],
+                            "quads": payload["quads"], "built": payload["built"], "refused": payload["refused"],
+                            "warnings": payload["warnings"], "violations": payload["violations"],
+                            "oai": payload["oai"], "sets": payload["sets"]}
+            arrived[key] = payload
+            if progress is not None:
+                for name in payload["built"] + [n for n, _ in payload["refused"]]:
+                    progress(name)
+            advance()
+
+        advance()
+        tasks = [(key, by_key[key]) for key in changed]
         if tasks:
             workers = jobs or os.cpu_count() or 1
             if workers == 1 or len(tasks) == 1:
                 global _WORKER
                 saved, _WORKER = _WORKER, main
-                writer = FileWriter(out.staging)
+                writer = FileWriter(folder)
                 try:
                     for key, paths in tasks:
                         handle(writer.write(_safe_process(key, paths)))
                 finally:
                     _WORKER = saved
             else:
-                _run_workers(settings, reference, tasks, workers, handle, out.staging)
-        for key in sorted(entries):
-            e = entries[key]
-            result.built += e["built"]
-            result.refused += [Refusal(n, r) for n, r in e["refused"]]
-            result.warnings += e["warnings"]
-            result.violations += e["violations"]
-        result.built.sort()
-        result.refused.sort(key=lambda r: r.name)
-        result.triples = _publish_dataset(out, settings, main, entries)
-        result.store_reloaded = store.finish(out.path("dataset.nq"), [
-            out.path(rel) for key, _ in tasks for rel in entries[key]["files"] if rel.endswith(".nq")])
-        out.write(MANIFEST, json.dumps({"tool": tool, "documents": entries}, ensure_ascii=False, indent=1,
-                                       sort_keys=True) + "\n")
-        out.commit()
+                _run_workers(settings, reference, tasks, workers, handle, folder)
+        assert cursor == len(order), "every document's parts are written"
+        dumps.close()
+        count = _finish(folder, settings, main, entries, dumps)
+        manifest = {"tool": tool, "triples": count, "documents": entries}
+        _store(folder, active if incremental else None, old_docs, changed + gone, fresh_nq, manifest)
+        new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        Generations.finish(folder)
+        if not incremental:  # the staging folder becomes the spare, then the build in use
+            spare = gens.spare()
+            if spare.exists():
+                shutil.rmtree(spare)
+            os.replace(folder, spare)
+            folder = spare
+        gens.switch(folder)
     except BaseException:
-        out.abort()
+        if not incremental:
+            shutil.rmtree(folder, ignore_errors=True)
         raise
-    return result
-
-
-def _graphs_of(nq: Path) -> list[str]:
-    """The graph names in one of our N-Quads files (each line ends ``<graph> .``)."""
-    names = set()
-    with open(nq, encoding="utf-8") as fh:
-        for line in fh:
-            names.add(line.rstrip()[:-1].rstrip().rsplit("<", 1)[1][:-1])
-    return sorted(names)
-
-
-class StoreWriter:
-    """The build's store, decided before any work, filled at the end: the previous store's files linked
-    (the dataset is unchanged), a checkpoint of the previous store with the changed documents' graphs
-    replaced (most documents reused), or a new store bulk-loaded from the dataset's N-Quads by Oxigraph."""
-
-    def __init__(self, out: publish.Output, build_dir: Path, previous: dict, changed: list[str], gone: list[str],
-                 total: int):
-        from .store import STAMP
-
-        self.out = out
-        self.folder = out.path("store")
-        old = build_dir / "store"
-        usable = bool(previous) and old.is_dir() and (old / STAMP).is_file()
-        self.store = None
-        self.reloaded = bool(changed or gone)
-        if usable and not changed and not gone:
-            self.mode = "link"
-            for f in sorted(old.rglob("*")):
-                if f.is_file():
-                    _link(f, out.path(f"store/{f.relative_to(old)}"))
-            return
-        if usable and len(changed) + len(gone) < total / 2:
-            self.mode = "update"
-            ox.Store.read_only(str(old)).backup(str(self.folder))
-            self.store = ox.Store(str(self.folder))
-            for key in changed + gone:
-                for rel in previous.get(key, {}).get("files", []):
-                    if rel.endswith(".nq") and (build_dir / rel).is_file():
-                        for graph in _graphs_of(build_dir / rel):
-                            self.store.remove_graph(ox.NamedNode(graph))
-            return
-        self.mode = "load"
-
-    def finish(self, dataset_nq: Path, changed_nq: list[Path]) -> bool:
-        """Fill and close the store (it then holds `dataset_nq`; `changed_nq`, the N-Quads of the
-        documents processed by this build); True when its content changed."""
-        from .store import STAMP
-
-        if self.mode == "link":
-            return self.reloaded
-        if self.mode == "load":
-            self.store = ox.Store(str(self.folder))
-            self.store.bulk_load(path=str(dataset_nq), format=ox.RdfFormat.N_QUADS)
-        else:
-            assert self.store is not None
-            for nq in changed_nq:
-                self.store.load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        self.store.flush()
-        self.store = None
-        digest = hashlib.sha256()
-        with open(dataset_nq, "rb") as fh:
-            while block := fh.read(1 << 20):
-                digest.update(block)
-        (self.folder / STAMP).write_text(digest.hexdigest())
-        return self.reloaded
-
-
-def _previous_manifest(build_dir: Path, tool: str) -> dict:
+    # the previous build is now the spare: its document files made this build's (links), ready for the next
+    # incremental build; done after the switch, so it is never in the way of this one (if it fails, the
+    # spare stays incomplete and the next build makes it again)
     try:
-        data = json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if data.get("tool") != tool:
-        return {}
-    docs = data.get("documents", {})
-    # a key is reused only if every file it produced is still there
-    return {k: v for k, v in docs.items() if all((build_dir / rel).is_file() for rel in v.get("files", []))}
-
-
-def _link(src: Path, dst: Path) -> None:
-    """The previous build's file in the new one: a hard link (files are never modified in place), or a copy."""
-    try:
-        os.link(src, dst)
+        sync(gens.other(folder), folder, manifest)
     except OSError:
-        shutil.copy2(src, dst)
+        pass
+    report = _report(entries, changed, results)
+    report.triples = count
+    report.store_reloaded = True
+    return report
 
 
-def _publish_dataset(out: publish.Output, settings: Settings, main: Worker, entries: dict[str, dict]) -> int:
-    """The dataset files, streamed from the authority graph's and every accepted version's own files in key
-    order (nothing corpus-sized in memory): N-Quads, TriG and Turtle are concatenations of the documents'
-    (Turtle and TriG allow a prefix declaration before each part); N-Triples is the N-Quads without their
-    graph; JSON-LD is an array of the documents' compacted JSON-LD, each with its context and named graph.
-    Turtle and N-Triples are the union of the graphs, a triple two graphs share written twice (RDF graphs
-    are sets). Then the MARCXML collection, the OAI-PMH index and the dataset description."""
-    auth_quads = publish.quads([main.auth_graph])
-    heads = {".nq": publish.nquads(auth_quads), ".trig": publish.trig(auth_quads),
-             ".ttl": publish.turtle(publish.triples([main.auth_graph])),
-             ".jsonld": main.jsonld.named_graph(main.auth_graph)}
-    parts = [rel for key in sorted(entries) for rel in entries[key]["files"] if rel.startswith("documents/")]
-    count = heads[".nq"].count(b"\n")
-    for suffix, name in ((".nq", "dataset.nq"), (".trig", "dataset.trig"), (".ttl", "dataset.ttl")):
-        with open(out.path(name), "wb") as fh:
-            fh.write(heads[suffix])
-            for rel in parts:
-                if rel.endswith(suffix):
-                    data = out.path(rel).read_bytes()
-                    fh.write(data)
-                    if suffix == ".nq":
-                        count += data.count(b"\n")
-    with open(out.path("dataset.nq"), "rb") as src, open(out.path("dataset.nt"), "wb") as fh:
-        while block := src.read(1 << 22):  # "<s> <p> <o> <g> ." -> "<s> <p> <o> ." (our N-Quads: the graph is last)
-            block += src.readline()  # whole lines
-            fh.write(_GRAPH_LABEL.sub(b" .\n", block))
-    with open(out.path("dataset.jsonld"), "wb") as fh:
-        fh.write(b"[\n" + heads[".jsonld"].rstrip())
-        for rel in parts:
-            if rel.endswith(".jsonld"):
-                fh.write(b",\n" + out.path(rel).read_bytes().rstrip())
-        fh.write(b"\n]\n")
-    _collect_marc(out, entries)
+def sources(folder: Path) -> dict[str, list[Path]]:
+    """The document files of the source folder by key (see `documents`)."""
+    by_key: dict[str, list[Path]] = {}
+    for path in documents(folder):
+        by_key.setdefault(path.parent.name, []).append(path)
+    return by_key
+
+
+def _input(paths: list[Path], old: dict | None) -> dict:
+    """A key's input fingerprint, and the size and modification time of its files: where these are the
+    previous build's, its fingerprint is taken from there without reading the files (as make and git
+    do)."""
+    files = sorted(paths)
+    sidecar = paths[0].parent / "document.toml"
+    if sidecar.is_file():
+        files.append(sidecar)
+    stat = [[p.name, st.st_size, st.st_mtime_ns] for p in files for st in (os.stat(p),)]
+    if old is not None and old.get("stat") == stat and old.get("input"):
+        return {"input": old["input"], "stat": stat}
+    return {"input": key_fingerprint(paths), "stat": stat}
+
+
+def _names(entries: dict[str, dict]) -> list[str]:
+    return [n for key in sorted(entries) for n in entries[key]["built"] + [r for r, _ in entries[key]["refused"]]]
+
+
+def _report(entries: dict[str, dict], processed: list[str], results: list) -> BuildReport:
+    report = BuildReport(processed=list(processed), results=results)
+    for key in sorted(entries):
+        e = entries[key]
+        report.built += e["built"]
+        report.refused += [Refusal(n, r) for n, r in e["refused"]]
+        report.warnings += e["warnings"]
+        report.violations += e["violations"]
+        report.triples += e.get("quads", 0)
+    report.built.sort()
+    report.refused.sort(key=lambda r: r.name)
+    return report
+
+
+DUMPS = ("dataset.nq", "dataset.nt", "dataset.trig", "dataset.ttl", "dataset.jsonld", "catalogue.marc.xml")
+_GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")  # the graph IRI ending an N-Quads line (IRIs have no space)
+
+
+def ntriples_of(nquads: bytes) -> bytes:
+    """Our own N-Quads (every quad in a named graph, the graph last) as N-Triples."""
+    return _GRAPH_LABEL.sub(b" .\n", nquads)
+
+
+def marc_part(collection: bytes) -> bytes:
+    """The record of a MARCXML collection of one record (written by us), as a line of the catalogue."""
+    start = collection.index(b"<record")
+    end = collection.rindex(b"</collection>")
+    return b"  " + collection[start:end].rstrip() + b"\n"
+
+
+def _heads(main: Worker) -> dict[str, bytes]:
+    """What the dataset files begin with: the authority graph (and the collection's opening tag)."""
+    from .exchange.marc import MARC_NS
+
+    quads = publish.quads([main.auth_graph])
+    nq = publish.nquads(quads)
+    return {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": publish.trig(quads),
+            "dataset.ttl": publish.turtle(publish.triples_of(quads)),
+            "dataset.jsonld": b"[\n" + main.jsonld.named_graph(main.auth_graph).rstrip(),
+            "catalogue.marc.xml": f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n"
+            .encode()}
+
+
+TAILS = {"dataset.jsonld": b"\n]\n", "catalogue.marc.xml": b"</collection>\n"}
+
+
+class Dumps:
+    """The dataset files (N-Quads, N-Triples, TriG, Turtle, JSON-LD) and the MARCXML catalogue, streamed in
+    key order: the authority graph first, then each document's part, written as it comes from its worker
+    or, for a document not processed again, copied from the build in use (its byte range in each file is
+    in the manifest; neighbouring ranges are copied at once, by the kernel). Turtle and TriG allow a prefix
+    declaration before each part; JSON-LD is an array of the documents' compacted named graphs; Turtle and
+    N-Triples are the union of the graphs (a triple two graphs share written twice: RDF graphs are sets)."""
+
+    def __init__(self, folder: Path, heads: dict[str, bytes], previous: Path | None):
+        self.out = {}
+        self.pos = {}
+        for name in DUMPS:
+            (folder / name).unlink(missing_ok=True)
+            self.out[name] = open(folder / name, "xb")
+            self.out[name].write(heads[name])
+            self.pos[name] = len(heads[name])
+        self.src = {name: open(previous / name, "rb") for name in DUMPS} if previous is not None else {}
+        self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
+
+    def write(self, parts: dict[str, bytes]) -> dict[str, list[int]]:
+        where = {}
+        for name in DUMPS:
+            self._copy(name)
+            data = parts.get(name, b"")
+            self.out[name].write(data)
+            where[name] = [self.pos[name], len(data)]
+            self.pos[name] += len(data)
+        return where
+
+    def reuse(self, ranges: dict[str, list[int]]) -> dict[str, list[int]]:
+        where = {}
+        for name in DUMPS:
+            start, length = ranges[name]
+            pending = self.pending.get(name)
+            if pending is not None and pending[0] + pending[1] == start:
+                pending[1] += length
+            else:
+                self._copy(name)
+                self.pending[name] = [start, length]
+            where[name] = [self.pos[name], length]
+            self.pos[name] += length
+        return where
+
+    def _copy(self, name: str) -> None:
+        pending = self.pending.pop(name, None)
+        if not pending or not pending[1]:
+            return
+        out, src = self.out[name], self.src[name]
+        out.flush()
+        start, length = pending
+        while length:
+            try:
+                n = os.copy_file_range(src.fileno(), out.fileno(), length, start)
+            except (AttributeError, OSError):
+                src.seek(start)
+                n = out.write(src.read(min(length, 1 << 24)))
+                out.flush()
+            if n <= 0:
+                raise OSError(f"{src.name}: shorter than the manifest says")
+            start += n
+            length -= n
+
+    def close(self) -> None:
+        for name in DUMPS:
+            self._copy(name)
+            self.out[name].write(TAILS.get(name, b""))
+            self.out[name].close()
+        for fh in self.src.values():
+            fh.close()
+
+    def size(self, name: str) -> int:
+        return self.pos[name]
+
+
+def _finish(folder: Path, settings: Settings, main: Worker, entries: dict[str, dict], dumps: Dumps) -> int:
+    """The OAI-PMH index, the JSON-LD context, the ontology and the dataset description; the number of
+    quads of the dataset."""
+    count = _heads(main)["dataset.nq"].count(b"\n") + sum(e.get("quads", 0) for e in entries.values())
     records = [e["oai"] for e in entries.values() if e["oai"]]
     sets: dict[str, str] = {}
     for e in entries.values():
         sets.update(e["sets"])
-    out.write("oai.json", oai_index(records, sets))
-    out.write("context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
-    out.write("ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
-    described = description(settings.project / "templates", settings.base, settings.base, count, out.path("oai.json"))
-    out.write("catalog.ttl", publish.turtle(described))
+    new_file(folder / "oai.json", oai_index(records, sets))
+    new_file(folder / "context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
+    new_file(folder / "ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
+    described = description(settings.project / "templates", settings.base, settings.base, count, folder / "oai.json")
+    new_file(folder / "catalog.ttl", publish.turtle(described))
     return count
 
 
-_GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")  # the graph IRI ending an N-Quads line (IRIs have no space)
-
-
-def _collect_marc(out: publish.Output, entries: dict[str, dict]) -> None:
-    """catalogue.marc.xml: every document's MARC record in one collection, streamed (each document's file is
-    a collection of one record, written by us: its record is the text between the collection's tags)."""
-    from .exchange.marc import MARC_NS
-
-    with open(out.path("catalogue.marc.xml"), "wb") as fh:
-        fh.write(f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n".encode())
-        for key in sorted(entries):
-            rel = f"marc/{key}.xml"
-            if rel in entries[key]["files"]:
-                data = out.path(rel).read_bytes()
-                start = data.index(b"<record")
-                end = data.rindex(b"</collection>")
-                fh.write(b"  " + data[start:end].rstrip() + b"\n")
-        fh.write(b"</collection>\n")
+def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], redone: list[str],
+           fresh_nq: dict[str, bytes], manifest: dict) -> None:
+    """The store: loaded from dataset.nq by Oxigraph's bulk loader, or (incremental) a checkpoint of the
+    build in use's store with the graphs of the documents processed again (or gone) replaced. Its stamp
+    names the dataset it holds (the tool and every document's input)."""
+    store_dir = folder / "store"
+    if store_dir.exists():
+        shutil.rmtree(store_dir)
+    if active is None:
+        store = ox.Store(str(store_dir))
+        store.bulk_load(path=str(folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    else:
+        ox.Store.read_only(str(active / "store")).backup(str(store_dir))
+        store = ox.Store(str(store_dir))
+        for key in redone:
+            for graph in old_docs.get(key, {}).get("graphs", []):
+                store.remove_graph(ox.NamedNode(graph))
+        for key in sorted(fresh_nq):
+            if fresh_nq[key]:
+                store.load(fresh_nq[key], format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    identity = hashlib.sha256(manifest["tool"].encode())
+    for key in sorted(manifest["documents"]):
+        identity.update(f"{key}\0{manifest['documents'][key]['input']}\n".encode())
+    (store_dir / STAMP).write_text(identity.hexdigest())

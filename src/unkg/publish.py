@@ -1,5 +1,5 @@
 """Writing the graphs out: Turtle, TriG, N-Triples and N-Quads through Oxigraph, JSON-LD compacted with
-the project's context through rdflib's converter, and an output folder that is replaced whole or not at all.
+the project's context through rdflib's converter.
 
 Determinism: triples and quads are sorted before they are written, JSON keys are sorted, and nothing
 carries a wall-clock time, so the same input gives byte-identical files. No JSON-LD context is ever
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -160,50 +159,6 @@ def _canonical(value):
 # -- the output folder ------------------------------------------------------------------------------
 
 
-class Output:
-    """A build's output, written into a staging folder beside the target and swapped in only when
-    complete: `commit()` replaces the target folder whole; `abort()` (or a crash) leaves it as it was."""
-
-    def __init__(self, target: Path):
-        self.target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
-
-    def path(self, rel: str) -> Path:
-        """Where `rel` is written in the staging folder (its parent folder made)."""
-        p = self.staging / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        return p
-
-    def write(self, rel: str, data: bytes | str) -> Path:
-        p = self.path(rel)
-        p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        return self.target / rel
-
-    def copy_from_previous(self, rel: str) -> bool:
-        """Keep a file of the previous build (e.g. a refused document's last good output)."""
-        old = self.target / rel
-        if old.is_file():
-            shutil.copy2(old, self.path(rel))
-            return True
-        return False
-
-    def commit(self) -> None:
-        if self.target.exists() and _exchange(self.staging, self.target):
-            shutil.rmtree(self.staging, ignore_errors=True)  # now holds the previous build
-            return
-        old = None
-        if self.target.exists():  # no atomic exchange here: two renames, a moment without target
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.old-", dir=self.target.parent))
-            os.replace(self.target, old / "build")
-        os.replace(self.staging, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-    def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
     import ctypes
@@ -224,3 +179,5 @@ def clean_stale(target: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
     for p in target.parent.glob(f".{target.name}.old-*"):
         shutil.rmtree(p, ignore_errors=True)
+    for p in target.parent.glob(f".{target.name}.link-*"):
+        p.unlink(missing_ok=True)

@@ -1,5 +1,5 @@
 """The embedded store: ``build/store``, an Oxigraph database of the published dataset with its named
-graphs (written by ``build.StoreWriter``), and SPARQL queries against it.
+graphs (written by ``build._store``), and SPARQL queries against it.
 
 Queries see the union of all named graphs as their default graph (so a user needs no ``GRAPH`` clause);
 ``GRAPH ?g { … }`` still reaches each document's graph."""

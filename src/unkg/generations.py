@@ -1,0 +1,124 @@
+"""Where a build is written, and how it takes the place of the previous one (README "Outputs").
+
+``build`` is a symbolic link to one of two sibling folders, ``.build.a`` and ``.build.b``: the build in use
+and its spare. A build writes into the spare, then points ``build`` at it by replacing the link
+(``rename(2)``: atomic), so until that moment ``build/`` is the previous build, whole, whatever happens to
+the process. The two folders hold the same document files as hard links (a file is never modified in
+place, only replaced), so bringing the spare up to date with the build in use costs the documents that
+changed between them, not the corpus.
+
+A folder's ``.unkg-complete`` marker says its document files are exactly those its ``manifest.json``
+lists; a build removes it before touching the folder and writes it last, so a folder left without one (a
+build killed while writing it) is rebuilt from the build in use, never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+MARKER = ".unkg-complete"
+MANIFEST = "manifest.json"
+
+
+class Generations:
+    def __init__(self, target: Path):
+        self.target = target
+        self.slots = (target.parent / f".{target.name}.a", target.parent / f".{target.name}.b")
+
+    def active(self) -> Path | None:
+        """The folder in use: where `build` points (or `build` itself, a folder of an earlier layout)."""
+        t = self.target
+        if t.is_symlink():
+            dest = t.parent / os.readlink(t)
+            return dest if dest.is_dir() else None
+        return t if t.is_dir() else None
+
+    def spare(self) -> Path:
+        active = self.active()
+        return self.slots[1] if active is not None and active.name == self.slots[0].name else self.slots[0]
+
+    def other(self, folder: Path) -> Path:
+        return self.slots[1] if folder.name == self.slots[0].name else self.slots[0]
+
+    @staticmethod
+    def complete(folder: Path) -> bool:
+        return (folder / MARKER).is_file()
+
+    @staticmethod
+    def begin(folder: Path) -> None:
+        """`folder` is about to change: not to be trusted until `finish`."""
+        (folder / MARKER).unlink(missing_ok=True)
+
+    @staticmethod
+    def finish(folder: Path) -> None:
+        (folder / MARKER).write_bytes(b"")
+
+    def switch(self, folder: Path) -> None:
+        """Point `build` at `folder` (complete), atomically."""
+        link = self.target.parent / f".{self.target.name}.link-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        os.symlink(folder.name, link)
+        if self.target.is_symlink() or not self.target.exists():
+            os.replace(link, self.target)
+            return
+        from .publish import _exchange  # `build` is a folder of an earlier layout: swapped, then removed
+
+        if _exchange(link, self.target):
+            shutil.rmtree(link)
+        else:
+            old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+            os.replace(self.target, old)
+            os.replace(link, self.target)
+            shutil.rmtree(old)
+
+
+def read_manifest(folder: Path | None) -> dict:
+    if folder is None:
+        return {}
+    try:
+        return json.loads((folder / MANIFEST).read_bytes())
+    except (OSError, ValueError):
+        return {}
+
+
+def link(src: Path, dst: Path) -> None:
+    """`src` in another folder as a hard link (or a copy where links are not possible)."""
+    try:
+        os.link(src, dst)
+    except FileExistsError:
+        dst.unlink()
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def sync(spare: Path, source: Path, manifest: dict) -> None:
+    """Make the document files of `spare` those of `source` (whose manifest is `manifest`): the files of the
+    documents whose entries differ are removed and linked again; a spare that is not complete, or of
+    another tool, is made again from nothing. The spare's manifest becomes `source`'s."""
+    mine = read_manifest(spare) if Generations.complete(spare) else {}
+    if spare.is_dir():
+        Generations.begin(spare)
+    if not mine or mine.get("tool") != manifest.get("tool"):
+        if spare.exists():
+            shutil.rmtree(spare)
+        spare.mkdir(parents=True)
+        mine = {"documents": {}}
+    old, new = mine.get("documents", {}), manifest.get("documents", {})
+    made: set[str] = set()
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) == new.get(key):
+            continue
+        for rel in old.get(key, {}).get("files", []):
+            (spare / rel).unlink(missing_ok=True)
+        for rel in new.get(key, {}).get("files", []):
+            parent = rel.rpartition("/")[0]
+            if parent not in made:
+                (spare / parent).mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            link(source / rel, spare / rel)
+    link(source / MANIFEST, spare / MANIFEST)
+    Generations.finish(spare)
