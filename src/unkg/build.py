@@ -395,8 +395,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             progress(name)
     results: list = []
     fresh_nq: dict[str, bytes] = {}
+    loader = None
     try:
-        dumps = Dumps(folder, _heads(main), active if incremental else None)
+        heads = _heads(main)
+        dumps = Dumps(folder, heads, active if incremental else None)
+        if not incremental:  # the store is loaded as the documents come, beside the workers
+            loader = StoreLoader(folder / "store")
+            loader.add(heads["dataset.nq"])
         order = sorted(by_key)
         arrived: dict[str, dict] = {}
         cursor = 0
@@ -410,6 +415,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
                 elif key in arrived:
                     payload = arrived.pop(key)
                     entries[key]["parts"] = dumps.write(payload["parts"])
+                    if loader is not None:
+                        loader.add(payload["parts"].get("dataset.nq", b""))
                 else:
                     return
                 cursor += 1
@@ -448,7 +455,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         dumps.close()
         count = _finish(folder, settings, main, entries, dumps)
         manifest = {"tool": tool, "triples": count, "documents": entries}
-        _store(folder, active if incremental else None, old_docs, changed + gone, fresh_nq, manifest)
+        _store(folder, active if incremental else None, old_docs, changed + gone, fresh_nq, manifest, loader)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
         Generations.finish(folder)
         if not incremental:  # the staging folder becomes the spare, then the build in use
@@ -459,6 +466,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             folder = spare
         gens.switch(folder)
     except BaseException:
+        if loader is not None:
+            loader.close()
         if not incremental:
             shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -637,18 +646,68 @@ def _finish(folder: Path, settings: Settings, main: Worker, entries: dict[str, d
     return count
 
 
+class StoreLoader:
+    """A new store, filled by Oxigraph's bulk loader in a thread of its own (it releases the GIL, so it
+    runs beside the main process's waiting for workers) from N-Quads given in chunks of bounded size."""
+
+    CHUNK = 32 << 20  # bytes of N-Quads per bulk load: bounded memory, few large loads
+
+    def __init__(self, folder: Path):
+        import queue
+        import threading
+
+        self.store = ox.Store(str(folder))
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.buffer: list[bytes] = []
+        self.size = 0
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+                except BaseException as exc:  # raised again by finish()
+                    self.error = exc
+
+    def add(self, nquads: bytes) -> None:
+        self.buffer.append(nquads)
+        self.size += len(nquads)
+        if self.size >= self.CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        if self.buffer:
+            self.queue.put(b"".join(self.buffer))
+        self.buffer, self.size = [], 0
+
+    def close(self) -> None:
+        self._send()
+        self.queue.put(None)
+        self.thread.join()
+
+    def finish(self) -> ox.Store:
+        self.close()
+        if self.error is not None:
+            raise self.error
+        store, self.store = self.store, None
+        return store
+
+
 def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], redone: list[str],
-           fresh_nq: dict[str, bytes], manifest: dict) -> None:
-    """The store: loaded from dataset.nq by Oxigraph's bulk loader, or (incremental) a checkpoint of the
-    build in use's store with the graphs of the documents processed again (or gone) replaced. Its stamp
-    names the dataset it holds (the tool and every document's input)."""
+           fresh_nq: dict[str, bytes], manifest: dict, loader: StoreLoader | None) -> None:
+    """The store: loaded as the documents came (`loader`), or (incremental) a checkpoint of the build in
+    use's store with the graphs of the documents processed again (or gone) replaced. Its stamp names the
+    dataset it holds (the tool and every document's input)."""
     store_dir = folder / "store"
-    if store_dir.exists():
-        shutil.rmtree(store_dir)
-    if active is None:
-        store = ox.Store(str(store_dir))
-        store.bulk_load(path=str(folder / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    if loader is not None:
+        store = loader.finish()
     else:
+        assert active is not None
+        if store_dir.exists():
+            shutil.rmtree(store_dir)
         ox.Store.read_only(str(active / "store")).backup(str(store_dir))
         store = ox.Store(str(store_dir))
         for key in redone:
