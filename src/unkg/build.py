@@ -475,7 +475,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     # incremental build; done after the switch, so it is never in the way of this one (if it fails, the
     # spare stays incomplete and the next build makes it again)
     try:
-        sync(gens.other(folder), folder, manifest)
+        sync(gens.other(folder), folder, manifest, previous if incremental else None)
     except OSError:
         pass
     report = _report(entries, changed, results)

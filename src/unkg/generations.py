@@ -14,10 +14,11 @@ build killed while writing it) is rebuilt from the build in use, never trusted.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
+
+import orjson
 
 MARKER = ".unkg-complete"
 MANIFEST = "manifest.json"
@@ -79,7 +80,7 @@ def read_manifest(folder: Path | None) -> dict:
     if folder is None:
         return {}
     try:
-        return json.loads((folder / MANIFEST).read_bytes())
+        return orjson.loads((folder / MANIFEST).read_bytes())
     except (OSError, ValueError):
         return {}
 
@@ -95,11 +96,15 @@ def link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def sync(spare: Path, source: Path, manifest: dict) -> None:
+def sync(spare: Path, source: Path, manifest: dict, mine: dict | None = None) -> None:
     """Make the document files of `spare` those of `source` (whose manifest is `manifest`): the files of the
     documents whose entries differ are removed and linked again; a spare that is not complete, or of
-    another tool, is made again from nothing. The spare's manifest becomes `source`'s."""
-    mine = read_manifest(spare) if Generations.complete(spare) else {}
+    another tool, is made again from nothing. The spare's manifest becomes `source`'s. `mine`: the
+    spare's manifest, where the caller has it."""
+    if not Generations.complete(spare):
+        mine = {}
+    elif mine is None:
+        mine = read_manifest(spare)
     if spare.is_dir():
         Generations.begin(spare)
     if not mine or mine.get("tool") != manifest.get("tool"):

@@ -9,10 +9,11 @@ harvests from at ``/oai`` (OAI-PMH)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+import orjson
 
 from ..authority import Authorities
 from ..mapping import Minter
@@ -88,5 +89,5 @@ def oai_entry(rec: Record, stamp: str, languages: list[str]) -> dict:
 
 
 def oai_index(entries: list[dict], sets: dict[str, str]) -> bytes:
-    return (json.dumps({"records": sorted(entries, key=lambda e: e["key"]), "sets": sets},
-                       ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return orjson.dumps({"records": sorted(entries, key=lambda e: e["key"]), "sets": sets},
+                        option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
