@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -42,7 +43,7 @@ from .facts import card, dumps
 from .generations import MANIFEST, Generations, read_manifest, sync
 from .mapping import authority_graph, map_document
 from .model import Document
-from .parse import parse_file
+from .parse import SIDECAR, parse_file
 from .store import STAMP
 from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
 
@@ -351,8 +352,9 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
 # -- the build -----------------------------------------------------------------------------------------
 
 def build(settings: Settings, progress: Callable[[str], None] | None = None, reference: bool = False,
-          jobs: int | None = None) -> BuildReport:
-    """Build every document; `progress(name)` is called as each language version is done."""
+          jobs: int | None = None, started: Callable[[int], None] | None = None) -> BuildReport:
+    """Build every document; `started(count)` is called with the number of language versions once the
+    sources are read, `progress(name)` as each of them is done."""
     # everything a worker loads is checked here first: a bad input stops the build before any work
     main = Worker(settings, reference)
     tool = tool_fingerprint(settings, reference)
@@ -360,11 +362,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     publish.clean_stale(settings.build_dir)
     active = gens.active()
     previous = read_manifest(active)
+    generation = previous.get("generation", 0) + 1
     if previous.get("tool") != tool or not (active / "store" / STAMP).is_file():
         previous = {}
     old_docs: dict[str, dict] = previous.get("documents", {})
-    by_key = sources(settings.documents_dir)
-    inputs = {key: _input(paths, old_docs.get(key)) for key, paths in by_key.items()}
+    by_key, inputs = scan(settings.documents_dir, old_docs)
+    if started is not None:
+        started(sum(len(paths) for paths in by_key.values()))
     changed = [key for key in sorted(by_key) if old_docs.get(key, {}).get("input") != inputs[key]["input"]]
     gone = sorted(k for k in old_docs if k not in by_key)
     if previous and not changed and not gone:  # nothing to do: the build in use is this build
@@ -377,12 +381,14 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     incremental = bool(previous) and len(changed) + len(gone) <= len(by_key) / 2
     assert active is not None or not incremental
 
+    changes: dict[str, list[str]] | None = None  # what changed since the previous generation (None: all)
     if incremental:
         folder = gens.spare()
         sync(folder, active, previous)  # the spare's document files made the active build's
         Generations.begin(folder)
-        for key in changed + gone:
-            for rel in old_docs.get(key, {}).get("files", []):
+        changes = {key: old_docs.get(key, {}).get("files", []) for key in changed + gone}
+        for files in changes.values():
+            for rel in files:
                 (folder / rel).unlink(missing_ok=True)
     else:
         folder = Path(tempfile.mkdtemp(prefix=f".{settings.build_dir.name}.staging-", dir=settings.build_dir.parent))
@@ -397,11 +403,16 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     fresh_nq: dict[str, bytes] = {}
     loader = None
     try:
-        heads = _heads(main)
-        dumps = Dumps(folder, heads, active if incremental else None)
-        if not incremental:  # the store is loaded as the documents come, beside the workers
-            loader = StoreLoader(folder / "store")
-            loader.add(heads["dataset.nq"])
+        if incremental:  # the authority graph's parts too are the build in use's
+            heads = {"sizes": previous["heads"], "quads": previous["head_quads"]}
+            dumps = Dumps(folder, None, active, previous["heads"])
+        else:
+            parts = _heads(main)
+            heads = {"sizes": {name: len(data) for name, data in parts.items()},
+                     "quads": parts["dataset.nq"].count(b"\n")}
+            dumps = Dumps(folder, parts, None)
+            loader = StoreLoader(folder / "store")  # loaded as the documents come, beside the workers
+            loader.add(parts["dataset.nq"])
         order = sorted(by_key)
         arrived: dict[str, dict] = {}
         cursor = 0
@@ -453,11 +464,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
                 _run_workers(settings, reference, tasks, workers, handle, folder)
         assert cursor == len(order), "every document's parts are written"
         dumps.close()
-        count = _finish(folder, settings, main, entries, dumps)
-        manifest = {"tool": tool, "triples": count, "documents": entries}
+        count = heads["quads"] + sum(e.get("quads", 0) for e in entries.values())
+        _finish(folder, settings, entries, count)
+        manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
+                    "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
         _store(folder, active if incremental else None, old_docs, changed + gone, fresh_nq, manifest, loader)
-        new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        Generations.finish(folder)
+        new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
+        Generations.finish(folder, generation)
         if not incremental:  # the staging folder becomes the spare, then the build in use
             spare = gens.spare()
             if spare.exists():
@@ -475,7 +488,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     # incremental build; done after the switch, so it is never in the way of this one (if it fails, the
     # spare stays incomplete and the next build makes it again)
     try:
-        sync(gens.other(folder), folder, manifest, previous if incremental else None)
+        sync(gens.other(folder), folder, manifest)
     except OSError:
         pass
     report = _report(entries, changed, results)
@@ -484,26 +497,44 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     return report
 
 
-def sources(folder: Path) -> dict[str, list[Path]]:
-    """The document files of the source folder by key (see `documents`)."""
+RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a change made right after
+
+
+def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]], dict[str, dict]]:
+    """The document files of the source folder by key (as `documents` finds them), and each key's input:
+    its fingerprint, with the modification time of its folder and the size and modification time of its
+    files. Where those are the previous build's, its folder is not listed again and its files not read
+    again (as make and git do); a time stamp read less than `RACY_NS` after it was set is not recorded,
+    since a change in the same tick of the clock would not show."""
+    if not folder.is_dir():
+        raise InputError(str(folder), "no documents folder")
+    now = time.time_ns()
+    with os.scandir(folder) as it:
+        keys = sorted(e.name for e in it if e.is_dir())
     by_key: dict[str, list[Path]] = {}
-    for path in documents(folder):
-        by_key.setdefault(path.parent.name, []).append(path)
-    return by_key
-
-
-def _input(paths: list[Path], old: dict | None) -> dict:
-    """A key's input fingerprint, and the size and modification time of its files: where these are the
-    previous build's, its fingerprint is taken from there without reading the files (as make and git
-    do)."""
-    files = sorted(paths)
-    sidecar = paths[0].parent / "document.toml"
-    if sidecar.is_file():
-        files.append(sidecar)
-    stat = [[p.name, st.st_size, st.st_mtime_ns] for p in files for st in (os.stat(p),)]
-    if old is not None and old.get("stat") == stat and old.get("input"):
-        return {"input": old["input"], "stat": stat}
-    return {"input": key_fingerprint(paths), "stat": stat}
+    inputs: dict[str, dict] = {}
+    for key in keys:
+        where = folder / key
+        old = old_docs.get(key) or {}
+        mtime = os.stat(where).st_mtime_ns
+        names = [n for n, _, _ in old["stat"]] if old.get("dir") == mtime and old.get("stat") else os.listdir(where)
+        chosen: dict[str, str] = {}
+        for suffix in (".txt", ".pdf"):  # text first: it wins over a PDF of the same version
+            for name in sorted(names):
+                stem, dot, ext = name.rpartition(".")
+                if dot and f".{ext}" == suffix and stem in LANGS:
+                    chosen.setdefault(stem, name)
+        if not chosen:
+            continue
+        paths = [where / chosen[lang] for lang in sorted(chosen)]
+        files = sorted(paths) + ([where / SIDECAR] if SIDECAR in names else [])
+        stat = [[p.name, st.st_size, st.st_mtime_ns] for p in files for st in (os.stat(p),)]
+        fresh = all(m < now - RACY_NS for _, _, m in stat)
+        same = old.get("stat") == stat and old.get("input")
+        by_key[key] = paths
+        inputs[key] = {"input": old["input"] if same else key_fingerprint(paths),
+                       "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None}
+    return by_key, inputs
 
 
 def _names(entries: dict[str, dict]) -> list[str]:
@@ -564,16 +595,23 @@ class Dumps:
     declaration before each part; JSON-LD is an array of the documents' compacted named graphs; Turtle and
     N-Triples are the union of the graphs (a triple two graphs share written twice: RDF graphs are sets)."""
 
-    def __init__(self, folder: Path, heads: dict[str, bytes], previous: Path | None):
+    def __init__(self, folder: Path, heads: dict[str, bytes] | None, previous: Path | None,
+                 head_sizes: dict[str, int] | None = None):
+        """`heads`: what each file begins with; or, with `head_sizes`, the first bytes of `previous`'s."""
         self.out = {}
         self.pos = {}
+        self.src = {name: open(previous / name, "rb") for name in DUMPS} if previous is not None else {}
+        self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
         for name in DUMPS:
             (folder / name).unlink(missing_ok=True)
             self.out[name] = open(folder / name, "xb")
-            self.out[name].write(heads[name])
-            self.pos[name] = len(heads[name])
-        self.src = {name: open(previous / name, "rb") for name in DUMPS} if previous is not None else {}
-        self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
+            if heads is not None:
+                self.out[name].write(heads[name])
+                self.pos[name] = len(heads[name])
+            else:
+                assert head_sizes is not None
+                self.pending[name] = [0, head_sizes[name]]
+                self.pos[name] = head_sizes[name]
 
     def write(self, parts: dict[str, bytes]) -> dict[str, list[int]]:
         where = {}
@@ -626,14 +664,9 @@ class Dumps:
         for fh in self.src.values():
             fh.close()
 
-    def size(self, name: str) -> int:
-        return self.pos[name]
 
-
-def _finish(folder: Path, settings: Settings, main: Worker, entries: dict[str, dict], dumps: Dumps) -> int:
-    """The OAI-PMH index, the JSON-LD context, the ontology and the dataset description; the number of
-    quads of the dataset."""
-    count = _heads(main)["dataset.nq"].count(b"\n") + sum(e.get("quads", 0) for e in entries.values())
+def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: int) -> None:
+    """The OAI-PMH index, the JSON-LD context, the ontology and the dataset description (`count` quads)."""
     records = [e["oai"] for e in entries.values() if e["oai"]]
     sets: dict[str, str] = {}
     for e in entries.values():
@@ -643,7 +676,6 @@ def _finish(folder: Path, settings: Settings, main: Worker, entries: dict[str, d
     new_file(folder / "ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
     described = description(settings.project / "templates", settings.base, settings.base, count, folder / "oai.json")
     new_file(folder / "catalog.ttl", publish.turtle(described))
-    return count
 
 
 class StoreLoader:

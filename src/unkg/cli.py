@@ -68,18 +68,20 @@ def facts(ctx: click.Context, file: Path) -> None:
 def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
     """Run the pipeline on every document under source/documents into build/ (documents unchanged since
     the previous build are reused)."""
+    import contextlib
     import time
-
-    from .build import documents
 
     settings = load_settings(ctx.obj)
     start = time.monotonic()
-    count = len(documents(settings.documents_dir))
-    if count > PROGRESS_FROM:
-        with click.progressbar(length=count, label="building", file=sys.stderr) as bar:
-            report = run_build(settings, progress=lambda _: bar.update(1), reference=reference, jobs=jobs)
-    else:
-        report = run_build(settings, reference=reference, jobs=jobs)
+    with contextlib.ExitStack() as stack:
+        bars = []
+
+        def started(count: int) -> None:  # the number of language versions, once the sources are read
+            if count > PROGRESS_FROM:
+                bars.append(stack.enter_context(click.progressbar(length=count, label="building", file=sys.stderr)))
+
+        report = run_build(settings, progress=lambda _: bars and bars[0].update(1), started=started,
+                           reference=reference, jobs=jobs)
     for name in report.built:
         click.echo(f"published {name}")
     for refusal in report.refused:

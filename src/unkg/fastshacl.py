@@ -267,10 +267,11 @@ class Validator:
             focus = self._focus(ns.target, data, scope)
             if not focus:
                 continue
+            nodes = sorted(focus, key=str)
             for check in ns.checks:
                 if check.kind == SPARQL:
                     continue
-                for node in sorted(focus, key=str):
+                for node in nodes:
                     results.extend(self._core(check, node, data))
             if any(c.kind == SPARQL for c in ns.checks):
                 sparql_focus.append((ns, focus))

@@ -7,9 +7,12 @@ the process. The two folders hold the same document files as hard links (a file 
 place, only replaced), so bringing the spare up to date with the build in use costs the documents that
 changed between them, not the corpus.
 
-A folder's ``.unkg-complete`` marker says its document files are exactly those its ``manifest.json``
-lists; a build removes it before touching the folder and writes it last, so a folder left without one (a
-build killed while writing it) is rebuilt from the build in use, never trusted.
+A folder's ``.unkg-complete`` marker holds its generation (the count of builds that wrote it) and says its
+document files are exactly those its ``manifest.json`` lists; a build removes it before touching the
+folder and writes it last, so a folder left without one (a build killed while writing it) is made again
+from the build in use, never trusted. Each manifest lists the documents whose files changed since the
+generation before it, with the files they had there: a spare one generation behind is brought up to date
+from that list alone.
 """
 
 from __future__ import annotations
@@ -45,8 +48,12 @@ class Generations:
         return self.slots[1] if folder.name == self.slots[0].name else self.slots[0]
 
     @staticmethod
-    def complete(folder: Path) -> bool:
-        return (folder / MARKER).is_file()
+    def generation(folder: Path) -> int | None:
+        """The generation of a complete folder (None: not complete)."""
+        try:
+            return int((folder / MARKER).read_text())
+        except (OSError, ValueError):
+            return None
 
     @staticmethod
     def begin(folder: Path) -> None:
@@ -54,8 +61,8 @@ class Generations:
         (folder / MARKER).unlink(missing_ok=True)
 
     @staticmethod
-    def finish(folder: Path) -> None:
-        (folder / MARKER).write_bytes(b"")
+    def finish(folder: Path, generation: int) -> None:
+        (folder / MARKER).write_text(f"{generation}\n")
 
     def switch(self, folder: Path) -> None:
         """Point `build` at `folder` (complete), atomically."""
@@ -96,28 +103,31 @@ def link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def sync(spare: Path, source: Path, manifest: dict, mine: dict | None = None) -> None:
-    """Make the document files of `spare` those of `source` (whose manifest is `manifest`): the files of the
-    documents whose entries differ are removed and linked again; a spare that is not complete, or of
-    another tool, is made again from nothing. The spare's manifest becomes `source`'s. `mine`: the
-    spare's manifest, where the caller has it."""
-    if not Generations.complete(spare):
-        mine = {}
-    elif mine is None:
-        mine = read_manifest(spare)
+def sync(spare: Path, source: Path, manifest: dict) -> None:
+    """Make the document files of `spare` those of `source` (whose manifest is `manifest`). A spare one
+    generation behind has the files of the documents the manifest lists as changed removed and linked
+    again; a spare of the same generation is left as it is; any other is made again from nothing. The
+    spare's manifest becomes `source`'s."""
+    generation = manifest.get("generation", 0)
+    mine = Generations.generation(spare)
+    changed = manifest.get("changed")
+    if mine == generation:
+        return
     if spare.is_dir():
         Generations.begin(spare)
-    if not mine or mine.get("tool") != manifest.get("tool"):
+    if mine is None or mine != generation - 1 or changed is None:
         if spare.exists():
             shutil.rmtree(spare)
         spare.mkdir(parents=True)
-        mine = {"documents": {}}
-    old, new = mine.get("documents", {}), manifest.get("documents", {})
+        old: dict[str, list[str]] = {}
+        keys = sorted(manifest.get("documents", {}))
+    else:
+        old = changed
+        keys = sorted(changed)
+    new = manifest.get("documents", {})
     made: set[str] = set()
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) == new.get(key):
-            continue
-        for rel in old.get(key, {}).get("files", []):
+    for key in keys:
+        for rel in old.get(key, []):
             (spare / rel).unlink(missing_ok=True)
         for rel in new.get(key, {}).get("files", []):
             parent = rel.rpartition("/")[0]
@@ -126,4 +136,4 @@ def sync(spare: Path, source: Path, manifest: dict, mine: dict | None = None) ->
                 made.add(parent)
             link(source / rel, spare / rel)
     link(source / MANIFEST, spare / MANIFEST)
-    Generations.finish(spare)
+    Generations.finish(spare, generation)

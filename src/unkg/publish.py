@@ -52,6 +52,10 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
     """The quads of named graphs, sorted (the order every writer uses)."""
+    graphs = list(graphs)
+    if len(graphs) == 1:  # a graph's triples are distinct already
+        name = ox.NamedNode(str(graphs[0].identifier))
+        return sorted((ox.Quad(ox_term(s), ox_term(p), ox_term(o), name) for s, p, o in graphs[0]), key=str)
     out = {
         ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(g.identifier)))
         for g in graphs
