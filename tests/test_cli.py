@@ -48,7 +48,7 @@ def test_build_writes_facts_and_is_byte_identical(project):
     after = _files(project / "build")
     assert before.keys() == after.keys() and len(before) >= 10
     assert [str(k) for k in before if before[k] != after[k]] == []
-    assert "1 document(s) built, 0 refused" in second.stdout
+    assert "1 document(s) built (1 reused from the previous build), 0 refused" in second.stdout
 
 
 def test_build_refuses_a_bad_document_and_keeps_the_rest(project):
@@ -78,6 +78,19 @@ def test_broken_authority_file_names_file_and_line(project):
 def test_bad_base_setting_is_a_clear_error(project):
     result = run_unkg("build", cwd=project, env={"UNKG_BASE": "ftp://example.org/x"})
     assert result.returncode == 2 and "not an absolute http(s) IRI" in result.stderr
+
+
+def test_unknown_dump_format_is_a_clear_error(project):
+    result = run_unkg("build", cwd=project, env={"UNKG_DUMPS": "nq rdfxml"})
+    assert result.returncode == 2 and "'rdfxml'" in result.stderr and "nq ttl jsonld trig nt" in result.stderr
+
+
+def test_the_dataset_files_are_those_the_dumps_setting_asks_for(project):
+    assert run_unkg("build", cwd=project).returncode == 0  # by default N-Quads, Turtle, JSON-LD
+    assert sorted(p.name for p in (project / "build").glob("dataset.*")) == ["dataset.jsonld", "dataset.nq",
+                                                                             "dataset.ttl"]
+    assert run_unkg("build", cwd=project, env={"UNKG_DUMPS": "trig"}).returncode == 0  # N-Quads always
+    assert sorted(p.name for p in (project / "build").glob("dataset.*")) == ["dataset.nq", "dataset.trig"]
 
 
 def test_unknown_setting_is_a_clear_error(project):
@@ -116,5 +129,6 @@ def test_progress_on_larger_builds_and_a_summary(project):
     assert result.returncode == 0, result.stderr
     assert "building" in result.stderr  # the progress bar (its label, where stderr is not a terminal)
     summary = result.stdout.strip().splitlines()[-1]
-    assert summary.startswith("6 document(s) built, 0 refused, ") and summary.endswith(" s")
+    assert summary.startswith("6 document(s) built (0 reused from the previous build), 0 refused, ")
+    assert summary.endswith(" s")
     assert "triples" in summary and "warning(s)" in summary and "violation(s)" in summary

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from . import __version__, authority, publish
-from .config import Settings
+from .config import Settings, dump_files
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
 from .exchange.dataset import description
@@ -102,7 +102,7 @@ def report_text(results, name: str) -> str:
 def tool_fingerprint(settings: Settings, reference: bool) -> str:
     """What every document's outputs depend on besides its own source: the code, the shapes, ontology,
     crosswalks, templates and authority data, the base, and the validator."""
-    h = hashlib.sha256(f"{__version__}\n{settings.base}\n{reference}\n".encode())
+    h = hashlib.sha256(f"{__version__}\n{settings.base}\n{reference}\n{dump_files(settings)}\n".encode())
     code = Path(__file__).parent
     roots = [(code, sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js")))]
     for folder in [settings.project / name for name in TOOL_INPUTS] + [settings.authorities_dir]:
@@ -138,6 +138,7 @@ class Worker:
         self.shapes = load_shapes(settings.project / "shapes", settings.base)
         self.context = publish.load_context(settings.project / "ontology" / "context.jsonld")
         self.jsonld = publish.JsonLd(self.context)
+        self.dumps = dump_files(settings) + ("catalogue.marc.xml",)
         self.exchange = Exchange.load(settings.project, self.auth, settings.base)
         self.validator = None
         if not reference:
@@ -160,7 +161,7 @@ class Worker:
         """Every version of one document: its files (path -> bytes), its parts of the dataset files (file
         name -> bytes), and what the build reports."""
         files: dict[str, bytes] = {}
-        parts: dict[str, list[bytes]] = {name: [] for name in DUMPS}
+        parts: dict[str, list[bytes]] = {name: [] for name in self.dumps}
         out = {"key": key, "files": files, "parts": {}, "graphs": [], "quads": 0, "built": [], "refused": [],
                "warnings": 0, "violations": 0, "results": [], "oai": None, "sets": {}}
         accepted: list[tuple[Document, Path]] = []
@@ -188,10 +189,14 @@ class Worker:
             files[f"documents/{stem}.jsonld"] = self.jsonld.named_graph(graph)
             nquads = publish.nquads(quads)
             parts["dataset.nq"].append(nquads)
-            parts["dataset.nt"].append(ntriples_of(nquads))
-            parts["dataset.trig"].append(publish.trig(quads))
-            parts["dataset.ttl"].append(files[f"documents/{stem}.ttl"])
-            parts["dataset.jsonld"].append(b",\n" + files[f"documents/{stem}.jsonld"].rstrip())
+            if "dataset.nt" in parts:
+                parts["dataset.nt"].append(ntriples_of(nquads))
+            if "dataset.trig" in parts:
+                parts["dataset.trig"].append(publish.trig(quads))
+            if "dataset.ttl" in parts:
+                parts["dataset.ttl"].append(files[f"documents/{stem}.ttl"])
+            if "dataset.jsonld" in parts:
+                parts["dataset.jsonld"].append(b",\n" + self.jsonld.graph_line(graph))
             out["graphs"].append(str(graph.identifier))
             out["quads"] += len(quads)
             accepted.append((doc, path))
@@ -204,7 +209,7 @@ class Worker:
                                    sorted(filter(None, (self.auth.language_iri(d.language.value)
                                                         for d, _ in accepted))))
             out["sets"] = set_names(rec)
-        out["parts"] = {name: b"".join(chunks) for name, chunks in parts.items()}
+        out["parts"] = {name: b"".join(chunks) for name, chunks in parts.items()}  # in self.dumps
         return out
 
 
@@ -405,12 +410,12 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     try:
         if incremental:  # the authority graph's parts too are the build in use's
             heads = {"sizes": previous["heads"], "quads": previous["head_quads"]}
-            dumps = Dumps(folder, None, active, previous["heads"])
+            dumps = Dumps(folder, main.dumps, None, active, previous["heads"])
         else:
             parts = _heads(main)
             heads = {"sizes": {name: len(data) for name, data in parts.items()},
                      "quads": parts["dataset.nq"].count(b"\n")}
-            dumps = Dumps(folder, parts, None)
+            dumps = Dumps(folder, main.dumps, parts, None)
             loader = StoreLoader(folder / "store")  # loaded as the documents come, beside the workers
             loader.add(parts["dataset.nq"])
         order = sorted(by_key)
@@ -513,8 +518,9 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]]
         keys = sorted(e.name for e in it if e.is_dir())
     by_key: dict[str, list[Path]] = {}
     inputs: dict[str, dict] = {}
+    top = os.fspath(folder)
     for key in keys:
-        where = folder / key
+        where = f"{top}/{key}"
         old = old_docs.get(key) or {}
         mtime = os.stat(where).st_mtime_ns
         names = [n for n, _, _ in old["stat"]] if old.get("dir") == mtime and old.get("stat") else os.listdir(where)
@@ -526,11 +532,11 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]]
                     chosen.setdefault(stem, name)
         if not chosen:
             continue
-        paths = [where / chosen[lang] for lang in sorted(chosen)]
-        files = sorted(paths) + ([where / SIDECAR] if SIDECAR in names else [])
-        stat = [[p.name, st.st_size, st.st_mtime_ns] for p in files for st in (os.stat(p),)]
+        files = sorted(chosen.values()) + ([SIDECAR] if SIDECAR in names else [])
+        stat = [[n, st.st_size, st.st_mtime_ns] for n in files for st in (os.stat(f"{where}/{n}"),)]
         fresh = all(m < now - RACY_NS for _, _, m in stat)
         same = old.get("stat") == stat and old.get("input")
+        paths = [folder / key / chosen[lang] for lang in sorted(chosen)]
         by_key[key] = paths
         inputs[key] = {"input": old["input"] if same else key_fingerprint(paths),
                        "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None}
@@ -555,7 +561,6 @@ def _report(entries: dict[str, dict], processed: list[str], results: list) -> Bu
     return report
 
 
-DUMPS = ("dataset.nq", "dataset.nt", "dataset.trig", "dataset.ttl", "dataset.jsonld", "catalogue.marc.xml")
 _GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")  # the graph IRI ending an N-Quads line (IRIs have no space)
 
 
@@ -577,32 +582,36 @@ def _heads(main: Worker) -> dict[str, bytes]:
 
     quads = publish.quads([main.auth_graph])
     nq = publish.nquads(quads)
-    return {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": publish.trig(quads),
-            "dataset.ttl": publish.turtle(publish.triples_of(quads)),
-            "dataset.jsonld": b"[\n" + main.jsonld.named_graph(main.auth_graph).rstrip(),
-            "catalogue.marc.xml": f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n"
-            .encode()}
+    heads = {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": publish.trig(quads),
+             "dataset.ttl": publish.turtle(publish.triples_of(quads)),
+             "dataset.jsonld": b'{"@context": ' + orjson.dumps(main.jsonld.inner, option=orjson.OPT_SORT_KEYS)
+             + b',\n"@graph": [\n' + main.jsonld.graph_line(main.auth_graph),
+             "catalogue.marc.xml": f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n"
+             .encode()}
+    return {name: heads[name] for name in main.dumps}
 
 
-TAILS = {"dataset.jsonld": b"\n]\n", "catalogue.marc.xml": b"</collection>\n"}
+TAILS = {"dataset.jsonld": b"\n]}\n", "catalogue.marc.xml": b"</collection>\n"}
 
 
 class Dumps:
-    """The dataset files (N-Quads, N-Triples, TriG, Turtle, JSON-LD) and the MARCXML catalogue, streamed in
-    key order: the authority graph first, then each document's part, written as it comes from its worker
-    or, for a document not processed again, copied from the build in use (its byte range in each file is
-    in the manifest; neighbouring ranges are copied at once, by the kernel). Turtle and TriG allow a prefix
-    declaration before each part; JSON-LD is an array of the documents' compacted named graphs; Turtle and
-    N-Triples are the union of the graphs (a triple two graphs share written twice: RDF graphs are sets)."""
+    """The dataset files (N-Quads, and those of Turtle, JSON-LD, TriG, N-Triples the `dumps` setting asks
+    for) and the MARCXML catalogue, streamed in key order: the authority graph first, then each document's
+    part, written as it comes from its worker or, for a document not processed again, copied from the build
+    in use (its byte range in each file is in the manifest; neighbouring ranges are copied at once, by the
+    kernel). Turtle and TriG allow a prefix declaration before each part; JSON-LD is one object with our
+    context and a ``@graph`` of named graphs, one line each; Turtle and N-Triples are the union of the
+    graphs (a triple two graphs share written twice: RDF graphs are sets)."""
 
-    def __init__(self, folder: Path, heads: dict[str, bytes] | None, previous: Path | None,
-                 head_sizes: dict[str, int] | None = None):
+    def __init__(self, folder: Path, names: tuple[str, ...], heads: dict[str, bytes] | None,
+                 previous: Path | None, head_sizes: dict[str, int] | None = None):
         """`heads`: what each file begins with; or, with `head_sizes`, the first bytes of `previous`'s."""
+        self.names = names
         self.out = {}
         self.pos = {}
-        self.src = {name: open(previous / name, "rb") for name in DUMPS} if previous is not None else {}
+        self.src = {name: open(previous / name, "rb") for name in self.names} if previous is not None else {}
         self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
-        for name in DUMPS:
+        for name in self.names:
             (folder / name).unlink(missing_ok=True)
             self.out[name] = open(folder / name, "xb")
             if heads is not None:
@@ -615,7 +624,7 @@ class Dumps:
 
     def write(self, parts: dict[str, bytes]) -> dict[str, list[int]]:
         where = {}
-        for name in DUMPS:
+        for name in self.names:
             self._copy(name)
             data = parts.get(name, b"")
             self.out[name].write(data)
@@ -625,7 +634,7 @@ class Dumps:
 
     def reuse(self, ranges: dict[str, list[int]]) -> dict[str, list[int]]:
         where = {}
-        for name in DUMPS:
+        for name in self.names:
             start, length = ranges[name]
             pending = self.pending.get(name)
             if pending is not None and pending[0] + pending[1] == start:
@@ -657,7 +666,7 @@ class Dumps:
             length -= n
 
     def close(self) -> None:
-        for name in DUMPS:
+        for name in self.names:
             self._copy(name)
             self.out[name].write(TAILS.get(name, b""))
             self.out[name].close()

@@ -86,7 +86,10 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
         click.echo(f"published {name}")
     for refusal in report.refused:
         click.echo(f"unkg: refused {refusal.name}: {refusal.reason}", err=True)
-    click.echo(f"{len(report.built)} document(s) built, {len(report.refused)} refused, "
+    reused = len(report.built) + len(report.refused) - sum(1 for n in report.built + [r.name for r in report.refused]
+                                                             if n.split("/")[0] in set(report.processed))
+    click.echo(f"{len(report.built)} document(s) built ({reused} reused from the previous build), "
+               f"{len(report.refused)} refused, "
                f"{report.triples} triples, {report.warnings} warning(s), {report.violations} violation(s) "
                f"in {time.monotonic() - start:.1f} s")
     if report.refused:

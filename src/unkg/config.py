@@ -43,6 +43,11 @@ class Settings:
     admin_email: str = field(
         default="webmaster@example.org", metadata={"help": "Contact address OAI-PMH Identify gives at /oai."}
     )
+    dumps: str = field(
+        default="nq ttl jsonld",
+        metadata={"help": "Formats of the whole-dataset files the build writes, any of nq ttl jsonld trig nt "
+                          "(N-Quads always: the store and `unkg push` read it)."},
+    )
     project: Path = field(
         default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}
     )
@@ -106,7 +111,19 @@ def load_settings(project: Path | None = None, env: dict[str, str] | None = None
                 raise InputError(f"setting {name!r}", f"{value!r} is not a number") from None
     settings = replace(Settings(project=root), **values)
     check_base(settings.base)
+    unknown = sorted(set(settings.dumps.split()) - set(DUMP_FORMATS))
+    if unknown:
+        raise InputError("setting 'dumps'", f"unknown format(s) {unknown}; known: {' '.join(DUMP_FORMATS)}")
     return settings
+
+
+DUMP_FORMATS = ("nq", "ttl", "jsonld", "trig", "nt")
+
+
+def dump_files(settings: Settings) -> tuple[str, ...]:
+    """The dataset files the build writes (`dumps`, N-Quads always), in a fixed order."""
+    chosen = set(settings.dumps.split()) | {"nq"}
+    return tuple(f"dataset.{f}" for f in DUMP_FORMATS if f in chosen)
 
 
 def check_base(base: str) -> None:

@@ -103,7 +103,8 @@ class App:
                 response = self.oai.respond(request)
             elif path == "/.well-known/void":
                 response = self.void(request)
-            elif path.startswith("/data/") and path[len("/data/"):] in DUMPS:
+            elif path.startswith("/data/") and path[len("/data/"):] in DUMPS \
+                    and (self.settings.build_dir / path[len("/data/"):]).is_file():  # (`dumps` setting)
                 name = path[len("/data/"):]
                 kind = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
                         "nq": "application/n-quads", "jsonld": "application/ld+json",
