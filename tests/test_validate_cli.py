@@ -15,7 +15,7 @@ CASE = Path(__file__).parent / "cases" / "zh-identical-letters" / "input.txt"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     project = make_project(tmp_path_factory.mktemp("validate"))
-    result = run_unkg("build", cwd=project)
+    result = run_unkg("build", cwd=project, env={"UNKG_DUMPS": "nq ttl jsonld trig nt"})  # every format
     assert result.returncode == 0, result.stderr
     return project
 

@@ -186,7 +186,7 @@ class Worker:
                 continue
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
             files[f"documents/{stem}.ttl"] = publish.turtle(publish.triples_of(quads))
-            files[f"documents/{stem}.jsonld"] = self.jsonld.named_graph(graph)
+            files[f"documents/{stem}.jsonld"], line = self.jsonld.named_graph_and_line(graph)
             nquads = publish.nquads(quads)
             parts["dataset.nq"].append(nquads)
             if "dataset.nt" in parts:
@@ -196,7 +196,7 @@ class Worker:
             if "dataset.ttl" in parts:
                 parts["dataset.ttl"].append(files[f"documents/{stem}.ttl"])
             if "dataset.jsonld" in parts:
-                parts["dataset.jsonld"].append(b",\n" + self.jsonld.graph_line(graph))
+                parts["dataset.jsonld"].append(b",\n" + line)
             out["graphs"].append(str(graph.identifier))
             out["quads"] += len(quads)
             accepted.append((doc, path))
@@ -453,7 +453,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             advance()
 
         advance()
-        tasks = [(key, by_key[key]) for key in changed]
+        tasks = [(key, [settings.documents_dir / key / name for name in by_key[key]]) for key in changed]
         if tasks:
             workers = jobs or os.cpu_count() or 1
             if workers == 1 or len(tasks) == 1:
@@ -505,8 +505,9 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
 RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a change made right after
 
 
-def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]], dict[str, dict]]:
-    """The document files of the source folder by key (as `documents` finds them), and each key's input:
+def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]], dict[str, dict]]:
+    """The names of the document files of the source folder by key (as `documents` finds them), and each
+    key's input:
     its fingerprint, with the modification time of its folder and the size and modification time of its
     files. Where those are the previous build's, its folder is not listed again and its files not read
     again (as make and git do); a time stamp read less than `RACY_NS` after it was set is not recorded,
@@ -516,7 +517,7 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]]
     now = time.time_ns()
     with os.scandir(folder) as it:
         keys = sorted(e.name for e in it if e.is_dir())
-    by_key: dict[str, list[Path]] = {}
+    by_key: dict[str, list[str]] = {}
     inputs: dict[str, dict] = {}
     top = os.fspath(folder)
     for key in keys:
@@ -536,9 +537,8 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[Path]]
         stat = [[n, st.st_size, st.st_mtime_ns] for n in files for st in (os.stat(f"{where}/{n}"),)]
         fresh = all(m < now - RACY_NS for _, _, m in stat)
         same = old.get("stat") == stat and old.get("input")
-        paths = [folder / key / chosen[lang] for lang in sorted(chosen)]
-        by_key[key] = paths
-        inputs[key] = {"input": old["input"] if same else key_fingerprint(paths),
+        by_key[key] = [chosen[lang] for lang in sorted(chosen)]
+        inputs[key] = {"input": old["input"] if same else key_fingerprint([folder / key / n for n in by_key[key]]),
                        "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None}
     return by_key, inputs
 
@@ -585,7 +585,7 @@ def _heads(main: Worker) -> dict[str, bytes]:
     heads = {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": publish.trig(quads),
              "dataset.ttl": publish.turtle(publish.triples_of(quads)),
              "dataset.jsonld": b'{"@context": ' + orjson.dumps(main.jsonld.inner, option=orjson.OPT_SORT_KEYS)
-             + b',\n"@graph": [\n' + main.jsonld.graph_line(main.auth_graph),
+             + b',\n"@graph": [\n' + main.jsonld.named_graph_and_line(main.auth_graph)[1],
              "catalogue.marc.xml": f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n"
              .encode()}
     return {name: heads[name] for name in main.dumps}

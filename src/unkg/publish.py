@@ -127,13 +127,14 @@ class JsonLd:
 
         return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
-    def graph_line(self, graph: Graph) -> bytes:
-        """One named graph as a node object of a ``@graph`` array, on one line (for the dataset file, whose
-        single context is the same)."""
+    def named_graph_and_line(self, graph: Graph) -> tuple[bytes, bytes]:
+        """`named_graph`, and the same named graph as a node object of a ``@graph`` array on one line,
+        without the context (for the dataset file, whose single context is the same)."""
         import orjson
 
-        return orjson.dumps(_canonical({"@id": self.context.shrink_iri(str(graph.identifier)),
-                                        "@graph": self._nodes(graph)}), option=orjson.OPT_SORT_KEYS)
+        obj = _canonical({"@id": self.context.shrink_iri(str(graph.identifier)), "@graph": self._nodes(graph)})
+        whole = orjson.dumps({"@context": self.inner, **obj}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+        return whole + b"\n", orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
     def named_graph(self, graph: Graph) -> bytes:
         """One named graph (`graph.identifier`): ``{"@context", "@id", "@graph"}``."""

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError
 
@@ -35,8 +35,6 @@ def rdflib_term(term):
         if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string; rdflib
             return Literal(term.value)  # matches them only when both are written the same way
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    from rdflib import BNode
-
     return BNode(term.value)
 
 
@@ -97,16 +95,30 @@ def read_rdf(path: Path) -> Graph:
 
 
 def parse_turtle_files(files, public_id=None, transform=None) -> Graph:
-    """Turtle files into one rdflib graph; a file that does not parse is an InputError naming it and the
-    line. `public_id(path)` gives the base for relative IRIs, `transform(text)` rewrites the text first."""
+    """Turtle files into one rdflib graph, parsed by Oxigraph (several times faster than rdflib's parser);
+    a file that does not parse is an InputError naming it and the line. `public_id(path)` gives the base
+    for relative IRIs, `transform(text)` rewrites the text first. The files' prefixes are bound in the
+    graph as they would be by rdflib."""
     graph = Graph()
     for path in files:
         text = path.read_text(encoding="utf-8")
+        data = (transform(text) if transform else text).encode("utf-8")
+        base = public_id(path) if public_id else path.resolve().as_uri()
         try:
-            graph.parse(data=transform(text) if transform else text, format="turtle",
-                        publicID=public_id(path) if public_id else path.resolve().as_uri())
-        except Exception as exc:  # rdflib raises several types; all mean "not valid Turtle"
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            m = re.search(r"line (\d+)", str(exc))
-            raise InputError(str(path), f"not valid Turtle: {message}", int(m.group(1)) if m else None) from None
+            parser = ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=base)
+            triples = list(parser)
+        except SyntaxError as exc:
+            m = re.search(r"(?:line |at )(\d+)", str(exc))
+            raise InputError(str(path), f"not valid Turtle: {exc}", int(m.group(1)) if m else None) from None
+        for prefix, iri in parser.prefixes.items():
+            graph.bind(prefix, iri, override=False)
+        scoped: dict[str, object] = {}  # blank node labels are the file's own, as rdflib's parser has them
+
+        def term(t, scoped=scoped):
+            if isinstance(t, ox.BlankNode):
+                return scoped.setdefault(t.value, BNode())
+            return rdflib_term(t)
+
+        for t in triples:
+            graph.add((term(t.subject), term(t.predicate), term(t.object)))
     return graph
