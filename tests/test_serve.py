@@ -117,6 +117,16 @@ def test_construct_by_accept(server):
     assert status == 200 and ctype.startswith("application/n-triples") and data.count(b"\n") == 1
 
 
+def test_the_dataset_files_are_served_as_built(server, settings):
+    status, ctype, data = server.request("GET", "/data/dataset.nq")
+    assert status == 200 and ctype.startswith("application/n-quads")
+    assert data == (settings.build_dir / "dataset.nq").read_bytes()
+    status, ctype, _ = server.request("GET", "/data/dataset.jsonld")
+    assert status == 200 and ctype.startswith("application/ld+json")
+    assert server.request("GET", "/data/dataset.trig")[0] == 404  # not asked for by the dumps setting
+    assert server.request("GET", "/data/manifest.json")[0] == 404  # not a dataset file
+
+
 def test_bad_query_says_why(server):
     status, _, data = server.request("GET", "/sparql?query=" + quote("SELECT ?s WHERE { ?s ?p }"))
     assert status == 400 and b"not valid SPARQL" in data and b"1:" in data

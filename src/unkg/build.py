@@ -1,21 +1,23 @@
 """The main job: every document under ``source/documents/<key>/<lang>.txt`` through the pipeline into
 ``build/``: parse, map to RDF, validate with SHACL, publish.
 
-What ``build/`` holds (see README "Outputs"): per document its facts card, Turtle, JSON-LD, N-Quads and SHACL
-report, its MARC 21, Dublin Core and Akoma Ntoso; the whole dataset as Turtle, TriG, N-Triples, N-Quads and
-JSON-LD; the JSON-LD context and the ontology; the embedded store (``store/``). A document that cannot be read,
-or whose graph does not conform to the shapes, is refused: named, with its report, and nothing of it is
-published.
+What ``build/`` holds (see README "Outputs"): per document its facts card, Turtle, JSON-LD and SHACL report,
+its MARC 21, Dublin Core and Akoma Ntoso; the whole dataset as N-Quads and (by the ``dumps`` setting) Turtle,
+JSON-LD, TriG, N-Triples; the JSON-LD context and the ontology; the embedded store (``store/``). A document
+that cannot be read, or whose graph does not conform to the shapes, is refused: named, with its report, and
+nothing of it is published.
 
 How it scales (README "Speed"): documents are grouped by key (the language versions of one document) and
 processed in parallel worker processes, each loading the authority data and compiling the shapes once
-(``fastshacl``; ``reference=True`` validates with pySHACL instead). Results stream to disk as they come;
-nothing corpus-sized is held in memory: the dataset files are assembled from the per-document N-Quads and
-written from the store by Oxigraph. A key whose sources, and the tool (shapes, ontology, authorities,
-crosswalks, templates, code), have not changed since the previous build is not processed again: its files
-are linked from the previous build (``manifest.json`` records what each key produced). A worker that dies on a
-document is replaced; that document is refused with the reason, the others go on. The folder is replaced
-whole at the end, so a failed or killed build leaves the previous ``build/`` as it was.
+(``fastshacl``; ``reference=True`` validates with pySHACL instead). A worker writes its document's files and
+sends back its parts of the dataset files, which the main process appends in key order while a thread
+bulk-loads the N-Quads into the store: nothing corpus-sized is held in memory. A key whose sources, and the
+tool (shapes, ontology, authorities, crosswalks, templates, code, settings), have not changed since the
+previous build is not processed again (``manifest.json``): its files are already in the spare folder the
+build writes into (``generations``), its parts of the dataset files are copied by byte range. A worker that
+dies on a document is replaced; that document is refused with the reason, the others go on. ``build`` is
+switched to the new folder only at the end, atomically, so a failed or killed build leaves the previous
+``build/`` as it was.
 """
 
 from __future__ import annotations
