@@ -244,3 +244,16 @@ def test_a_version_added_to_a_document_folder_is_noticed(corpus):
     report = build(settings, jobs=2)
     assert report.processed == [target.name]
     assert f"{target.name}/zh" in report.built + [r.name for r in report.refused]
+
+
+def test_what_a_tool_left_in_a_build_does_not_come_back_with_its_folder(corpus):
+    """The spare folder is the build before the previous one: a folder another tool wrote into it (the
+    browser check's screenshots, say) must not reappear when it is in use again."""
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    (settings.build_dir / "browser").mkdir()
+    (settings.build_dir / "browser" / "shot.png").write_bytes(b"png")
+    for round in range(2):  # the folder with the screenshots becomes the spare, then the build in use
+        _edit(corpus, round, f"Someone Else{'x' * round}")
+        build(settings, jobs=2)
+    assert not (settings.build_dir / "browser").exists()

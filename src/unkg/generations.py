@@ -124,6 +124,9 @@ def sync(spare: Path, source: Path, manifest: dict) -> None:
     else:
         old = changed
         keys = sorted(changed)
+    for entry in list(spare.iterdir()):  # what the build in use does not have (a tool's leftovers) goes
+        if entry.name != MARKER and not (source / entry.name).exists():
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     new = manifest.get("documents", {})
     made: set[str] = set()
     for key in keys:
