@@ -257,3 +257,14 @@ def test_what_a_tool_left_in_a_build_does_not_come_back_with_its_folder(corpus):
         _edit(corpus, round, f"Someone Else{'x' * round}")
         build(settings, jobs=2)
     assert not (settings.build_dir / "browser").exists()
+
+
+def test_a_build_folder_of_the_earlier_layout_is_replaced(corpus):
+    """Before generations, `build` was a plain folder: the first build puts the link in its place."""
+    settings = load_settings(corpus, env={})
+    settings.build_dir.mkdir()
+    (settings.build_dir / "old.txt").write_text("from an earlier build", encoding="utf-8")
+    build(settings, jobs=2)
+    assert settings.build_dir.is_symlink() and (settings.build_dir / "dataset.nq").is_file()
+    assert not (settings.build_dir / "old.txt").exists()
+    assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".build")) == [".build.a", ".build.b"]
