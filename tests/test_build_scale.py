@@ -45,7 +45,9 @@ def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
     settings = load_settings(corpus, env={})
     serial = build(settings, jobs=1)
     first = tree(settings.build_dir)
-    os.rename(settings.build_dir, tmp_path / "serial")
+    (tmp_path / "serial").mkdir()
+    for built in [settings.build_dir, *corpus.glob(".build.*")]:  # the next build starts from nothing
+        os.rename(built, tmp_path / "serial" / built.name)
     parallel = build(settings, jobs=3)
     assert serial.built == parallel.built and len(serial.built) == 24
     assert tree(settings.build_dir) == first
@@ -268,3 +270,20 @@ def test_a_build_folder_of_the_earlier_layout_is_replaced(corpus):
     assert settings.build_dir.is_symlink() and (settings.build_dir / "dataset.nq").is_file()
     assert not (settings.build_dir / "old.txt").exists()
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".build")) == [".build.a", ".build.b"]
+
+
+def test_a_build_after_the_link_was_removed_by_hand_trusts_no_old_folder(corpus, tmp_path):
+    """Both folders may hold a build of the same generation number when `build` was removed by hand; the
+    next builds must not take the old one for a copy of the new."""
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    settings.build_dir.unlink()  # the link only: .build.a and .build.b stay
+    _edit(corpus, 0, "Changed While Unlinked")
+    build(settings, jobs=2)
+    _edit(corpus, 1, "Changed After")
+    assert len(build(settings, jobs=2).processed) == 1  # incremental, into the older folder
+    fresh = tmp_path / "fresh"
+    shutil.copytree(corpus, fresh, symlinks=True, ignore=shutil.ignore_patterns("build", ".build*"))
+    build(load_settings(fresh, env={}), jobs=1)
+    bookkeeping = ("store", "manifest.json", ".unkg-complete")
+    assert tree(settings.build_dir, skip=bookkeeping) == tree(fresh / "build", skip=bookkeeping)

@@ -76,12 +76,23 @@ def documents(folder: Path) -> list[Path]:
     stable order; where a version has both, its text file is read (the PDF's text layer, extracted)."""
     if not folder.is_dir():
         raise InputError(str(folder), "no documents folder")
-    found: dict[tuple[str, str], Path] = {}
-    for suffix in (".txt", ".pdf"):  # text first: it wins over a PDF of the same version
-        for p in sorted(folder.glob(f"*/*{suffix}")):
-            if p.stem in LANGS:
-                found.setdefault((p.parent.name, p.stem), p)
-    return [found[k] for k in sorted(found)]
+    found = []
+    for key in sorted(p.name for p in folder.iterdir() if p.is_dir()):
+        chosen = versions(os.listdir(folder / key))
+        found += [folder / key / chosen[lang] for lang in sorted(chosen)]
+    return found
+
+
+def versions(names) -> dict[str, str]:
+    """Of the file names in a document's folder, the one read for each language version: ``<lang>.txt``,
+    else ``<lang>.pdf``."""
+    chosen: dict[str, str] = {}
+    for suffix in ("txt", "pdf"):  # text first: it wins over a PDF of the same version
+        for name in sorted(names):
+            stem, dot, ext = name.rpartition(".")
+            if dot and ext == suffix and stem in LANGS:
+                chosen.setdefault(stem, name)
+    return chosen
 
 
 def violations_text(results) -> str:
@@ -121,9 +132,9 @@ def key_fingerprint(paths: list[Path]) -> str:
     h = hashlib.sha256()
     for p in sorted(paths):
         h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    sidecar = paths[0].parent / "document.toml" if paths else None
+    sidecar = paths[0].parent / SIDECAR if paths else None
     if sidecar is not None and sidecar.is_file():
-        h.update(b"document.toml\0" + hashlib.sha256(sidecar.read_bytes()).digest())
+        h.update(SIDECAR.encode() + b"\0" + hashlib.sha256(sidecar.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -369,7 +380,8 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     publish.clean_stale(settings.build_dir)
     active = gens.active()
     previous = read_manifest(active)
-    generation = previous.get("generation", 0) + 1
+    # each build a generation of its own, above any a folder already has (a link removed by hand)
+    generation = 1 + max([previous.get("generation", 0)] + [Generations.generation(s) or 0 for s in gens.slots])
     if previous.get("tool") != tool or not (active / "store" / STAMP).is_file():
         previous = {}
     old_docs: dict[str, dict] = previous.get("documents", {})
@@ -407,7 +419,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         for name in _names(entries):
             progress(name)
     results: list = []
-    fresh_nq: dict[str, bytes] = {}
     loader = None
     try:
         if incremental:  # the authority graph's parts too are the build in use's
@@ -442,8 +453,6 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         def handle(payload: dict) -> None:
             key = payload["key"]
             results.extend(payload["results"])
-            if incremental:
-                fresh_nq[key] = payload["parts"].get("dataset.nq", b"")
             entries[key] = {**inputs[key], "files": sorted(payload["files"]), "graphs": payload["graphs"],
                             "quads": payload["quads"], "built": payload["built"], "refused": payload["refused"],
                             "warnings": payload["warnings"], "violations": payload["violations"],
@@ -475,7 +484,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
-        _store(folder, active if incremental else None, old_docs, changed + gone, fresh_nq, manifest, loader)
+        _store(folder, active if incremental else None, old_docs, changed, gone, manifest, loader)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
         Generations.finish(folder, generation)
         if not incremental:  # the staging folder becomes the spare, then the build in use
@@ -508,9 +517,8 @@ RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a 
 
 
 def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]], dict[str, dict]]:
-    """The names of the document files of the source folder by key (as `documents` finds them), and each
-    key's input:
-    its fingerprint, with the modification time of its folder and the size and modification time of its
+    """The names of the document files of the source folder by key (`versions`), and each key's input: its
+    fingerprint, with the modification time of its folder and the size and modification time of its
     files. Where those are the previous build's, its folder is not listed again and its files not read
     again (as make and git do); a time stamp read less than `RACY_NS` after it was set is not recorded,
     since a change in the same tick of the clock would not show."""
@@ -527,12 +535,7 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]],
         old = old_docs.get(key) or {}
         mtime = os.stat(where).st_mtime_ns
         names = [n for n, _, _ in old["stat"]] if old.get("dir") == mtime and old.get("stat") else os.listdir(where)
-        chosen: dict[str, str] = {}
-        for suffix in (".txt", ".pdf"):  # text first: it wins over a PDF of the same version
-            for name in sorted(names):
-                stem, dot, ext = name.rpartition(".")
-                if dot and f".{ext}" == suffix and stem in LANGS:
-                    chosen.setdefault(stem, name)
+        chosen = versions(names)
         if not chosen:
             continue
         files = sorted(chosen.values()) + ([SIDECAR] if SIDECAR in names else [])
@@ -557,7 +560,6 @@ def _report(entries: dict[str, dict], processed: list[str], results: list) -> Bu
         report.refused += [Refusal(n, r) for n, r in e["refused"]]
         report.warnings += e["warnings"]
         report.violations += e["violations"]
-        report.triples += e.get("quads", 0)
     report.built.sort()
     report.refused.sort(key=lambda r: r.name)
     return report
@@ -739,11 +741,11 @@ class StoreLoader:
         return store
 
 
-def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], redone: list[str],
-           fresh_nq: dict[str, bytes], manifest: dict, loader: StoreLoader | None) -> None:
+def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], changed: list[str], gone: list[str],
+           manifest: dict, loader: StoreLoader | None) -> None:
     """The store: loaded as the documents came (`loader`), or (incremental) a checkpoint of the build in
-    use's store with the graphs of the documents processed again (or gone) replaced. Its stamp names the
-    dataset it holds (the tool and every document's input)."""
+    use's store with the graphs of the documents processed again (or gone) replaced by their parts of the
+    new dataset.nq. Its stamp names the dataset it holds (the tool and every document's input)."""
     store_dir = folder / "store"
     if loader is not None:
         store = loader.finish()
@@ -753,12 +755,15 @@ def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], redone:
             shutil.rmtree(store_dir)
         ox.Store.read_only(str(active / "store")).backup(str(store_dir))
         store = ox.Store(str(store_dir))
-        for key in redone:
+        for key in changed + gone:
             for graph in old_docs.get(key, {}).get("graphs", []):
                 store.remove_graph(ox.NamedNode(graph))
-        for key in sorted(fresh_nq):
-            if fresh_nq[key]:
-                store.load(fresh_nq[key], format=ox.RdfFormat.N_QUADS)
+        with open(folder / "dataset.nq", "rb") as nq:
+            for key in changed:
+                start, length = manifest["documents"][key]["parts"]["dataset.nq"]
+                if length:
+                    nq.seek(start)
+                    store.load(nq.read(length), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
     identity = hashlib.sha256(manifest["tool"].encode())
