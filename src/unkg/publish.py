@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
+import orjson
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -123,23 +124,18 @@ class JsonLd:
         return Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
 
     def _dump(self, data) -> bytes:
-        import orjson
-
         return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
     def named_graph_and_line(self, graph: Graph) -> tuple[bytes, bytes]:
         """`named_graph`, and the same named graph as a node object of a ``@graph`` array on one line,
         without the context (for the dataset file, whose single context is the same)."""
-        import orjson
-
         obj = _canonical({"@id": self.context.shrink_iri(str(graph.identifier)), "@graph": self._nodes(graph)})
         whole = orjson.dumps({"@context": self.inner, **obj}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         return whole + b"\n", orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
     def named_graph(self, graph: Graph) -> bytes:
         """One named graph (`graph.identifier`): ``{"@context", "@id", "@graph"}``."""
-        return self._dump({"@context": self.inner, "@id": self.context.shrink_iri(str(graph.identifier)),
-                           "@graph": self._nodes(graph)})
+        return self.named_graph_and_line(graph)[0]
 
     def graphs(self, default: Graph | None, named: list[Graph]) -> bytes:
         """A default graph and named graphs: ``{"@context", "@graph": [nodes…, {"@id", "@graph"}…]}``; one
