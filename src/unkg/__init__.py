@@ -1,8 +1,3 @@
 """unkg: UN official communications as validated linked data."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("unkg")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)

@@ -82,10 +82,10 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
 
         report = run_build(settings, progress=lambda _: bars and bars[0].update(1), started=started,
                            reference=reference, jobs=jobs)
-    for name in report.built:
-        click.echo(f"published {name}")
-    for refusal in report.refused:
-        click.echo(f"unkg: refused {refusal.name}: {refusal.reason}", err=True)
+    if report.built:  # one write for all of them (ten thousand lines, one by one, take a tenth of a second)
+        click.echo("".join(f"published {name}\n" for name in report.built), nl=False)
+    if report.refused:
+        click.echo("".join(f"unkg: refused {r.name}: {r.reason}\n" for r in report.refused), nl=False, err=True)
     reused = len(report.built) + len(report.refused) - sum(1 for n in report.built + [r.name for r in report.refused]
                                                              if n.split("/")[0] in set(report.processed))
     click.echo(f"{len(report.built)} document(s) built ({reused} reused from the previous build), "

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -23,7 +23,7 @@ def description(templates: Path, base: str, root: str, triples: int, oai_index: 
         raise InputError(str(config_path), f"cannot read the dataset's distributions: {exc}") from None
     stamps, languages = [], set()
     if oai_index.is_file():
-        for r in json.loads(oai_index.read_text(encoding="utf-8"))["records"]:
+        for r in orjson.loads(oai_index.read_bytes())["records"]:
             stamps.append(r["datestamp"])
             languages.update(r["languages"])
     env = Environment(loader=FileSystemLoader(str(templates)), undefined=StrictUndefined, trim_blocks=True,
