@@ -67,7 +67,7 @@ class Authorities:
     period_unit: dict[str, str] = field(default_factory=dict)  # organ iri -> "session" | "year"
     first_year: dict[str, int] = field(default_factory=dict)  # organ iri -> first year
     agenda: dict[tuple[str, int], dict[str, AgendaEntry]] = field(default_factory=dict)
-    _finders: dict[tuple[str, frozenset[str]], tuple[re.Pattern[str] | None, dict[str, Entity]]] = field(
+    _finders: dict[tuple[str, frozenset[str]], list] = field(  # [pattern (or its text), flags, names]
         default_factory=dict, repr=False
     )
 
@@ -96,8 +96,7 @@ class Authorities:
                 body = rf"(?:{body})(?!\w)"
             elif BOUNDARIES[lang] == "left":
                 body = rf"(?<!\w)(?:{body})"
-            pattern = re.compile(body, flags) if alts else None
-            self._finders[key] = (pattern, table)
+            self._finders[key] = [body if alts else None, flags, table]  # compiled by `find` when first needed
         return self._finders[key]
 
     @staticmethod
@@ -107,16 +106,19 @@ class Authorities:
 
     def find(self, text: str, lang: str, *kinds: str) -> list[tuple[int, int, Entity]]:
         """Every non-overlapping occurrence of a known name in `text`, longest names first."""
-        pattern, table = self._finder(lang, frozenset(kinds))
+        finder = self._finder(lang, frozenset(kinds))
+        pattern, flags, table = finder
         if pattern is None:
             return []
+        if isinstance(pattern, str):  # (a lookup needs only the table: no time spent compiling for it)
+            pattern = finder[0] = re.compile(pattern, flags)
         return [
             (m.start(), m.end(), table[self._key(m.group(0), lang)]) for m in pattern.finditer(text)
         ]
 
     def lookup(self, name: str, lang: str, *kinds: str) -> Entity | None:
         """The entity whose name is exactly `name`."""
-        _, table = self._finder(lang, frozenset(kinds))
+        _, _, table = self._finder(lang, frozenset(kinds))
         return table.get(self._key(name, lang))
 
     def agenda_items(self, organ: Entity, session: int) -> dict[str, AgendaEntry]:

@@ -37,18 +37,20 @@ SUPPORTED_PROPERTY = {SH.path, SH.minCount, SH.maxCount, SH.datatype, SH.nodeKin
                       SH.minInclusive, SH.maxInclusive, SH.pattern, SH.flags, SH["in"], SH.hasValue,
                       SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description,
                       SH.order, SH.group}
-COMPONENT = {
-    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
-    SH.datatype: SH.DatatypeConstraintComponent, SH.nodeKind: SH.NodeKindConstraintComponent,
-    SH["class"]: SH.ClassConstraintComponent, SH.minInclusive: SH.MinInclusiveConstraintComponent,
-    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
-    SH["in"]: SH.InConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
-}
-# the terms the hot paths compare with, looked up once (rdflib's namespace attribute access is slow)
+# the terms the hot paths compare with, looked up once (rdflib's namespace attribute access makes a new
+# term each time, and comparing terms with == runs Python code): checks hold these very objects, compared by `is`
 MIN_COUNT, MAX_COUNT, DATATYPE, NODE_KIND, CLASS = SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["class"]
 MIN_INCL, MAX_INCL, PATTERN, IN, HAS_VALUE, SPARQL = (SH.minInclusive, SH.maxInclusive, SH.pattern, SH["in"],
                                                       SH.hasValue, SH.sparql)
+COMPONENT = {
+    MIN_COUNT: SH.MinCountConstraintComponent, MAX_COUNT: SH.MaxCountConstraintComponent,
+    DATATYPE: SH.DatatypeConstraintComponent, NODE_KIND: SH.NodeKindConstraintComponent,
+    CLASS: SH.ClassConstraintComponent, MIN_INCL: SH.MinInclusiveConstraintComponent,
+    MAX_INCL: SH.MaxInclusiveConstraintComponent, PATTERN: SH.PatternConstraintComponent,
+    IN: SH.InConstraintComponent, HAS_VALUE: SH.HasValueConstraintComponent,
+}
 LANG_STRING, XSD_STRING, RDF_TYPE, SUBCLASS = RDF.langString, XSD.string, RDF.type, RDFS.subClassOf
+EMPTY: frozenset = frozenset()
 AUTH_GRAPH = ox.NamedNode("urn:unkg:authorities")
 DOC_GRAPH = ox.NamedNode("urn:unkg:document")
 
@@ -98,17 +100,36 @@ class Data:
         self.types: dict = {}
         self.subclass: dict = {}
         self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
+        self._classes: dict = {}  # node -> every class it is an instance of
+        same = str.__eq__  # rdflib's == on terms is Python code; this is the same test in C
         for s, p, o in graph:
             self.sp.setdefault((s, p), set()).add(o)
             self.po.setdefault(p, set()).add((s, o))
-            if p == RDF_TYPE:
+            if same(p, RDF_TYPE):
                 self.types.setdefault(s, set()).add(o)
-            elif p == SUBCLASS:
+            elif same(p, SUBCLASS):
                 self.subclass.setdefault(s, set()).add(o)
 
     def values(self, s, p) -> set:
-        own = self.sp.get((s, p), set())
-        return own | self.base.values(s, p) if self.base else own
+        """The objects of (s, p) (a set not to be changed)."""
+        own = self.sp.get((s, p), EMPTY)
+        if self.base is None:
+            return own
+        inherited = self.base.values(s, p)
+        return own | inherited if inherited and own else own or inherited
+
+    def classes(self, node) -> set:
+        """Every class `node` is an instance of (its types and their superclasses), computed once."""
+        found = self._classes.get(node)
+        if found is None:
+            found, todo = set(), list(self._types(node))
+            while todo:
+                c = todo.pop()
+                if c not in found:
+                    found.add(c)
+                    todo.extend(self._supers(c))
+            self._classes[node] = found
+        return found
 
     def objects(self, p) -> set:
         """The objects of `p` in the data itself (not its base)."""
@@ -126,15 +147,7 @@ class Data:
         return own | self.base._supers(cls) if self.base else own
 
     def is_instance(self, node, cls) -> bool:
-        seen, todo = set(), list(self._types(node))
-        while todo:
-            c = todo.pop()
-            if c == cls:
-                return True
-            if c not in seen:
-                seen.add(c)
-                todo.extend(self._supers(c))
-        return False
+        return cls in self.classes(node)
 
 
 
@@ -181,13 +194,13 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             if not isinstance(path, URIRef):
                 raise Unsupported(f"property shape {ps}: only predicate paths are implemented")
             severity = shapes.value(ps, SH.severity) or SH.Violation
-            for param in COMPONENT:
+            for param in COMPONENT:  # the constants themselves (compared by `is`)
                 for value in shapes.objects(ps, param):
-                    if param == SH["in"]:
+                    if param is IN:
                         from rdflib.collection import Collection
 
                         value = list(Collection(shapes, value))
-                    if param == SH.pattern:
+                    if param is PATTERN:
                         flags = shapes.value(ps, SH.flags)
                         value = re.compile(str(value), re.IGNORECASE if flags and "i" in str(flags) else 0)
                     checks.append(Check(ps, severity, _messages(shapes, ps), path, param, value))
@@ -201,7 +214,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             select = str(shapes.value(c, SH.select))
             query = _prefixes(shapes, c) + "\n" + _bind_this(select)
             checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
-                                SH.sparql, query=query, source=c))
+                                SPARQL, query=query, source=c))
         out.append(NodeShape(ns, target, checks))
     return out
 
@@ -269,11 +282,11 @@ class Validator:
                 continue
             nodes = sorted(focus, key=str)
             for check in ns.checks:
-                if check.kind == SPARQL:
+                if check.kind is SPARQL:
                     continue
                 for node in nodes:
                     results.extend(self._core(check, node, data))
-            if any(c.kind == SPARQL for c in ns.checks):
+            if any(c.kind is SPARQL for c in ns.checks):
                 sparql_focus.append((ns, focus))
         if sparql_focus:
             results.extend(self._sparql(sparql_focus))
@@ -282,8 +295,11 @@ class Validator:
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
         found = set(target.nodes) & scope
-        found |= {n for n in scope if any(data.is_instance(n, c) for c in target.classes)
-                  or any(data.values(n, p) for p in target.subjects_of)}
+        if target.classes:
+            classes = set(target.classes)
+            found |= {n for n in scope if not classes.isdisjoint(data.classes(n))}
+        if target.subjects_of:
+            found |= {n for n in scope if any(data.values(n, p) for p in target.subjects_of)}
         for p in target.objects_of:
             d: Data | None = data
             while d is not None:
@@ -300,34 +316,34 @@ class Validator:
         values = data.values(node, check.path)
         bad: list = []
         kind, want = check.kind, check.value
-        if kind == MIN_COUNT:
+        if kind is MIN_COUNT:
             if len(values) < int(want):
                 return [self._result(check, node, None)]
             return []
-        if kind == MAX_COUNT:
+        if kind is MAX_COUNT:
             if len(values) > int(want):
                 return [self._result(check, node, None)]
             return []
         for v in sorted(values, key=lambda x: (type(x).__name__, str(x))):
-            if kind == DATATYPE:
+            if kind is DATATYPE:
                 ok = _has_datatype(v, want)
-            elif kind == NODE_KIND:
+            elif kind is NODE_KIND:
                 ok = _node_kind(v, want)
-            elif kind == CLASS:
+            elif kind is CLASS:
                 ok = not isinstance(v, Literal) and data.is_instance(v, want)
-            elif kind in (MIN_INCL, MAX_INCL):
+            elif kind is MIN_INCL or kind is MAX_INCL:
                 ok = _compare(v, want, kind)
-            elif kind == PATTERN:
+            elif kind is PATTERN:
                 ok = not isinstance(v, BNode) and bool(want.search(str(v)))
-            elif kind == IN:
+            elif kind is IN:
                 ok = v in want
-            elif kind == HAS_VALUE:
+            elif kind is HAS_VALUE:
                 ok = True
             else:  # pragma: no cover - compile_shapes refuses anything else
                 raise Unsupported(str(kind))
             if not ok:
                 bad.append(v)
-        if kind == HAS_VALUE and want not in values:
+        if kind is HAS_VALUE and want not in values:
             return [self._result(check, node, None)]
         return [self._result(check, node, v) for v in bad]
 
@@ -336,7 +352,7 @@ class Validator:
         for ns, focus in work:
             values = " ".join(_sparql_term(n) for n in sorted(focus, key=str))
             for check in ns.checks:
-                if check.kind != SPARQL:
+                if check.kind is not SPARQL:
                     continue
                 rows = self.store.query(check.query % values, default_graph=self._graphs)
                 names = {v.value for v in rows.variables}
@@ -353,7 +369,7 @@ class Validator:
     def _result(self, check: Check, focus, value, path=None) -> Result:
         messages = {lang: text.replace("{?value}", term_text(value) or "").replace("{$this}", term_text(focus) or "")
                     for lang, text in check.messages.items()}
-        component = SH.SPARQLConstraintComponent if check.kind == SPARQL else COMPONENT[check.kind]
+        component = SH.SPARQLConstraintComponent if check.kind is SPARQL else COMPONENT[check.kind]
         return Result(
             severity=SEVERITIES.get(check.severity, "Info"),
             focus=term_text(focus) or "",
