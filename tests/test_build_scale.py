@@ -208,6 +208,31 @@ def test_incremental_builds_equal_a_build_from_nothing(corpus, tmp_path):
                                                                                           "reports")}
 
 
+def test_a_dataset_file_written_over_a_longer_one_is_cut_to_its_length(corpus, tmp_path):
+    """An incremental build writes the spare's dataset files where they are (no blocks freed and taken
+    again); when the new file is shorter (a document removed), nothing of the old one remains past its end."""
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    _edit(corpus, 1, "Quentin Zephyrine")
+    build(settings, jobs=2)  # the other folder; the first keeps its dataset files of the first build
+    first = settings.build_dir.parent / {".build.a": ".build.b", ".build.b": ".build.a"}[
+        os.readlink(settings.build_dir)]
+    old_size = (first / "dataset.nq").stat().st_size
+    inode = (first / "dataset.nq").stat().st_ino
+    gone = sorted((corpus / "source" / "documents").iterdir())[2]
+    shutil.rmtree(gone)
+    report = build(settings, jobs=2)
+    assert os.readlink(settings.build_dir) == first.name
+    assert (first / "dataset.nq").stat().st_ino == inode  # written where it was
+    assert (first / "dataset.nq").stat().st_size < old_size
+    fresh = tmp_path / "fresh"
+    shutil.copytree(corpus, fresh, symlinks=True, ignore=shutil.ignore_patterns("build", ".build*"))
+    build(load_settings(fresh, env={}), jobs=1)
+    for name in ("dataset.nq", "dataset.ttl", "dataset.jsonld", "catalogue.marc.xml"):
+        assert (settings.build_dir / name).read_bytes() == (fresh / "build" / name).read_bytes(), name
+    assert not any(n.startswith(gone.name + "/") for n in report.built)
+
+
 def test_a_killed_incremental_build_leaves_the_build_in_use_intact(corpus):
     settings = load_settings(corpus, env={})
     build(settings, jobs=2)

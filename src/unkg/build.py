@@ -22,6 +22,7 @@ switched to the new folder only at the end, atomically, so a failed or killed bu
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -42,7 +43,7 @@ from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
 from .exchange.dataset import description
 from .facts import card, dumps
-from .generations import MANIFEST, Generations, read_manifest, sync
+from .generations import MANIFEST, Discard, Generations, read_manifest, sync
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import SIDECAR, parse_file
@@ -233,6 +234,7 @@ def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> Non
     """A worker process: receives (key, paths), writes the document's files into the staging folder and
     sends back what the build reports; None ends it."""
     global _WORKER
+    gc.enable()  # (the build's main process runs without the cycle collector; documents make cycles)
     _WORKER = Worker(settings, reference)
     writer = FileWriter(Path(staging))
     conn.send(("ready", None))
@@ -301,60 +303,71 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
     """Run `tasks` on `jobs` worker processes, calling `handle` with each result as it arrives; a worker
     that dies takes only its current document with it (reported as refused) and is replaced."""
     import multiprocessing as mp
-    from multiprocessing.connection import wait
+    import selectors
 
     ctx = mp.get_context("fork")
+    ready_of = selectors.DefaultSelector()  # each worker's pipe and exit, registered once (not per wait)
     pending = list(reversed(tasks))
-    workers: dict = {}  # conn -> [process, current task or None, the files it is writing]
+    # conn -> [process, its tasks sent and not done (the first is the one it is on), the files it is writing]
+    workers: dict = {}
+    ahead = 2  # tasks a worker holds: the next one is there when it finishes, not a round trip later
 
     def start() -> None:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker_main, args=(child, settings, reference, str(staging)), daemon=True)
         proc.start()
         child.close()
-        workers[parent] = [proc, None, []]
+        workers[parent] = [proc, [], []]
+        ready_of.register(parent, selectors.EVENT_READ, parent)
+        ready_of.register(proc.sentinel, selectors.EVENT_READ, parent)
+        fill(parent)
 
-    def assign(conn) -> None:
-        workers[conn][2] = []
-        if pending:
+    def fill(conn) -> None:
+        held = workers[conn][1]
+        while pending and len(held) < ahead:
             task = pending.pop()
-            workers[conn][1] = task
+            held.append(task)
             conn.send((task[0], [str(p) for p in task[1]]))
-        else:
-            workers[conn][1] = None
+        if not pending and not held:
             conn.send(None)
 
     for _ in range(max(1, min(jobs, len(tasks)))):
         start()
     try:
         while workers:
-            ready = wait(list(workers) + [w[0].sentinel for w in workers.values()])
-            for item in ready:
-                conn = item if item in workers else next((c for c, w in workers.items() if w[0].sentinel == item),
-                                                        None)
-                if conn is None or conn not in workers:
+            for selected, _ in ready_of.select():
+                conn = selected.data
+                if conn not in workers:
                     continue
-                proc, task, writing = workers[conn]
-                try:
-                    message = conn.recv() if conn.poll() else None
+                proc, held, writing = workers[conn]
+                try:  # its pipe is readable, or it ended: what it sent before comes first
+                    message = conn.recv() if selected.fileobj is conn or conn.poll() else None
                 except (EOFError, OSError):
                     message = None
+                    proc.join(5)  # it closed its pipe: it is ending
                 if message is not None:
                     kind, payload = message
                     if kind == "writing":
                         workers[conn][2] = payload
                         continue
                     if kind == "done":
+                        held.pop(0)
+                        workers[conn][2] = []
                         handle(payload)
-                    assign(conn)
+                    fill(conn)
                     continue
                 if proc.is_alive():
                     continue
                 proc.join()
+                ready_of.unregister(conn)
+                ready_of.unregister(proc.sentinel)
+                conn.close()
                 del workers[conn]
                 for rel in writing:  # what it may have half written
                     (staging / rel).unlink(missing_ok=True)
-                if task is not None:  # it died on this document
+                if held:  # it died on the first; the others go to another worker
+                    task = held.pop(0)
+                    pending.extend(reversed(held))
                     how = (f"signal {-proc.exitcode}" if proc.exitcode and proc.exitcode < 0
                            else f"exit code {proc.exitcode}")
                     handle(nothing_of(task[0], [(f"{task[0]}/{p.stem}", f"the worker processing it died ({how})")
@@ -362,9 +375,10 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                 if pending:
                     start()
     finally:
-        for proc, _ in list(workers.values()):
+        for proc, _, _ in list(workers.values()):
             proc.kill()
             proc.join()
+        ready_of.close()
 
 
 # -- the build -----------------------------------------------------------------------------------------
@@ -373,11 +387,26 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
           jobs: int | None = None, started: Callable[[int], None] | None = None) -> BuildReport:
     """Build every document; `started(count)` is called with the number of language versions once the
     sources are read, `progress(name)` as each of them is done."""
+    # the bookkeeping here makes hundreds of thousands of small objects and no cycles that matter: without
+    # the cycle collector, reading a manifest of 10,000 documents takes half the time (workers collect)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(settings, progress, reference, jobs, started)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(settings: Settings, progress: Callable[[str], None] | None, reference: bool, jobs: int | None,
+           started: Callable[[int], None] | None) -> BuildReport:
     # everything a worker loads is checked here first: a bad input stops the build before any work
     main = Worker(settings, reference)
     tool = tool_fingerprint(settings, reference)
     gens = Generations(settings.build_dir)
     publish.clean_stale(settings.build_dir)
+    discard = Discard(settings.build_dir)  # folders removed beside the work, joined before returning
+    discard.stale()
     active = gens.active()
     previous = read_manifest(active)
     # each build a generation of its own, above any a folder already has (a link removed by hand)
@@ -391,6 +420,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     changed = [key for key in sorted(by_key) if old_docs.get(key, {}).get("input") != inputs[key]["input"]]
     gone = sorted(k for k in old_docs if k not in by_key)
     if previous and not changed and not gone:  # nothing to do: the build in use is this build
+        discard.join()
         report = _report(old_docs, [], [])
         report.triples = previous.get("triples", 0)
         if progress is not None:
@@ -410,6 +440,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             for rel in files:
                 (folder / rel).unlink(missing_ok=True)
     else:
+        discard(gens.spare())  # made again from the new build: removed while the documents are processed
         folder = Path(tempfile.mkdtemp(prefix=f".{settings.build_dir.name}.staging-", dir=settings.build_dir.parent))
         umask = os.umask(0)
         os.umask(umask)
@@ -423,7 +454,7 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     try:
         if incremental:  # the authority graph's parts too are the build in use's
             heads = {"sizes": previous["heads"], "quads": previous["head_quads"]}
-            dumps = Dumps(folder, main.dumps, None, active, previous["heads"])
+            dumps = Dumps(folder, main.dumps, None, active, previous)
         else:
             parts = _heads(main)
             heads = {"sizes": {name: len(data) for name, data in parts.items()},
@@ -435,15 +466,23 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         arrived: dict[str, dict] = {}
         cursor = 0
 
+        old_index = dumps.old_index
+
         def advance() -> None:  # the dataset files are written in key order, whatever order results come in
             nonlocal cursor
             while cursor < len(order):
                 key = order[cursor]
-                if key in entries and key not in arrived:
-                    entries[key]["parts"] = dumps.reuse(entries[key]["parts"])
+                if key in entries and key not in arrived:  # reused, with the neighbours reused after it
+                    end = cursor + 1
+                    while (end < len(order) and order[end] in entries and order[end] not in arrived
+                           and old_index[order[end]] == old_index[order[end - 1]] + 1):
+                        end += 1
+                    dumps.reuse(key, order[end - 1])
+                    cursor = end
+                    continue
                 elif key in arrived:
                     payload = arrived.pop(key)
-                    entries[key]["parts"] = dumps.write(payload["parts"])
+                    entries[key]["parts"] = dumps.write(key, payload["parts"])
                     if loader is not None:
                         loader.add(payload["parts"].get("dataset.nq", b""))
                 else:
@@ -471,11 +510,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
                 global _WORKER
                 saved, _WORKER = _WORKER, main
                 writer = FileWriter(folder)
+                gc.enable()
                 try:
                     for key, paths in tasks:
                         handle(writer.write(_safe_process(key, paths)))
                 finally:
                     _WORKER = saved
+                    gc.disable()
             else:
                 _run_workers(settings, reference, tasks, workers, handle, folder)
         assert cursor == len(order), "every document's parts are written"
@@ -484,13 +525,12 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
-        _store(folder, active if incremental else None, old_docs, changed, gone, manifest, loader)
+        _store(folder, active if incremental else None, old_docs, changed, gone, manifest, loader, dumps.written)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
         Generations.finish(folder, generation)
         if not incremental:  # the staging folder becomes the spare, then the build in use
             spare = gens.spare()
-            if spare.exists():
-                shutil.rmtree(spare)
+            discard(spare)  # (a folder there only if another build made it meanwhile)
             os.replace(folder, spare)
             folder = spare
         gens.switch(folder)
@@ -499,14 +539,16 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
             loader.close()
         if not incremental:
             shutil.rmtree(folder, ignore_errors=True)
+        discard.join()
         raise
     # the previous build is now the spare: its document files made this build's (links), ready for the next
     # incremental build; done after the switch, so it is never in the way of this one (if it fails, the
     # spare stays incomplete and the next build makes it again)
     try:
-        sync(gens.other(folder), folder, manifest)
+        sync(gens.other(folder), folder, manifest, discard)
     except OSError:
         pass
+    discard.join()
     report = _report(entries, changed, results)
     report.triples = count
     report.store_reloaded = True
@@ -530,11 +572,21 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]],
     by_key: dict[str, list[str]] = {}
     inputs: dict[str, dict] = {}
     top = os.fspath(folder)
+    stat_of = os.stat
     for key in keys:
         where = f"{top}/{key}"
         old = old_docs.get(key) or {}
-        mtime = os.stat(where).st_mtime_ns
-        names = [n for n, _, _ in old["stat"]] if old.get("dir") == mtime and old.get("stat") else os.listdir(where)
+        mtime = stat_of(where).st_mtime_ns
+        old_stat = old.get("stat")
+        if old_stat and old.get("dir") == mtime:  # the same names: are the files the same?
+            stat = [[n, st.st_size, st.st_mtime_ns] for n, _, _ in old_stat for st in (stat_of(f"{where}/{n}"),)]
+            if stat == old_stat:
+                by_key[key] = old["versions"]
+                inputs[key] = {"input": old["input"], "stat": old_stat, "dir": mtime, "versions": old["versions"]}
+                continue
+            names = [n for n, _, _ in old_stat]
+        else:
+            names = os.listdir(where)
         chosen = versions(names)
         if not chosen:
             continue
@@ -544,7 +596,8 @@ def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]],
         same = old.get("stat") == stat and old.get("input")
         by_key[key] = [chosen[lang] for lang in sorted(chosen)]
         inputs[key] = {"input": old["input"] if same else key_fingerprint([folder / key / n for n in by_key[key]]),
-                       "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None}
+                       "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None,
+                       "versions": by_key[key]}
     return by_key, inputs
 
 
@@ -601,54 +654,65 @@ TAILS = {"dataset.jsonld": b"\n]}\n", "catalogue.marc.xml": b"</collection>\n"}
 class Dumps:
     """The dataset files (N-Quads, and those of Turtle, JSON-LD, TriG, N-Triples the `dumps` setting asks
     for) and the MARCXML catalogue, streamed in key order: the authority graph first, then each document's
-    part, written as it comes from its worker or, for a document not processed again, copied from the build
-    in use (its byte range in each file is in the manifest; neighbouring ranges are copied at once, by the
-    kernel). Turtle and TriG allow a prefix declaration before each part; JSON-LD is one object with our
-    context and a ``@graph`` of named graphs, one line each; Turtle and N-Triples are the union of the
-    graphs (a triple two graphs share written twice: RDF graphs are sets)."""
+    part, written as it comes from its worker or, for documents not processed again, copied from the build
+    in use by the kernel, a run of neighbouring documents at once. The manifest keeps each document's part
+    lengths; where a part begins follows from the order (`offsets`). Turtle and TriG allow a prefix
+    declaration before each part; JSON-LD is one object with our context and a ``@graph`` of named graphs,
+    one line each; Turtle and N-Triples are the union of the graphs (a triple two graphs share written
+    twice: RDF graphs are sets)."""
 
     def __init__(self, folder: Path, names: tuple[str, ...], heads: dict[str, bytes] | None,
-                 previous: Path | None, head_sizes: dict[str, int] | None = None):
-        """`heads`: what each file begins with; or, with `head_sizes`, the first bytes of `previous`'s."""
+                 previous: Path | None = None, old: dict | None = None):
+        """`heads`: what each file begins with; or, with `previous` and its manifest `old`, the first bytes
+        of `previous`'s files and its documents' parts."""
         self.names = names
         self.out = {}
         self.pos = {}
         self.src = {name: open(previous / name, "rb") for name in self.names} if previous is not None else {}
         self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
+        self.written: dict[str, dict[str, int]] = {}  # key -> file -> where the part written now begins
+        self.old_keys: list[str] = []
+        self.old_index: dict[str, int] = {}
+        self.old_start: dict[str, list[int]] = {}  # file -> where each of the previous documents' parts begins
+        if old is not None:
+            self.old_keys = sorted(old["documents"])
+            self.old_index = {key: i for i, key in enumerate(self.old_keys)}
+            self.old_start = offsets(old, self.old_keys)
         for name in self.names:
-            (folder / name).unlink(missing_ok=True)
-            self.out[name] = open(folder / name, "xb")
+            self.out[name] = _rewrite(folder / name)
             if heads is not None:
                 self.out[name].write(heads[name])
                 self.pos[name] = len(heads[name])
             else:
-                assert head_sizes is not None
-                self.pending[name] = [0, head_sizes[name]]
-                self.pos[name] = head_sizes[name]
+                assert old is not None
+                self.pending[name] = [0, old["heads"][name]]
+                self.pos[name] = old["heads"][name]
 
-    def write(self, parts: dict[str, bytes]) -> dict[str, list[int]]:
-        where = {}
+    def write(self, key: str, parts: dict[str, bytes]) -> dict[str, int]:
+        """Append a document's parts; their lengths (where they begin: `written`)."""
+        sizes = {}
+        self.written[key] = {}
         for name in self.names:
             self._copy(name)
             data = parts.get(name, b"")
             self.out[name].write(data)
-            where[name] = [self.pos[name], len(data)]
+            sizes[name] = len(data)
+            self.written[key][name] = self.pos[name]
             self.pos[name] += len(data)
-        return where
+        return sizes
 
-    def reuse(self, ranges: dict[str, list[int]]) -> dict[str, list[int]]:
-        where = {}
+    def reuse(self, first: str, last: str) -> None:
+        """Copy the parts of the previous build's documents `first` … `last` (neighbours there)."""
+        i, j = self.old_index[first], self.old_index[last] + 1
         for name in self.names:
-            start, length = ranges[name]
+            start, end = self.old_start[name][i], self.old_start[name][j]
             pending = self.pending.get(name)
             if pending is not None and pending[0] + pending[1] == start:
-                pending[1] += length
+                pending[1] += end - start
             else:
                 self._copy(name)
-                self.pending[name] = [start, length]
-            where[name] = [self.pos[name], length]
-            self.pos[name] += length
-        return where
+                self.pending[name] = [start, end - start]
+            self.pos[name] += end - start
 
     def _copy(self, name: str) -> None:
         pending = self.pending.pop(name, None)
@@ -673,9 +737,35 @@ class Dumps:
         for name in self.names:
             self._copy(name)
             self.out[name].write(TAILS.get(name, b""))
+            self.out[name].truncate()  # what a longer file of an earlier build had beyond this one
             self.out[name].close()
         for fh in self.src.values():
             fh.close()
+
+
+def _rewrite(path: Path):
+    """`path` opened to be written from its start: a file of this folder's own is overwritten where it is
+    (freeing hundreds of megabytes only to take them again costs the file system more than the writing,
+    more still where it trims freed blocks), any other (a hard link, say) replaced by a new file."""
+    try:
+        fh = open(path, "r+b")
+    except FileNotFoundError:
+        return open(path, "xb")
+    if os.fstat(fh.fileno()).st_nlink == 1:
+        return fh
+    fh.close()
+    path.unlink()
+    return open(path, "xb")
+
+
+def offsets(manifest: dict, keys: list[str]) -> dict[str, list[int]]:
+    """Where each document's part begins in each dataset file of the build of `manifest` (its documents
+    `keys`, sorted), with where the file's tail begins last."""
+    from itertools import accumulate
+
+    parts = [manifest["documents"][k]["parts"] for k in keys]
+    return {name: list(accumulate([p.get(name, 0) for p in parts], initial=head))
+            for name, head in manifest["heads"].items()}
 
 
 def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: int) -> None:
@@ -742,7 +832,7 @@ class StoreLoader:
 
 
 def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], changed: list[str], gone: list[str],
-           manifest: dict, loader: StoreLoader | None) -> None:
+           manifest: dict, loader: StoreLoader | None, written: dict[str, dict[str, int]]) -> None:
     """The store: loaded as the documents came (`loader`), or (incremental) a checkpoint of the build in
     use's store with the graphs of the documents processed again (or gone) replaced by their parts of the
     new dataset.nq. Its stamp names the dataset it holds (the tool and every document's input)."""
@@ -760,7 +850,7 @@ def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], changed
                 store.remove_graph(ox.NamedNode(graph))
         with open(folder / "dataset.nq", "rb") as nq:
             for key in changed:
-                start, length = manifest["documents"][key]["parts"]["dataset.nq"]
+                start, length = written[key]["dataset.nq"], manifest["documents"][key]["parts"]["dataset.nq"]
                 if length:
                     nq.seek(start)
                     store.load(nq.read(length), format=ox.RdfFormat.N_QUADS)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import orjson
@@ -92,22 +93,54 @@ def read_manifest(folder: Path | None) -> dict:
         return {}
 
 
-def link(src: Path, dst: Path) -> None:
-    """`src` in another folder as a hard link (or a copy where links are not possible)."""
+class Discard:
+    """Folders removed by a thread of their own, each renamed out of the way first (at once): unlinking
+    tens of thousands of files is seconds of the kernel's work that need not hold the build up. What a
+    killed build left to remove is removed by the next one (`stale`); `join` waits for all of it."""
+
+    def __init__(self, target: Path):
+        self.parent = target.parent
+        self.prefix = f".{target.name}.trash-{os.getpid()}-"
+        self.pattern = f".{target.name}.trash-*"
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, folder: Path) -> None:
+        if not folder.is_dir() or folder.is_symlink():
+            return
+        trash = self.parent / f"{self.prefix}{len(self.threads)}"
+        os.replace(folder, trash)
+        self._remove(trash)
+
+    def stale(self) -> None:
+        for p in self.parent.glob(self.pattern):
+            self._remove(p)
+
+    def _remove(self, folder: Path) -> None:
+        t = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
+        t.start()
+        self.threads.append(t)
+
+    def join(self) -> None:
+        for t in self.threads:
+            t.join()
+
+
+def link(src: str, dst: str) -> None:
+    """The file `src` as `dst` too, a hard link (or a copy where links are not possible)."""
     try:
         os.link(src, dst)
     except FileExistsError:
-        dst.unlink()
+        os.unlink(dst)
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
 
 
-def sync(spare: Path, source: Path, manifest: dict) -> None:
+def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = None) -> None:
     """Make the document files of `spare` those of `source` (whose manifest is `manifest`). A spare one
     generation behind has the files of the documents the manifest lists as changed removed and linked
-    again; a spare of the same generation is left as it is; any other is made again from nothing. The
-    spare's manifest becomes `source`'s."""
+    again; a spare of the same generation is left as it is; any other is made again from nothing (the old
+    one given to `discard` if there is one). The spare's manifest becomes `source`'s."""
     generation = manifest.get("generation", 0)
     mine = Generations.generation(spare)
     changed = manifest.get("changed")
@@ -116,9 +149,11 @@ def sync(spare: Path, source: Path, manifest: dict) -> None:
     if spare.is_dir():
         Generations.begin(spare)
     if mine is None or mine != generation - 1 or changed is None:
-        if spare.exists():
+        if discard is not None:
+            discard(spare)
+        elif spare.exists():
             shutil.rmtree(spare)
-        spare.mkdir(parents=True)
+        spare.mkdir(parents=True, exist_ok=True)
         old: dict[str, list[str]] = {}
         keys = sorted(manifest.get("documents", {}))
     else:
@@ -129,14 +164,18 @@ def sync(spare: Path, source: Path, manifest: dict) -> None:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     new = manifest.get("documents", {})
     made: set[str] = set()
+    to, src = os.fspath(spare), os.fspath(source)  # strings: tens of thousands of paths
     for key in keys:
         for rel in old.get(key, []):
-            (spare / rel).unlink(missing_ok=True)
+            try:
+                os.unlink(f"{to}/{rel}")
+            except FileNotFoundError:
+                pass
         for rel in new.get(key, {}).get("files", []):
             parent = rel.rpartition("/")[0]
             if parent not in made:
-                (spare / parent).mkdir(parents=True, exist_ok=True)
+                os.makedirs(f"{to}/{parent}", exist_ok=True)
                 made.add(parent)
-            link(source / rel, spare / rel)
-    link(source / MANIFEST, spare / MANIFEST)
+            link(f"{src}/{rel}", f"{to}/{rel}")
+    link(f"{src}/{MANIFEST}", f"{to}/{MANIFEST}")
     Generations.finish(spare, generation)
