@@ -451,6 +451,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
             progress(name)
     results: list = []
     loader = None
+    dumps: Dumps | None = None
     try:
         if incremental:  # the authority graph's parts too are the build in use's
             heads = {"sizes": previous["heads"], "quads": previous["head_quads"]}
@@ -520,13 +521,14 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
             else:
                 _run_workers(settings, reference, tasks, workers, handle, folder)
         assert cursor == len(order), "every document's parts are written"
-        dumps.close()
+        dumps.start_closing()
         count = heads["quads"] + sum(e.get("quads", 0) for e in entries.values())
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
         _store(folder, active if incremental else None, old_docs, changed, gone, manifest, loader, dumps.written)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
+        dumps.finish_closing()
         Generations.finish(folder, generation)
         if not incremental:  # the staging folder becomes the spare, then the build in use
             spare = gens.spare()
@@ -535,6 +537,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
             folder = spare
         gens.switch(folder)
     except BaseException:
+        if dumps is not None and dumps.closer is not None:
+            dumps.closer.join()
         if loader is not None:
             loader.close()
         if not incremental:
@@ -671,6 +675,7 @@ class Dumps:
         self.src = {name: open(previous / name, "rb") for name in self.names} if previous is not None else {}
         self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
         self.written: dict[str, dict[str, int]] = {}  # key -> file -> where the part written now begins
+        self.closer = None  # the thread closing the files (start_closing)
         self.old_keys: list[str] = []
         self.old_index: dict[str, int] = {}
         self.old_start: dict[str, list[int]] = {}  # file -> where each of the previous documents' parts begins
@@ -732,6 +737,29 @@ class Dumps:
                 raise OSError(f"{src.name}: shorter than the manifest says")
             start += n
             length -= n
+
+    def start_closing(self) -> None:
+        """`close` in a thread of its own: the kernel copies what is left (most of an incremental build's
+        bytes) while the build goes on; what was written before is readable at once. `finish_closing` waits."""
+        import threading
+
+        for fh in self.out.values():
+            fh.flush()
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.close()
+            except BaseException as exc:  # raised again by finish_closing
+                self.error = exc
+
+        self.closer = threading.Thread(target=run, daemon=True)
+        self.closer.start()
+
+    def finish_closing(self) -> None:
+        self.closer.join()
+        if self.error is not None:
+            raise self.error
 
     def close(self) -> None:
         for name in self.names:
