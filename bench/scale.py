@@ -58,24 +58,36 @@ SAMPLE_S = 0.5  # how often memory is sampled
 
 
 def measure(cmd: list[str], cwd: Path) -> dict:
-    """Run `cmd`; wall and CPU time (with its children), peak memory of its process tree."""
+    """Run `cmd`; wall and CPU time (with its children), peak memory of its process tree (sampled by a
+    thread every `SAMPLE_S`, while this one waits for the exit: the wall time is exact, not a multiple of the
+    sampling period)."""
     import tempfile
+    import threading
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:  # never a full pipe
+        start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out_file, stderr=err_file)
-        peak = 0
-        while proc.poll() is None:
-            peak = max(peak, tree_rss(proc.pid))
-            time.sleep(SAMPLE_S)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], tree_rss(proc.pid))
+                done.wait(SAMPLE_S)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        proc.wait()
         wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
         out_file.seek(0)
         err_file.seek(0)
         out, err = out_file.read(), err_file.read()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu, "peak": peak, "code": proc.returncode, "stdout": out.decode(),
+    return {"wall": wall, "cpu": cpu, "peak": peak[0], "code": proc.returncode, "stdout": out.decode(),
             "stderr": err.decode()}
 
 
