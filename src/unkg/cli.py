@@ -86,8 +86,8 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
         click.echo("".join(f"published {name}\n" for name in report.built), nl=False)
     if report.refused:
         click.echo("".join(f"unkg: refused {r.name}: {r.reason}\n" for r in report.refused), nl=False, err=True)
-    reused = len(report.built) + len(report.refused) - sum(1 for n in report.built + [r.name for r in report.refused]
-                                                             if n.split("/")[0] in set(report.processed))
+    processed = set(report.processed)
+    reused = sum(1 for n in report.built + [r.name for r in report.refused] if n.split("/")[0] not in processed)
     click.echo(f"{len(report.built)} document(s) built ({reused} reused from the previous build), "
                f"{len(report.refused)} refused, "
                f"{report.triples} triples, {report.warnings} warning(s), {report.violations} violation(s) "
