@@ -404,9 +404,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
     main = Worker(settings, reference)
     tool = tool_fingerprint(settings, reference)
     gens = Generations(settings.build_dir)
-    publish.clean_stale(settings.build_dir)
     discard = Discard(settings.build_dir)  # folders removed beside the work, joined before returning
-    discard.stale()
+    discard.stale()  # what an interrupted build left
     active = gens.active()
     previous = read_manifest(active)
     # each build a generation of its own, above any a folder already has (a link removed by hand)

@@ -3,9 +3,9 @@
 ``build`` is a symbolic link to one of two sibling folders, ``.build.a`` and ``.build.b``: the build in use
 and its spare. A build writes into the spare, then points ``build`` at it by replacing the link
 (``rename(2)``: atomic), so until that moment ``build/`` is the previous build, whole, whatever happens to
-the process. The two folders hold the same document files as hard links (a file is never modified in
-place, only replaced), so bringing the spare up to date with the build in use costs the documents that
-changed between them, not the corpus.
+the process. The two folders hold the same document files as hard links (a shared file is never modified
+in place, only replaced; a folder's own dataset files are written over), so bringing the spare up to date
+with the build in use costs the documents that changed between them, not the corpus.
 
 A folder's ``.unkg-complete`` marker holds its generation (the count of builds that wrote it) and says its
 document files are exactly those its ``manifest.json`` lists; a build removes it before touching the
@@ -73,9 +73,7 @@ class Generations:
         if self.target.is_symlink() or not self.target.exists():
             os.replace(link, self.target)
             return
-        from .publish import _exchange  # `build` is a folder of an earlier layout: swapped, then removed
-
-        if _exchange(link, self.target):
+        if _exchange(link, self.target):  # `build` is a folder of an earlier layout: swapped, then removed
             shutil.rmtree(link)
         else:
             old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
@@ -100,6 +98,7 @@ class Discard:
 
     def __init__(self, target: Path):
         self.parent = target.parent
+        self.name = target.name
         self.prefix = f".{target.name}.trash-{os.getpid()}-"
         self.pattern = f".{target.name}.trash-*"
         self.threads: list[threading.Thread] = []
@@ -112,8 +111,15 @@ class Discard:
         self._remove(trash)
 
     def stale(self) -> None:
+        """What an interrupted build left beside the target: folders (trash, staging, old) removed like
+        any other, its temporary link unlinked."""
         for p in self.parent.glob(self.pattern):
             self._remove(p)
+        for kind in ("staging", "old"):
+            for p in self.parent.glob(f".{self.name}.{kind}-*"):
+                self(p)
+        for p in self.parent.glob(f".{self.name}.link-*"):
+            p.unlink(missing_ok=True)
 
     def _remove(self, folder: Path) -> None:
         t = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True}, daemon=True)
@@ -123,6 +129,20 @@ class Discard:
     def join(self) -> None:
         for t in self.threads:
             t.join()
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def link(src: str, dst: str) -> None:

@@ -9,8 +9,6 @@ JSON-LD elsewhere) runs with a document loader that refuses every URL."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 from typing import Iterable
 
@@ -163,30 +161,3 @@ def _canonical(value):
             return [v for _, v in sorted(zip(ids, items), key=lambda pair: pair[0])]
         return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
     return value
-
-
-# -- the output folder ------------------------------------------------------------------------------
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2 RENAME_EXCHANGE); False where that is not available."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
-def clean_stale(target: Path) -> None:
-    """Remove what an interrupted build left beside the target (its staging and old folders)."""
-    for p in target.parent.glob(f".{target.name}.staging-*"):
-        shutil.rmtree(p, ignore_errors=True)
-    for p in target.parent.glob(f".{target.name}.old-*"):
-        shutil.rmtree(p, ignore_errors=True)
-    for p in target.parent.glob(f".{target.name}.link-*"):
-        p.unlink(missing_ok=True)
