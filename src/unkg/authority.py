@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 from .errors import InputError
 from .model import Entity
@@ -70,6 +70,8 @@ class Authorities:
     _finders: dict[tuple[str, frozenset[str]], list] = field(  # [pattern (or its text), flags, names]
         default_factory=dict, repr=False
     )
+    # answers of the look-ups below, asked again for every document (the graph does not change once loaded)
+    _memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     def of_kind(self, *kinds: str) -> list[Entity]:
         return [e for e in self.entities.values() if e.kind in kinds]
@@ -125,15 +127,28 @@ class Authorities:
         return self.agenda.get((organ.iri, session), {})
 
     # -- look-ups for the mapping ------------------------------------------------------------------
+    def _remember(self, key: tuple, compute):
+        try:
+            return self._memo[key]
+        except KeyError:
+            found = self._memo[key] = compute()
+            return found
+
     def value(self, iri: str, pred: URIRef) -> str | None:
-        v = self.graph.value(URIRef(iri), pred)
-        return None if v is None else str(v)
+        def compute() -> str | None:
+            v = self.graph.value(URIRef(iri), pred)
+            return None if v is None else str(v)
+
+        return self._remember(("value", iri, pred), compute)
 
     def _by_notation(self, cls: URIRef, notation: str) -> str | None:
-        for s in self.graph.subjects(SKOS.notation, Literal(notation)):
-            if (s, RDF.type, cls) in self.graph:
-                return str(s)
-        return None
+        def compute() -> str | None:
+            for s in self.graph.subjects(SKOS.notation, Literal(notation)):
+                if (s, RDF.type, cls) in self.graph:
+                    return str(s)
+            return None
+
+        return self._remember(("notation", cls, notation), compute)
 
     def language_iri(self, code: str) -> str | None:
         return self._by_notation(DCTERMS.LinguisticSystem, code)
@@ -147,27 +162,60 @@ class Authorities:
         return self._by_notation(UNKG.CommunicationKind, notation)
 
     def post_labels(self, function_iri: str) -> dict[str, str]:
-        return {
+        return dict(self._remember(("post", function_iri), lambda: {
             lit.language: str(lit)
             for lit in self.graph.objects(URIRef(function_iri), UNKG.postLabel)
             if isinstance(lit, Literal) and lit.language
-        }
+        }))
+
+    def english_label(self, iri: str) -> str | None:
+        """The resource's ``skos:prefLabel`` in English."""
+        return self._remember(("label-en", iri), lambda: next(
+            (str(v) for v in self.graph.objects(URIRef(iri), SKOS.prefLabel)
+             if isinstance(v, Literal) and v.language == "en"), None))
+
+    def see_also(self, iri: str) -> list[str]:
+        """The resource's ``rdfs:seeAlso`` links."""
+        return self._remember(("see-also", iri),
+                              lambda: [str(o) for o in self.graph.objects(URIRef(iri), RDFS.seeAlso)])
+
+    def agenda_source(self, organ_iri: str, session: int) -> str | None:
+        """The ``dcterms:source`` of the agenda of an organ's session (the document that lists it)."""
+        def compute() -> str | None:
+            for scheme in self.graph.subjects(UNKG.session, None):
+                number = self.graph.value(scheme, UNKG.session)
+                if str(self.graph.value(scheme, UNKG.organ)) == organ_iri and number is not None \
+                        and int(number) == session:
+                    source = self.graph.value(scheme, DCTERMS.source)
+                    return str(source) if source is not None else None
+            return None
+
+        return self._remember(("agenda-source", organ_iri, session), compute)
+
+    def _content_keywords(self, lang: str) -> list[tuple[str, str]]:
+        """(keyword, class) of every kind of annex content, in `lang`, in the order they are tried."""
+        def compute() -> list[tuple[str, str]]:
+            found = []
+            for kind in sorted(self.graph.subjects(RDF.type, UNKG.ContentKind)):
+                cls = self.graph.value(kind, UNKG.contentClass)
+                for kw in self.graph.objects(kind, UNKG.titleKeyword):
+                    if isinstance(kw, Literal) and kw.language == lang and cls is not None:
+                        found.append((str(kw), str(cls)))
+            return found
+
+        return self._remember(("content", lang), compute)
 
     def content_class(self, title: str, lang: str) -> str | None:
         """The class of the work an annex carries, from the keyword at the head of its title."""
         best: tuple[int, str] | None = None
-        for kind in sorted(self.graph.subjects(RDF.type, UNKG.ContentKind)):
-            cls = self.graph.value(kind, UNKG.contentClass)
-            for kw in self.graph.objects(kind, UNKG.titleKeyword):
-                if not isinstance(kw, Literal) or kw.language != lang or cls is None:
-                    continue
-                hay, needle = (title, str(kw)) if lang == "zh" else (title.casefold(), str(kw).casefold())
-                pos = hay.rfind(needle) if lang in HEAD_FINAL else hay.find(needle)
-                if pos < 0:
-                    continue
-                rank = -(pos + len(needle)) if lang in HEAD_FINAL else pos
-                if best is None or rank < best[0]:
-                    best = (rank, str(cls))
+        for kw, cls in self._content_keywords(lang):
+            hay, needle = (title, kw) if lang == "zh" else (title.casefold(), kw.casefold())
+            pos = hay.rfind(needle) if lang in HEAD_FINAL else hay.find(needle)
+            if pos < 0:
+                continue
+            rank = -(pos + len(needle)) if lang in HEAD_FINAL else pos
+            if best is None or rank < best[0]:
+                best = (rank, cls)
         return best[1] if best else None
 
 

@@ -14,9 +14,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDFS, Literal, URIRef
-from rdflib.namespace import DCTERMS, SKOS
-
 from ..authority import UNKG, Authorities
 from ..errors import InputError
 from ..model import Document, Entity
@@ -205,8 +202,7 @@ def _version(doc: Document, auth: Authorities, practice: Practice, symbol: str |
     code = doc.language.value
     iri = auth.language_iri(code)
     marc = auth.value(iri, UNKG.marcCode) if iri else None
-    name = next((str(v) for v in auth.graph.objects(URIRef(iri), SKOS.prefLabel)
-                 if isinstance(v, Literal) and v.language == "en"), None) if iri else None
+    name = auth.english_label(iri) if iri else None
     url = practice.link.format(lang=code, symbol=symbol) if symbol else None
     return Version(code, marc or code, name or code, doc.title.value if doc.title else None, url)
 
@@ -214,12 +210,7 @@ def _version(doc: Document, auth: Authorities, practice: Practice, symbol: str |
 def _agenda_symbol(auth: Authorities, organ: Entity, session: int | None) -> str | None:
     if session is None:
         return None
-    for scheme in auth.graph.subjects(UNKG.session, None):
-        if str(auth.graph.value(scheme, UNKG.organ)) == organ.iri and auth.graph.value(scheme, UNKG.session) \
-                is not None and int(auth.graph.value(scheme, UNKG.session)) == session:
-            source = auth.graph.value(scheme, DCTERMS.source)
-            return str(source) if source is not None else None
-    return None
+    return auth.agenda_source(organ.iri, session)
 
 
 def _subjects(doc: Document, auth: Authorities) -> tuple[Subject, ...]:
@@ -231,7 +222,7 @@ def _subjects(doc: Document, auth: Authorities) -> tuple[Subject, ...]:
     entities += [m.entity for m in doc.mentions if m.entity is not None and m.part == "main"]
     found: dict[str, Subject] = {}
     for e in entities:
-        for see in auth.graph.objects(URIRef(e.iri), RDFS.seeAlso):
-            if str(see).startswith(UNBIS):
-                found.setdefault(str(see), Subject(e.label, str(see)))
+        for see in auth.see_also(e.iri):
+            if see.startswith(UNBIS):
+                found.setdefault(see, Subject(e.label, see))
     return tuple(sorted(found.values(), key=lambda s: (s.label, s.uri)))
