@@ -41,7 +41,7 @@ bench: $(STAMP) ## time each stage on the seed; unkg build vs the straightforwar
 	$(BIN)/python bench/scale.py --sizes $(BENCH_SIZES)
 
 clean: ## remove generated output (build/)
-	rm -rf -- ./$(BUILD) ./.$(BUILD).a ./.$(BUILD).b ./.$(BUILD).staging-* ./.$(BUILD).old-* ./.$(BUILD).link-* ./.$(BUILD).trash-*
+	rm -rf -- ./$(BUILD) ./.$(BUILD).a ./.$(BUILD).b ./.$(BUILD).staging-* ./.$(BUILD).old-* ./.$(BUILD).link-* ./.$(BUILD).trash-* ./.$(BUILD).store-*
 
 distclean: clean ## also remove .venv and caches
 	rm -rf -- ./$(VENV) ./.pytest_cache ./.hypothesis

@@ -312,3 +312,95 @@ def test_a_build_after_the_link_was_removed_by_hand_trusts_no_old_folder(corpus,
     build(load_settings(fresh, env={}), jobs=1)
     bookkeeping = ("store", "manifest.json", ".unkg-complete")
     assert tree(settings.build_dir, skip=bookkeeping) == tree(fresh / "build", skip=bookkeeping)
+
+
+def _store_quads(build_dir: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(build_dir / "store"))
+    return sorted(str(q) for q in store.quads_for_pattern(None, None, None, None))
+
+
+def _dataset_quads(build_dir: Path) -> list[str]:
+    import pyoxigraph as ox
+
+    return sorted(str(q) for q in ox.parse((build_dir / "dataset.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
+
+
+def test_an_incremental_build_starts_from_the_compacted_copy_of_the_store_in_use(corpus):
+    """The upkeep's compacted copy of the store in use replaces the checkpoint the next incremental build
+    would start from; the store that build gives holds its dataset, and counts one change again."""
+    from unkg import upkeep
+
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    _edit(corpus, 0, "Quentin Zephyrine")
+    build(settings, jobs=2)
+    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    assert manifest["store_updates"] == 1
+    in_use = settings.build_dir.resolve() / "store"
+    assert upkeep.compact(settings.build_dir, in_use)
+    copy = upkeep.compacted(settings.build_dir)
+    assert (copy / "dataset.sha256").read_text() == (in_use / "dataset.sha256").read_text()
+    key = _edit(corpus, 3, "Ada Lovelace")
+    report = build(settings, jobs=2)
+    assert report.processed == [key]
+    assert not copy.exists()  # taken
+    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    assert manifest["store_updates"] == 1  # the copy's, not 2
+    quads = _store_quads(settings.build_dir)
+    assert quads == _dataset_quads(settings.build_dir)
+    assert any('"Ada Lovelace"' in q for q in quads)
+
+
+def test_a_compacted_copy_of_a_store_since_replaced_is_not_used(corpus):
+    from unkg import upkeep
+
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    _edit(corpus, 0, "Quentin Zephyrine")
+    build(settings, jobs=2)
+    assert upkeep.compact(settings.build_dir, settings.build_dir.resolve() / "store")
+    _edit(corpus, 1, "Ada Lovelace")
+    build(settings, jobs=2)  # took the copy (store_updates 1)
+    assert upkeep.compact(settings.build_dir, settings.build_dir.resolve() / "store")
+    copy = upkeep.compacted(settings.build_dir)
+    (copy / "dataset.sha256").write_text("the stamp of another store")
+    _edit(corpus, 2, "Grace Hopper")
+    build(settings, jobs=2)
+    assert not copy.exists()  # removed, not taken
+    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    assert manifest["store_updates"] == 2
+    assert _store_quads(settings.build_dir) == _dataset_quads(settings.build_dir)
+
+
+def test_the_upkeep_starts_once_a_store_has_taken_enough_changes(corpus, monkeypatch):
+    from unkg import upkeep
+
+    started: list[tuple[Path, Path]] = []
+    monkeypatch.setattr(upkeep, "UPKEEP_AFTER", 2)
+    monkeypatch.setattr(upkeep, "start", lambda target, store: started.append((target, store)))
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    _edit(corpus, 0, "Quentin Zephyrine")
+    build(settings, jobs=2)
+    assert started == []
+    _edit(corpus, 1, "Ada Lovelace")
+    build(settings, jobs=2)
+    assert started == [(settings.build_dir, settings.build_dir.resolve() / "store")]
+
+
+def test_the_detached_upkeep_writes_the_compacted_copy(corpus):
+    """`start` runs `python -m unkg.upkeep` on its own; the copy appears once it is done."""
+    from unkg import upkeep
+
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    in_use = settings.build_dir.resolve() / "store"
+    upkeep.start(settings.build_dir, in_use)
+    copy = upkeep.compacted(settings.build_dir)
+    deadline = time.monotonic() + 120
+    while not (copy / "dataset.sha256").is_file() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert (copy / "dataset.sha256").read_text() == (in_use / "dataset.sha256").read_text()
+    assert not list(corpus.glob(".build.store-compacting-*"))

@@ -37,7 +37,7 @@ import orjson
 import pyoxigraph as ox
 from rdflib import Graph
 
-from . import __version__, authority, publish
+from . import __version__, authority, publish, upkeep
 from .config import Settings, dump_files
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
@@ -406,6 +406,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
     gens = Generations(settings.build_dir)
     discard = Discard(settings.build_dir)  # folders removed beside the work, joined before returning
     discard.stale()  # what an interrupted build left
+    upkeep.stale(settings.build_dir)
     active = gens.active()
     previous = read_manifest(active)
     # each build a generation of its own, above any a folder already has (a link removed by hand)
@@ -525,7 +526,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
-        _store(folder, active if incremental else None, old_docs, changed, gone, manifest, loader, dumps.written)
+        _store(settings.build_dir, folder, active if incremental else None, previous, changed, gone, manifest,
+               loader, dumps.written)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
         dumps.finish_closing()
         Generations.finish(folder, generation)
@@ -551,6 +553,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         sync(gens.other(folder), folder, manifest, discard)
     except OSError:
         pass
+    if manifest["store_updates"] >= upkeep.UPKEEP_AFTER:
+        upkeep.start(settings.build_dir, folder / "store")
     discard.join()
     report = _report(entries, changed, results)
     report.triples = count
@@ -858,19 +862,26 @@ class StoreLoader:
         return store
 
 
-def _store(folder: Path, active: Path | None, old_docs: dict[str, dict], changed: list[str], gone: list[str],
+def _store(target: Path, folder: Path, active: Path | None, previous: dict, changed: list[str], gone: list[str],
            manifest: dict, loader: StoreLoader | None, written: dict[str, dict[str, int]]) -> None:
-    """The store: loaded as the documents came (`loader`), or (incremental) a checkpoint of the build in
-    use's store with the graphs of the documents processed again (or gone) replaced by their parts of the
-    new dataset.nq. Its stamp names the dataset it holds (the tool and every document's input)."""
+    """The store: loaded as the documents came (`loader`), or (incremental) the build in use's store (a
+    checkpoint, or the compacted copy the upkeep made of it) with the graphs of the documents processed
+    again (or gone) replaced by their parts of the new dataset.nq. Its stamp names the dataset it holds
+    (the tool and every document's input); the manifest counts the incremental changes it has taken."""
     store_dir = folder / "store"
     if loader is not None:
         store = loader.finish()
+        manifest["store_updates"] = 0
     else:
         assert active is not None
+        old_docs = previous.get("documents", {})
         if store_dir.exists():
             shutil.rmtree(store_dir)
-        ox.Store.read_only(str(active / "store")).backup(str(store_dir))
+        if upkeep.take(target, active / "store", store_dir):
+            manifest["store_updates"] = 1
+        else:
+            ox.Store.read_only(str(active / "store")).backup(str(store_dir))
+            manifest["store_updates"] = previous.get("store_updates", 0) + 1
         store = ox.Store(str(store_dir))
         for key in changed + gone:
             for graph in old_docs.get(key, {}).get("graphs", []):
