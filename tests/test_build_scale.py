@@ -404,3 +404,14 @@ def test_the_detached_upkeep_writes_the_compacted_copy(corpus):
         time.sleep(0.1)
     assert (copy / "dataset.sha256").read_text() == (in_use / "dataset.sha256").read_text()
     assert not list(corpus.glob(".build.store-compacting-*"))
+
+
+def test_what_a_killed_upkeep_left_is_removed_by_the_next_build(corpus):
+    settings = load_settings(corpus, env={})
+    build(settings, jobs=2)
+    left = corpus / ".build.store-compacting-4242"
+    left.mkdir()
+    (left / "000001.sst").write_bytes(b"half a table")
+    _edit(corpus, 0, "Quentin Zephyrine")
+    build(settings, jobs=2)
+    assert not left.exists()

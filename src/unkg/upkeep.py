@@ -102,11 +102,14 @@ def take(target: Path, store: Path, into: Path) -> bool:
 
 def stale(target: Path) -> None:
     """Remove what an upkeep killed while it worked left (unless one is working now)."""
+    left = list(target.parent.glob(f".{target.name}.store-compacting-*"))
+    if not left:
+        return
     lock = _lock(target)
     if lock is None:
         return
     try:
-        for p in target.parent.glob(f".{target.name}.store-compacting-*"):
+        for p in left:
             shutil.rmtree(p, ignore_errors=True)
     finally:
         lock.close()
