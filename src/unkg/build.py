@@ -47,7 +47,7 @@ from .generations import MANIFEST, Discard, Generations, read_manifest, sync
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import SIDECAR, parse_file
-from .store import STAMP
+from .store import STAMP, identity
 from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
@@ -526,8 +526,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
-        _store(settings.build_dir, folder, active if incremental else None, previous, changed, gone, manifest,
-               loader, dumps.written)
+        _store(settings.build_dir, folder, active if incremental else None, previous, manifest, loader)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
         dumps.finish_closing()
         Generations.finish(folder, generation)
@@ -553,7 +552,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         sync(gens.other(folder), folder, manifest, discard)
     except OSError:
         pass
-    if manifest["store_updates"] >= upkeep.UPKEEP_AFTER:
+    if upkeep.due(settings.build_dir, manifest["store_updates"]):
         upkeep.start(settings.build_dir, folder / "store")
     discard.join()
     report = _report(entries, changed, results)
@@ -677,7 +676,6 @@ class Dumps:
         self.pos = {}
         self.src = {name: open(previous / name, "rb") for name in self.names} if previous is not None else {}
         self.pending: dict[str, list[int]] = {}  # file -> [offset, length] in the previous file, not yet copied
-        self.written: dict[str, dict[str, int]] = {}  # key -> file -> where the part written now begins
         self.closer = None  # the thread closing the files (start_closing)
         self.old_keys: list[str] = []
         self.old_index: dict[str, int] = {}
@@ -697,15 +695,13 @@ class Dumps:
                 self.pos[name] = old["heads"][name]
 
     def write(self, key: str, parts: dict[str, bytes]) -> dict[str, int]:
-        """Append a document's parts; their lengths (where they begin: `written`)."""
+        """Append a document's parts; their lengths."""
         sizes = {}
-        self.written[key] = {}
         for name in self.names:
             self._copy(name)
             data = parts.get(name, b"")
             self.out[name].write(data)
             sizes[name] = len(data)
-            self.written[key][name] = self.pos[name]
             self.pos[name] += len(data)
         return sizes
 
@@ -862,39 +858,44 @@ class StoreLoader:
         return store
 
 
-def _store(target: Path, folder: Path, active: Path | None, previous: dict, changed: list[str], gone: list[str],
-           manifest: dict, loader: StoreLoader | None, written: dict[str, dict[str, int]]) -> None:
-    """The store: loaded as the documents came (`loader`), or (incremental) the build in use's store (a
-    checkpoint, or the compacted copy the upkeep made of it) with the graphs of the documents processed
-    again (or gone) replaced by their parts of the new dataset.nq. Its stamp names the dataset it holds
-    (the tool and every document's input); the manifest counts the incremental changes it has taken."""
+def _store(target: Path, folder: Path, active: Path | None, previous: dict, manifest: dict,
+           loader: StoreLoader | None) -> None:
+    """The store: loaded as the documents came (`loader`), or (incremental) a store of an earlier build with
+    the graphs of the documents whose input differs replaced by their parts of the new dataset.nq. That
+    store is the compacted copy the upkeep made (of the build in use, or one before it) if there is one,
+    else a checkpoint of the build in use's. Its stamp names the dataset it holds (`store.identity`); the
+    manifest counts the incremental changes it has taken since it was loaded or compacted."""
     store_dir = folder / "store"
     if loader is not None:
         store = loader.finish()
         manifest["store_updates"] = 0
     else:
         assert active is not None
-        old_docs = previous.get("documents", {})
         if store_dir.exists():
             shutil.rmtree(store_dir)
-        if upkeep.take(target, active / "store", store_dir):
+        base = upkeep.take(target, store_dir, manifest["tool"])  # its documents: key -> input, graphs
+        if base is not None:
             manifest["store_updates"] = 1
         else:
             ox.Store.read_only(str(active / "store")).backup(str(store_dir))
+            base = previous.get("documents", {})
             manifest["store_updates"] = previous.get("store_updates", 0) + 1
+        docs = manifest["documents"]
+        redo = sorted(key for key in base.keys() | docs.keys()
+                      if base.get(key, {}).get("input") != docs.get(key, {}).get("input"))
         store = ox.Store(str(store_dir))
-        for key in changed + gone:
-            for graph in old_docs.get(key, {}).get("graphs", []):
+        for key in redo:
+            for graph in base.get(key, {}).get("graphs", []):
                 store.remove_graph(ox.NamedNode(graph))
+        keys = sorted(docs)
+        starts = offsets(manifest, keys)["dataset.nq"]
+        index = {key: i for i, key in enumerate(keys)}
         with open(folder / "dataset.nq", "rb") as nq:
-            for key in changed:
-                start, length = written[key]["dataset.nq"], manifest["documents"][key]["parts"]["dataset.nq"]
+            for key in redo:
+                length = docs.get(key, {}).get("parts", {}).get("dataset.nq", 0)
                 if length:
-                    nq.seek(start)
+                    nq.seek(starts[index[key]])
                     store.load(nq.read(length), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
-    identity = hashlib.sha256(manifest["tool"].encode())
-    for key in sorted(manifest["documents"]):
-        identity.update(f"{key}\0{manifest['documents'][key]['input']}\n".encode())
-    (store_dir / STAMP).write_text(identity.hexdigest())
+    (store_dir / STAMP).write_text(identity(manifest["tool"], manifest["documents"]))

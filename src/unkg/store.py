@@ -6,6 +6,7 @@ Queries see the union of all named graphs as their default graph (so a user need
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,15 @@ RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def identity(tool: str, documents: dict[str, dict]) -> str:
+    """The stamp of a store holding the dataset of a build by `tool` of `documents` (key -> its manifest
+    entry, whose ``input`` is the fingerprint of its sources)."""
+    h = hashlib.sha256(tool.encode())
+    for key in sorted(documents):
+        h.update(f"{key}\0{documents[key]['input']}\n".encode())
+    return h.hexdigest()
 
 
 def open_store(folder: Path) -> ox.Store:

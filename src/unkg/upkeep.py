@@ -1,13 +1,14 @@
-"""Upkeep of the store between builds: a compacted copy, made in the background, for the next build to start from.
+"""Upkeep of the store between builds: a compacted copy, made in the background, for a later build to start from.
 
 An incremental build makes its store as a checkpoint of the store in use with the changed documents' graphs
 replaced. Each such change leaves RocksDB a small new table in its first level; once about twenty have
 piled up, RocksDB stops writes until it has merged them into the rest of the store, which rewrites most of
 it (seconds at ten thousand documents, and more as the corpus grows). So, once a store has taken
-`UPKEEP_AFTER` incremental changes, the build starts a detached process (`start`) that writes a compacted
-copy of it beside the build (``.build.store-compacted``, holding the same stamp), and the next incremental
-build starts from that copy instead of a checkpoint (`take`) if it is still the store in use's. A build
-never waits for the upkeep: a copy not finished in time, or of a store since replaced, is left or removed.
+`UPKEEP_AFTER` incremental changes, the build starts a detached process (`start`, like ``git gc --auto``)
+that writes a compacted copy of it beside the build (``.build.store-compacted``), with the documents (input
+fingerprint and graphs) it holds. The next incremental build starts from that copy instead of a checkpoint
+(`take`), replacing the graphs of every document whose input differs from the copy's, however many builds
+ago it was made. A build never waits for the upkeep: a copy not finished yet is left for a later build.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 
-from .store import STAMP
+from .generations import MANIFEST
+from .store import STAMP, identity
 
 UPKEEP_AFTER = 8  # incremental changes a store takes before a compacted copy of it is made
+HOLDS = "documents.json"  # in the copy: the tool and, per document, its input and graphs
 
 
 def compacted(target: Path) -> Path:
@@ -41,6 +45,12 @@ def _lock(target: Path):
     return fh
 
 
+def due(target: Path, updates: int) -> bool:
+    """Whether a store that has taken `updates` incremental changes needs a compacted copy made (none is
+    waiting to be taken)."""
+    return updates >= UPKEEP_AFTER and not compacted(target).exists()
+
+
 def start(target: Path, store: Path) -> None:
     """Compact a copy of `store` (the store in use of the build `target`) in a detached process."""
     subprocess.Popen([sys.executable, "-m", "unkg.upkeep", os.fspath(target), os.fspath(store)],
@@ -49,14 +59,21 @@ def start(target: Path, store: Path) -> None:
 
 
 def compact(target: Path, store: Path) -> bool:
-    """Write a compacted copy of `store` as `compacted(target)`; False if another upkeep holds the lock or
-    the store changed meanwhile."""
+    """Write a compacted copy of `store` (beside its build's manifest) as `compacted(target)`; False if
+    another upkeep holds the lock, or the store and the manifest beside it are not of the same build (one
+    is being replaced)."""
     lock = _lock(target)
     if lock is None:
         return False
     work = target.parent / f".{target.name}.store-compacting-{os.getpid()}"
     try:
-        stamp = (store / STAMP).read_text()
+        if compacted(target).exists():  # one made meanwhile, not taken yet: enough
+            return False
+        manifest = orjson.loads((store.parent / MANIFEST).read_bytes())
+        documents = manifest["documents"]
+        stamp = identity(manifest["tool"], documents)
+        if (store / STAMP).read_text() != stamp:
+            return False
         shutil.rmtree(work, ignore_errors=True)
         ox.Store.read_only(os.fspath(store)).backup(os.fspath(work))
         if (store / STAMP).read_text() != stamp:  # replaced while it was copied
@@ -66,36 +83,39 @@ def compact(target: Path, store: Path) -> bool:
         db.flush()
         del db
         (work / STAMP).write_text(stamp)
+        holds = {key: {"input": d["input"], "graphs": d.get("graphs", [])} for key, d in documents.items()}
+        (work / HOLDS).write_bytes(orjson.dumps({"tool": manifest["tool"], "documents": holds}))
         done = compacted(target)
         shutil.rmtree(done, ignore_errors=True)
         os.rename(work, done)
         return True
-    except OSError:
+    except (OSError, ValueError, KeyError):
         return False
     finally:
         shutil.rmtree(work, ignore_errors=True)
         lock.close()
 
 
-def take(target: Path, store: Path, into: Path) -> bool:
-    """Move the compacted copy to `into` if it holds what `store` holds (same stamp); a copy of another
-    store is removed. False (nothing moved) if there is none, or an upkeep is writing it."""
+def take(target: Path, into: Path, tool: str) -> dict | None:
+    """Move the compacted copy to `into` and give the documents it holds (key -> input, graphs); None if
+    there is none, an upkeep is writing it, or it was made by another tool (then it is removed)."""
     done = compacted(target)
     if not done.is_dir():
-        return False
+        return None
     lock = _lock(target)
     if lock is None:
-        return False
+        return None
     try:
         try:
-            same = (done / STAMP).read_text() == (store / STAMP).read_text()
-        except OSError:
-            same = False
-        if not same:
+            holds = orjson.loads((done / HOLDS).read_bytes())
+        except (OSError, ValueError):
+            holds = {}
+        if holds.get("tool") != tool:
             shutil.rmtree(done, ignore_errors=True)
-            return False
+            return None
+        (done / HOLDS).unlink()
         os.rename(done, into)
-        return True
+        return holds["documents"]
     finally:
         lock.close()
 
