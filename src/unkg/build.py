@@ -804,7 +804,7 @@ def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: i
     new_file(folder / "oai.json", oai_index(records, sets))
     new_file(folder / "context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
     new_file(folder / "ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
-    described = description(settings.project / "templates", settings.base, settings.base, count, folder / "oai.json")
+    described = description(settings.project / "templates", settings.base, settings.base, count, None, records)
     new_file(folder / "catalog.ttl", publish.turtle(described))
 
 
