@@ -526,7 +526,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         _finish(folder, settings, entries, count)
         manifest = {"tool": tool, "generation": generation, "changed": changes, "triples": count,
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
-        _store(settings.build_dir, folder, active if incremental else None, previous, manifest, loader)
+        _store(settings.build_dir, folder, active if incremental else None, previous, manifest, loader,
+               changed, dumps)
         new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
         dumps.finish_closing()
         Generations.finish(folder, generation)
@@ -859,12 +860,14 @@ class StoreLoader:
 
 
 def _store(target: Path, folder: Path, active: Path | None, previous: dict, manifest: dict,
-           loader: StoreLoader | None) -> None:
+           loader: StoreLoader | None, written: list[str], dumps: Dumps) -> None:
     """The store: loaded as the documents came (`loader`), or (incremental) a store of an earlier build with
     the graphs of the documents whose input differs replaced by their parts of the new dataset.nq. That
     store is the compacted copy the upkeep made (of the build in use, or one before it) if there is one,
     else a checkpoint of the build in use's. Its stamp names the dataset it holds (`store.identity`); the
-    manifest counts the incremental changes it has taken since it was loaded or compacted."""
+    manifest counts the incremental changes it has taken since it was loaded or compacted. The parts of
+    the documents `written` by this build are in dataset.nq already; those of reused documents (a copy made
+    builds ago needs them) only once `dumps` has finished copying them."""
     store_dir = folder / "store"
     if loader is not None:
         store = loader.finish()
@@ -887,6 +890,9 @@ def _store(target: Path, folder: Path, active: Path | None, previous: dict, mani
         for key in redo:
             for graph in base.get(key, {}).get("graphs", []):
                 store.remove_graph(ox.NamedNode(graph))
+        fresh = set(written)
+        if any(key in docs and key not in fresh for key in redo):
+            dumps.finish_closing()
         keys = sorted(docs)
         starts = offsets(manifest, keys)["dataset.nq"]
         index = {key: i for i, key in enumerate(keys)}
