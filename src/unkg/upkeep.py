@@ -85,9 +85,7 @@ def compact(target: Path, store: Path) -> bool:
         (work / STAMP).write_text(stamp)
         holds = {key: {"input": d["input"], "graphs": d.get("graphs", [])} for key, d in documents.items()}
         (work / HOLDS).write_bytes(orjson.dumps({"tool": manifest["tool"], "documents": holds}))
-        done = compacted(target)
-        shutil.rmtree(done, ignore_errors=True)
-        os.rename(work, done)
+        os.rename(work, compacted(target))  # (none there: checked under the lock, which `take` holds too)
         return True
     except (OSError, ValueError, KeyError):
         return False
