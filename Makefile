@@ -38,6 +38,7 @@ BENCH_SIZES ?= 1000 10000
 
 bench: $(STAMP) ## time each stage on the seed; unkg build vs the straightforward pipeline at BENCH_SIZES documents
 	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/textsize.py
 	$(BIN)/python bench/scale.py --sizes $(BENCH_SIZES)
 
 clean: ## remove generated output (build/)

@@ -192,3 +192,36 @@ def test_join_fast_path_equals_character_by_character(lines):
         pieces.append(text_mod._line_piece(raw, pos, pos + len(line)))
         pos += len(line) + 1
     assert text_mod.join(pieces) == text_mod._join_items(pieces)
+
+
+# -- line numbers: one bisect over line starts computed once (parsing stays linear in the text's size) ----
+
+
+@given(st.text(alphabet="ab \r\n大", max_size=60), st.data())
+@settings(max_examples=300, deadline=None, derandomize=True)
+def test_line_of_agrees_with_counting_newlines(raw, data):
+    text = normalise(raw)
+    offset = data.draw(st.integers(min_value=0, max_value=len(raw)))
+    assert text.line_of(offset) == raw[:offset].count("\n") + 1
+
+
+class _CountingLines(tuple):
+    """A tuple of lines that counts how often it is walked through."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_line_of_does_not_walk_the_lines_on_every_call():
+    import dataclasses
+
+    raw = "".join(f"line {i}\n" for i in range(2000))
+    text = normalise(raw)
+    counted = dataclasses.replace(text, lines=_CountingLines(text.lines))
+    _CountingLines.walks = 0
+    got = [counted.line_of(offset) for offset in range(0, len(raw), 7)]
+    assert got == [raw[:offset].count("\n") + 1 for offset in range(0, len(raw), 7)]
+    assert _CountingLines.walks <= 1, f"the lines were walked {_CountingLines.walks} times for {len(got)} calls"

@@ -287,9 +287,16 @@ class Text:
     cjk: bool
     full_width: int
 
+    @functools.cached_property
+    def _starts(self) -> tuple[int, ...]:
+        """The raw offset each line starts at, in order (computed once: `line_of` is called for every
+        span a parser cites, so rebuilding it per call made parsing quadratic in the text's size)."""
+        return tuple(ln.start for ln in self.lines)
+
     def line_of(self, offset: int) -> int:
-        starts = [ln.start for ln in self.lines]
-        return max(1, bisect.bisect_right(starts, offset))
+        """The 1-based number of the line holding raw offset `offset` (a newline belongs to the line it
+        ends; an offset past the end belongs to the last line)."""
+        return max(1, bisect.bisect_right(self._starts, offset))
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.line_of(start), self.line_of(max(start, end - 1)))
