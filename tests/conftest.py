@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from unkg import authority
-from unkg.config import load_settings
+from unkg.config import DEFAULT_FOLDERS, DEFAULTS, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -23,18 +23,24 @@ SEED_KEY = "000_5b684ff4652c0d37"
 SEED = ROOT / "source" / "documents" / SEED_KEY / "zh.txt"
 
 
+def default(name: str) -> Path:
+    """The package's default folder `name` (authorities, shapes, ontology, templates, crosswalks, queries)."""
+    assert name in DEFAULT_FOLDERS, name
+    return DEFAULTS / name
+
+
 def make_project(folder: Path, documents: bool = True) -> Path:
-    """A copy of the project's inputs (settings, shapes, ontology, queries, authority data and, unless
-    `documents` is false, the documents) in `folder`, to build there."""
+    """A project in `folder`, to build there: the settings, a copy of the default shapes, ontology,
+    queries, templates, crosswalks and authority data as the project's own folders (tests edit them), and,
+    unless `documents` is false, the documents."""
     import shutil
 
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
     for name in ("shapes", "ontology", "queries", "templates", "crosswalks"):
-        shutil.copytree(ROOT / name, folder / name)
+        shutil.copytree(default(name), folder / name)
+    shutil.copytree(default("authorities"), folder / "source" / "authorities")
     if documents:
-        shutil.copytree(ROOT / "source", folder / "source")
-    else:
-        shutil.copytree(ROOT / "source" / "authorities", folder / "source" / "authorities")
+        shutil.copytree(ROOT / "source" / "documents", folder / "source" / "documents")
     return folder
 
 

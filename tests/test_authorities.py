@@ -10,7 +10,7 @@ from collections import defaultdict
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
-from conftest import ROOT, shared_path
+from conftest import ROOT, default, shared_path
 
 NAME_GROUPS = [
     ("state", "organization", "person", "place", "instrument", "designation"),
@@ -75,7 +75,7 @@ def test_agenda_scheme_of_ga_79(auth):
 
 def _authority_graph() -> Graph:
     graph = Graph()
-    for path in sorted((ROOT / "source" / "authorities").rglob("*.ttl")):
+    for path in sorted((default("authorities")).rglob("*.ttl")):
         graph.parse(path, publicID="https://w3id.org/unkg/id/")
     return graph
 

@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from unkg.errors import InputError
 from unkg.exchange.crosswalk import Crosswalk
 
-from conftest import DOCUMENTS, ROOT, SEED_KEY, load_json, make_project, run_unkg, shared_path
+from conftest import DOCUMENTS, ROOT, SEED_KEY, default, load_json, make_project, run_unkg, shared_path
 
 CASES = Path(__file__).parent / "cases"
 AKN = "{http://docs.oasis-open.org/legaldocml/ns/akn/3.0}"
@@ -190,7 +190,7 @@ def test_the_seeds_annexes_keep_their_paragraphs_and_closing_lines(project):
     (('each = "agenda"', 'each = "agendas"'), "'each' names 'agendas'"),
 ])
 def test_a_bad_crosswalk_is_refused_at_load(tmp_path, edit, message):
-    text = (ROOT / "crosswalks" / "marc21.toml").read_text(encoding="utf-8")
+    text = (default("crosswalks") / "marc21.toml").read_text(encoding="utf-8")
     assert edit[0] in text
     broken = tmp_path / "marc21.toml"
     broken.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")

@@ -16,7 +16,7 @@ from unkg.mapping import authority_graph, map_document
 from unkg.parse import parse_file
 from unkg.validate import load_shapes, validate_graph
 
-from conftest import ROOT, make_project, run_unkg
+from conftest import ROOT, default, make_project, run_unkg
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
@@ -32,7 +32,7 @@ def key(r):
 def setup(settings):
     auth = authority.load(settings.authorities_dir, settings.base)
     auth_graph = authority_graph(auth, settings.base)
-    shapes = load_shapes(ROOT / "shapes", settings.base)
+    shapes = load_shapes(default("shapes"), settings.base)
     return auth, auth_graph, shapes, Validator(shapes, auth_graph)
 
 

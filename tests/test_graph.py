@@ -23,7 +23,7 @@ from unkg.mapping import map_document
 from unkg.parse import parse_file
 from unkg.rdfio import read_quads, read_rdf
 
-from conftest import ROOT, SEED, SEED_KEY, make_project, shared_path
+from conftest import ROOT, SEED, SEED_KEY, default, make_project, shared_path
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / f"{SEED_KEY}.zh.ttl"
 CASES = sorted(p / "input.txt" for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())
@@ -88,7 +88,7 @@ def test_round_trips_are_isomorphic(built):
 
 def test_jsonld_uses_the_projects_context(built):
     data = json.loads((built.build_dir / "documents" / f"{SEED_KEY}.zh.jsonld").read_text(encoding="utf-8"))
-    context = json.loads((ROOT / "ontology" / "context.jsonld").read_text(encoding="utf-8"))["@context"]
+    context = json.loads((default("ontology") / "context.jsonld").read_text(encoding="utf-8"))["@context"]
     assert data["@context"] == context
     text = json.dumps({k: v for k, v in data.items() if k != "@context"}, ensure_ascii=False)
     for term in ('"dateSent"', '"sender"', '"recipient"', '"languageVersion"', '"mentions"'):
@@ -114,7 +114,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
 
 def test_facts_from_the_published_graph_equal_the_parsers(built, auth):
     graph = read_rdf(built.build_dir / "dataset.nq")
-    queries = load_queries(ROOT / "queries")
+    queries = load_queries(default("queries"))
     by_title = {}
     for expr in versions(graph):
         got = card_from_graph(graph, expr, queries)
@@ -196,9 +196,9 @@ def test_every_term_emitted_outside_our_namespace_is_defined(built, defined_term
 def test_every_own_term_is_defined_in_the_ontology(built):
     from rdflib.namespace import RDFS
 
-    ontology = Graph().parse(ROOT / "ontology" / "unkg.ttl", format="turtle")
+    ontology = Graph().parse(default("ontology") / "unkg.ttl", format="turtle")
     graph = read_rdf(built.build_dir / "dataset.nq")
-    shapes_text = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "shapes").glob("*.ttl"))
+    shapes_text = " ".join(p.read_text(encoding="utf-8") for p in (default("shapes")).glob("*.ttl"))
     used = {t for t in _used_terms(graph) if t.startswith(OWN)}
     used |= {OWN + name for name in __import__("re").findall(r"unkg:([A-Za-z]+)", shapes_text)}
     for term in sorted(used):
@@ -213,7 +213,7 @@ def test_every_own_term_is_defined_in_the_ontology(built):
 def test_ontology_aligns_only_to_defined_terms(defined_terms):
     from rdflib.namespace import RDFS
 
-    ontology = Graph().parse(ROOT / "ontology" / "unkg.ttl", format="turtle")
+    ontology = Graph().parse(default("ontology") / "unkg.ttl", format="turtle")
     for pred in (RDFS.subClassOf, RDFS.subPropertyOf):
         for _, parent in ontology.subject_objects(pred):
             p = str(parent)

@@ -16,7 +16,7 @@ from unkg.facts import card
 from unkg.parse import parse_file
 from unkg.rdfio import read_rdf
 
-from conftest import ROOT, make_project
+from conftest import default, make_project
 
 CASES = Path(__file__).parent / "cases"
 VERSIONS = {lang: CASES / f"{lang}-full-masthead" / "input.txt" for lang in ("ar", "zh", "en", "fr", "ru", "es")}
@@ -73,7 +73,7 @@ def test_facts_from_the_graph_of_both_versions(tmp_path, auth):
 
     test_one_work_with_one_expression_per_language(tmp_path)
     graph = read_rdf(tmp_path / "build" / "dataset.nq")
-    queries = load_queries(ROOT / "queries")
+    queries = load_queries(default("queries"))
     got = {c["language"]: c for c in (card_from_graph(graph, v, queries) for v in versions(graph))}
     for path in VERSIONS.values():
         expected = card(parse_file(path, auth))

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT, make_project, run_unkg
+from conftest import default, make_project, run_unkg
 
 
 def _free_port() -> int:
@@ -71,7 +71,7 @@ def test_push_then_the_server_answers_like_the_store(project, oxigraph):
     assert result.returncode == 0, result.stderr
     assert "pushed 2 graph(s)" in result.stdout  # the seed's graph and the authority graph
     for name in ("who-signed", "annexes", "mentions-of-organisation"):
-        query = (ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+        query = (default("queries") / f"{name}.rq").read_text(encoding="utf-8")
         local = run_unkg("query", f"queries/{name}.rq", "--format", "csv", cwd=project).stdout
         assert _server_rows(oxigraph, query) == list(csv.DictReader(io.StringIO(local))), name
 

@@ -14,7 +14,7 @@ import pytest
 from unkg.build import build
 from unkg.config import load_settings
 
-from conftest import ROOT, make_project, run_unkg
+from conftest import default, make_project, run_unkg
 
 WORK = "https://w3id.org/unkg/akn/un/doc/officialLetter/unga-unsc/2025-05-28/local-000_5b684ff4652c0d37"
 
@@ -71,7 +71,7 @@ def test_letters(project):
 
 def test_every_example_query_is_tested():
     """A new example query comes with a test of its answer here."""
-    examples = {p.stem for p in (ROOT / "queries").glob("*.rq") if not p.stem.startswith("facts-")}
+    examples = {p.stem for p in (default("queries")).glob("*.rq") if not p.stem.startswith("facts-")}
     assert examples == {"letters-by-sender-state", "documents-under-agenda-item", "mentions-of-organisation",
                         "annexes", "who-signed", "letters"}
 

@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from unkg.validate import load_shapes, validate_graph
 
-from conftest import ROOT, shared_path
+from conftest import default, shared_path
 
 EXAMPLES = Path(__file__).parent / "shapes"
 SHAPES_NS = "https://w3id.org/unkg/shapes#"
@@ -36,7 +36,7 @@ def _expected(path: Path, key: str) -> set[tuple[str, str | None]]:
 
 @pytest.fixture(scope="module")
 def shapes(settings):
-    return load_shapes(ROOT / "shapes", settings.base)
+    return load_shapes(default("shapes"), settings.base)
 
 
 @pytest.fixture(scope="module")

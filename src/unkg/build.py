@@ -51,7 +51,7 @@ from .store import STAMP, identity
 from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
 
 LANGS = ("ar", "zh", "en", "fr", "ru", "es")
-TOOL_INPUTS = ("shapes", "ontology", "crosswalks", "templates")  # besides the authorities and the code
+TOOL_INPUTS = ("shapes_dir", "ontology_dir", "crosswalks_dir", "templates_dir", "authorities_dir")  # besides the code
 
 
 @dataclass
@@ -118,8 +118,9 @@ def tool_fingerprint(settings: Settings, reference: bool) -> str:
     crosswalks, templates and authority data, the base, and the validator."""
     h = hashlib.sha256(f"{__version__}\n{settings.base}\n{reference}\n{dump_files(settings)}\n".encode())
     code = Path(__file__).parent
-    roots = [(code, sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js")))]
-    for folder in [settings.project / name for name in TOOL_INPUTS] + [settings.authorities_dir]:
+    roots = [(code, sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js")
+                           and code / "defaults" not in p.parents))]  # the defaults: below, if in effect
+    for folder in [getattr(settings, name) for name in TOOL_INPUTS]:  # the project's own, or the defaults
         roots.append((folder, sorted(p for p in folder.rglob("*") if p.is_file())))
     for root, files in roots:  # paths relative to their folder: a project moved elsewhere is the same
         h.update(f"{root.name}/\n".encode())
@@ -149,11 +150,11 @@ class Worker:
         self.reference = reference
         self.auth = authority.load(settings.authorities_dir, settings.base)
         self.auth_graph = authority_graph(self.auth, settings.base)
-        self.shapes = load_shapes(settings.project / "shapes", settings.base)
-        self.context = publish.load_context(settings.project / "ontology" / "context.jsonld")
+        self.shapes = load_shapes(settings.shapes_dir, settings.base)
+        self.context = publish.load_context(settings.ontology_dir / "context.jsonld")
         self.jsonld = publish.JsonLd(self.context)
         self.dumps = dump_files(settings) + ("catalogue.marc.xml",)
-        self.exchange = Exchange.load(settings.project, self.auth, settings.base)
+        self.exchange = Exchange.load(settings.crosswalks_dir, settings.templates_dir, self.auth, settings.base)
         self.validator = None
         if not reference:
             from .fastshacl import Unsupported, Validator
@@ -161,7 +162,7 @@ class Worker:
             try:
                 self.validator = Validator(self.shapes, self.auth_graph)
             except Unsupported as exc:
-                raise InputError(str(settings.project / "shapes"), f"{exc}; validate with pySHACL instead "
+                raise InputError(str(settings.shapes_dir), f"{exc}; validate with pySHACL instead "
                                  "(unkg build --reference)") from None
 
     def validate(self, graph: Graph, quads: list | None = None) -> list[Result]:
@@ -803,9 +804,9 @@ def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: i
     for e in entries.values():
         sets.update(e["sets"])
     new_file(folder / "oai.json", oai_index(records, sets))
-    new_file(folder / "context.jsonld", (settings.project / "ontology" / "context.jsonld").read_bytes())
-    new_file(folder / "ontology.ttl", (settings.project / "ontology" / "unkg.ttl").read_bytes())
-    described = description(settings.project / "templates", settings.base, settings.base, count, None, records)
+    new_file(folder / "context.jsonld", (settings.ontology_dir / "context.jsonld").read_bytes())
+    new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
+    described = description(settings.templates_dir, settings.base, settings.base, count, None, records)
     new_file(folder / "catalog.ttl", publish.turtle(described))
 
 

@@ -159,7 +159,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | Non
 
     settings = load_settings(ctx.obj)
     auth = authority.load(settings.authorities_dir, settings.base)
-    shapes = load_shapes(settings.project / "shapes", settings.base)
+    shapes = load_shapes(settings.shapes_dir, settings.base)
     auth_graph = authority_graph(auth, settings.base)
     report_dir = report_dir or settings.build_dir / "reports"
     graphs = [(f, read_rdf(f)) for f in files]  # every file is read before anything is validated
@@ -227,7 +227,7 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
         if not match:
             raise InputError(str(settings.documents_dir / chosen[0]), f"no {want!r} version; there are: "
                              + ", ".join(sorted(d.language.value for d in docs)))
-        data = akn_xml(match[0], auth, settings.project / "templates")
+        data = akn_xml(match[0], auth, settings.templates_dir)
     if output is None:
         sys.stdout.buffer.write(data)
     else:

@@ -2,7 +2,10 @@
 
 Read from the ``[tool.unkg]`` table of the project's ``pyproject.toml`` (the nearest one above the
 working directory that has such a table), then overridden by environment variables ``UNKG_<NAME>``.
-Paths are relative to the project folder.
+Paths are relative to the project folder. The authority data, shapes, ontology, templates, crosswalks
+and queries ship inside the package (``unkg/defaults/``); a project folder's own ``shapes/``,
+``ontology/``, ``templates/``, ``crosswalks/``, ``queries/`` or ``<source>/authorities/`` replaces the
+default of that name as a whole.
 """
 
 from __future__ import annotations
@@ -52,9 +55,32 @@ class Settings:
         default=Path("."), metadata={"help": "The project folder (found, not set): paths are relative to it."}
     )
 
+    # The tool's inputs besides the documents: the project's own folder of that name when it has one
+    # (it replaces the default as a whole, never merged), else the copy shipped in the package.
+
     @property
     def authorities_dir(self) -> Path:
-        return self.project / self.source / "authorities"
+        return in_effect(self.project / self.source / "authorities", "authorities")
+
+    @property
+    def shapes_dir(self) -> Path:
+        return in_effect(self.project / "shapes", "shapes")
+
+    @property
+    def ontology_dir(self) -> Path:
+        return in_effect(self.project / "ontology", "ontology")
+
+    @property
+    def templates_dir(self) -> Path:
+        return in_effect(self.project / "templates", "templates")
+
+    @property
+    def crosswalks_dir(self) -> Path:
+        return in_effect(self.project / "crosswalks", "crosswalks")
+
+    @property
+    def queries_dir(self) -> Path:
+        return in_effect(self.project / "queries", "queries")
 
     @property
     def documents_dir(self) -> Path:
@@ -66,6 +92,15 @@ class Settings:
 
 
 SETTINGS_HELP = {f.name: f.metadata["help"] for f in fields(Settings)}
+
+# The authority data, shapes, ontology, templates, crosswalks and queries shipped with unkg (package data).
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+DEFAULT_FOLDERS = ("authorities", "shapes", "ontology", "templates", "crosswalks", "queries")
+
+
+def in_effect(own: Path, name: str) -> Path:
+    """The project's folder `own` if it exists, else the package's default folder `name`."""
+    return own if own.is_dir() else DEFAULTS / name
 
 
 def find_project(start: Path | None = None) -> Path | None:

@@ -78,10 +78,10 @@ class App:
         self.pages = Pages(self.store, settings.base)
         import tomllib
 
-        described = tomllib.loads((settings.project / "templates" / "dataset.toml").read_text(encoding="utf-8"))
+        described = tomllib.loads((settings.templates_dir / "dataset.toml").read_text(encoding="utf-8"))
         self.oai = Repository(settings.build_dir, described["repository_name"], settings.admin_email,
                               settings.oai_page_size)
-        self.templates = Environment(loader=FileSystemLoader(str(settings.project / "templates")),
+        self.templates = Environment(loader=FileSystemLoader(str(settings.templates_dir)),
                                      autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
     def __call__(self, environ, start_response):
@@ -93,7 +93,7 @@ class App:
             elif path == "/":
                 response = self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
             elif path == "/query":
-                default = (self.settings.project / "queries" / "letters.rq").read_text(encoding="utf-8")
+                default = (self.settings.queries_dir / "letters.rq").read_text(encoding="utf-8")
                 response = self.html("query.html", request, query=request.args.get("query", default))
             elif path == "/static/query.js":
                 from importlib import resources
@@ -165,7 +165,7 @@ class App:
         from .publish import PREFIX_MAP, jsonld, load_context
 
         if kind == "application/ld+json":
-            return jsonld(triples, load_context(self.settings.project / "ontology" / "context.jsonld"))
+            return jsonld(triples, load_context(self.settings.ontology_dir / "context.jsonld"))
         if kind == "application/n-triples":
             return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
@@ -175,7 +175,7 @@ class App:
         from .exchange.dataset import description
 
         count = next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
-        triples = description(self.settings.project / "templates", self.settings.base, request.host_url,
+        triples = description(self.settings.templates_dir, self.settings.base, request.host_url,
                               int(count), self.settings.build_dir / "oai.json")
         kind = request.accept_mimetypes.best_match(["text/turtle", "application/ld+json", "application/n-triples"],
                                                    default="text/turtle")

@@ -37,11 +37,11 @@ class Exchange:
     templates: Path
 
     @classmethod
-    def load(cls, project: Path, auth: Authorities, base: str) -> Exchange:
+    def load(cls, crosswalks: Path, templates: Path, auth: Authorities, base: str) -> Exchange:
         """Read the practice and the crosswalks (checked here, before any record is written)."""
-        folder = project / "crosswalks"
+        folder = crosswalks
         return cls(auth, base, Practice.load(folder / "record.toml"), Crosswalk.load(folder / "marc21.toml"),
-                   Crosswalk.load(folder / "oai_dc.toml"), project / "templates")
+                   Crosswalk.load(folder / "oai_dc.toml"), templates)
 
     def record(self, versions: list[Document]) -> Record:
         lead = min(versions, key=lambda d: self._rank(d.language.value))
