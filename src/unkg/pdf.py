@@ -40,22 +40,51 @@ def _page_text(page) -> str:
         tp.close()
 
 
-def pdf_text(path: Path) -> str:
+def _said(exc: BaseException) -> str:
+    """What an exception says, on one line (PDFium's messages are one line, but a message is shown as one
+    line whatever it holds)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of the PDF whose bytes are `data` (read from `path`, which errors name). Whatever
+    PDFium cannot read (the file, a page, a page's text) is an InputError naming the file and the page:
+    PDFium is handed the bytes of a file anyone can write, so any exception it raises is the input's
+    fault, never a traceback."""
     import pypdfium2 as pdfium
 
+    where = str(path)
     try:
-        doc = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError as exc:
-        message = str(exc)
+        doc = pdfium.PdfDocument(data)
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        message = _said(exc)
         if "password" in message.casefold():
-            raise InputError(str(path), "encrypted PDF: cannot read its text without the password") from None
-        raise InputError(str(path), f"not a readable PDF (corrupt?): {message}") from None
+            raise InputError(where, "encrypted PDF: cannot read its text without the password") from None
+        raise InputError(where, f"not a readable PDF (corrupt?): {message}") from None
+    pages: list[str] = []
     try:
-        pages = [_page_text(doc[i]) for i in range(len(doc))]
+        try:
+            count = len(doc)
+        except Exception as exc:  # noqa: BLE001
+            raise InputError(where, f"not a readable PDF (corrupt?): its pages cannot be counted: "
+                             f"{_said(exc)}") from None
+        for i in range(count):
+            try:
+                page = doc[i]
+            except Exception as exc:  # noqa: BLE001
+                raise InputError(where, f"not a readable PDF (corrupt?): page {i + 1} of {count} cannot be "
+                                 f"loaded: {_said(exc)}") from None
+            try:
+                pages.append(_page_text(page))
+            except Exception as exc:  # noqa: BLE001
+                raise InputError(where, f"not a readable PDF (corrupt?): the text of page {i + 1} of {count} "
+                                 f"cannot be read: {_said(exc)}") from None
+            finally:
+                page.close()
     finally:
         doc.close()
     text = "\n".join(p.rstrip("\n") for p in pages)
     if not text.strip():
-        raise InputError(str(path), f"the PDF has no text layer ({len(pages)} page(s) of images: a scan?); "
+        raise InputError(where, f"the PDF has no text layer ({len(pages)} page(s) of images: a scan?); "
                          "run OCR on it first")
     return text

@@ -22,19 +22,39 @@ SIDECAR = "document.toml"
 SIDECAR_KEYS = {"symbols", "original_language", "issued"}
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, or an InputError saying why they cannot be read (missing, a dangling
+    symbolic link or a loop of them, a folder or other non-file, no permission, an I/O error)."""
+    import os
+    import stat
+
+    kind = "a PDF" if path.suffix.lower() == ".pdf" else "a UTF-8 text file"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise InputError(str(path), f"cannot read: a symbolic link to {os.readlink(path)!r}, which does "
+                             f"not exist; expected {kind}") from None
+        raise InputError(str(path), f"cannot read: No such file or directory; expected {kind}") from None
+    except OSError as exc:  # a loop of symbolic links, a name too long, a folder on the way not searchable
+        raise InputError(str(path), f"cannot read: {exc.strerror}; expected {kind}") from None
+    if not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, pipe or socket)"
+        raise InputError(str(path), f"cannot read: {what}; expected {kind}")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}; expected {kind}") from None
+
+
 def read_text(path: Path) -> str:
     """The file's text: a PDF's text layer, or the file decoded as UTF-8 (a BOM is dropped); or an
     InputError saying what is wrong."""
+    data = read_bytes(path)
     if path.suffix.lower() == ".pdf":
         from ..pdf import pdf_text
 
-        if not path.is_file():
-            raise InputError(str(path), "cannot read: No such file or directory")
-        return pdf_text(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+        return pdf_text(path, data)
     if not data.strip():
         raise InputError(str(path), "empty file: expected the text of a UN communication")
     if b"\x00" in data:

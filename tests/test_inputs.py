@@ -1,0 +1,208 @@
+"""Inputs that cannot be read, or say something the file name or folder does not (issue 15): every failure
+to read a file is one line naming the file (and the page of a PDF), exit 2, never a traceback; the sidecar's
+values are typed and checked; the text's language wins over the file name's, with a warning; any folder
+name gives valid IRIs."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from unkg.errors import InputError
+from unkg.parse import parse_file
+
+from conftest import ROOT, SEED, run_unkg, shared_path
+
+CORPUS_PDF = ("corpus", "en", "en_A-80-500_S-2025-656.pdf")
+
+
+def one_line_error(path: Path, *words: str) -> str:
+    """`unkg facts path` fails with exit 2 and exactly one line on stderr, naming the file."""
+    result = run_unkg("facts", str(path))
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"unkg: error: {path}"), lines[0]
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A PDF with one page per list of lines, each line shown in Helvetica (a real text layer), written
+    by pypdf with no compression, so its objects can be found and damaged in the bytes."""
+    import pypdf
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = pypdf.PdfWriter()
+    font = writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica")}))
+    for lines in pages:
+        page = writer.add_blank_page(595, 842)
+        ops = ["BT", "/F1 11 Tf", "14 TL", "72 770 Td"]
+        ops += [f"({ln}) Tj T*" for ln in lines]
+        stream = DecodedStreamObject()
+        stream.set_data("\n".join(ops + ["ET"]).encode("latin-1"))
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+LETTER = [["S/2025/100", "United Nations", "Security Council", "Distr.: General", "2 June 2025"],
+          ["I have the honour to inform you of the decision of the Government of the country."]]
+
+
+def _page_object(data: bytes, n: int) -> re.Match:
+    """The n-th (1-based) page object's dictionary in an uncompressed PDF."""
+    pages = list(re.finditer(rb"<<\n/Type /Page\n", data))
+    return pages[n - 1]
+
+
+# -- 1. PDFs that cannot be read -------------------------------------------------------------------------
+
+
+def test_the_made_pdf_is_readable(tmp_path, auth):
+    """The damaged PDFs below are damaged copies of a PDF that reads: the failures are the damage's."""
+    from unkg.parse import read_text
+
+    path = tmp_path / "ok.pdf"
+    path.write_bytes(make_pdf(LETTER))
+    text = read_text(path)
+    assert "S/2025/100" in text and "decision of the Government" in text
+
+
+@pytest.mark.parametrize("page", [1, 2])
+def test_pdf_with_a_page_that_cannot_be_loaded(tmp_path, page):
+    data = make_pdf(LETTER)
+    m = _page_object(data, page)
+    path = tmp_path / "broken-page.pdf"
+    path.write_bytes(data[:m.start()] + b"<<\n/Type /Xage\n" + data[m.end():])  # not a page any more
+    one_line_error(path, f"page {page} of 2", "cannot be loaded")
+
+
+def test_pdf_whose_page_tree_points_nowhere(tmp_path):
+    data = make_pdf(LETTER)
+    kids = re.search(rb"/Kids \[ (\d+) 0 R (\d+) 0 R \]", data)
+    path = tmp_path / "dangling-kid.pdf"
+    path.write_bytes(data[:kids.start(2)] + b"999" + data[kids.end(2):])
+    one_line_error(path, "page 2 of 2")
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
+def test_truncated_pdf(tmp_path, share):
+    data = make_pdf(LETTER)
+    path = tmp_path / "cut.pdf"
+    path.write_bytes(data[: int(len(data) * share)])
+    one_line_error(path, "not a readable PDF")
+
+
+def test_pdf_with_a_content_stream_turned_to_noise(tmp_path):
+    """Flipped bytes in a page's content stream: PDFium reads what it can; whatever comes of it is one
+    line (here: the text left is no communication), never a traceback."""
+    data = bytearray(make_pdf(LETTER))
+    for m in re.finditer(rb"stream\n", bytes(data)):
+        for i in range(m.end(), m.end() + 40):
+            data[i] ^= 0xA5
+    path = tmp_path / "noise.pdf"
+    path.write_bytes(bytes(data))
+    one_line_error(path)
+
+
+@pytest.mark.parametrize("damage", ["page", "truncated", "content"])
+def test_damaged_corpus_pdf(tmp_path, damage):
+    """A real UN PDF (compressed streams, fonts, object streams), damaged."""
+    data = shared_path(*CORPUS_PDF).read_bytes()
+    if damage == "page":
+        data = re.sub(rb"/Type\s*/Page\b(?!s)", b"/Type /Xage", data, count=1)
+    elif damage == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        flipped = bytearray(data)
+        start = re.search(rb"stream\r?\n", data).end()
+        for i in range(start + 10, start + 70, 3):
+            flipped[i] ^= 0xFF
+        data = bytes(flipped)
+    path = tmp_path / f"{damage}.pdf"
+    path.write_bytes(data)
+    line = one_line_error(path)
+    if damage == "page":
+        assert "page 1 of" in line
+
+
+def test_pdf_folder_symlinks_and_permissions(tmp_path):
+    folder = tmp_path / "en.pdf"
+    folder.mkdir()
+    dangling = tmp_path / "fr.pdf"
+    dangling.symlink_to(tmp_path / "gone.pdf")
+    for path, words in ((folder, ("a folder", "expected a PDF")), (dangling, ("symbolic link", "not exist"))):
+        with pytest.raises(InputError) as err:
+            parse_file(path, None)
+        assert err.value.file == str(path) and all(w in err.value.message for w in words), str(err.value)
+        assert "\n" not in str(err.value)
+    one_line_error(dangling, "symbolic link")
+
+
+# -- 1. text files that cannot be read -------------------------------------------------------------------
+
+
+def test_a_folder_named_like_a_text(tmp_path):
+    folder = tmp_path / "doc" / "en.txt"
+    folder.mkdir(parents=True)
+    with pytest.raises(InputError, match="a folder; expected a UTF-8 text file") as err:
+        parse_file(folder, None)
+    assert err.value.file == str(folder)
+
+
+def test_a_loop_of_symbolic_links(tmp_path):
+    (tmp_path / "a.txt").symlink_to(tmp_path / "b.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "a.txt")
+    one_line_error(tmp_path / "a.txt", "symbolic links")
+
+
+def test_a_dangling_symbolic_link(tmp_path):
+    (tmp_path / "en.txt").symlink_to(tmp_path / "moved.txt")
+    one_line_error(tmp_path / "en.txt", "symbolic link", "moved.txt")
+
+
+def test_a_pipe_is_not_read(tmp_path):
+    """A named pipe would block a reader for ever: refused before it is opened."""
+    path = tmp_path / "en.txt"
+    os.mkfifo(path)
+    one_line_error(path, "not a regular file")
+
+
+@pytest.mark.parametrize("name", ["zh.txt", "en.pdf"])
+def test_no_permission_to_read(tmp_path, name, monkeypatch):
+    """The file cannot be opened (EACCES). Tests run as root, whom permissions do not stop, so the
+    refusal is made by the operating system's call failing as it does for another user."""
+    path = tmp_path / name
+    path.write_bytes(SEED.read_bytes())
+    real = Path.read_bytes
+
+    def refused(self):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(InputError, match="cannot read: Permission denied") as err:
+        parse_file(path, None)
+    assert err.value.file == str(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions; the case is "
+                    "covered by test_no_permission_to_read")
+def test_no_permission_to_read_for_real(tmp_path):
+    path = tmp_path / "zh.txt"
+    path.write_bytes(SEED.read_bytes())
+    path.chmod(0)
+    one_line_error(path, "Permission denied")
