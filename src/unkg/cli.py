@@ -104,15 +104,25 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
                    "(CONSTRUCT, DESCRIBE).")
 @click.pass_context
 def query(ctx: click.Context, query: str, fmt: str) -> None:
-    """Run a SPARQL QUERY (text, or a .rq file) against the store that `unkg build` made.
+    """Run a SPARQL QUERY (text, a .rq file, or the name of a query in the queries folder, such as
+    who-signed) against the store that `unkg build` made.
 
     The default graph is the union of all graphs; GRAPH ?g {…} reaches each document's graph."""
+    import re
+
     from .store import open_store, render, run_query
 
     settings = load_settings(ctx.obj)
     source = "<query>"
-    if query.endswith(".rq") and Path(query).is_file():
-        source, query = query, Path(query).read_text(encoding="utf-8")
+    if query.endswith(".rq") or re.fullmatch(r"[\w.-]+", query):  # a file, else a name in queries_dir
+        path = Path(query)
+        if not path.is_file() and path.name == query:
+            path = settings.queries_dir / (query if query.endswith(".rq") else f"{query}.rq")
+        if not path.is_file():
+            names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
+            raise InputError(query, f"no such query file, nor a query of that name in {settings.queries_dir} "
+                             f"(there: {', '.join(names)})")
+        source, query = str(path), path.read_text(encoding="utf-8")
     store = open_store(settings.build_dir / "store")
     click.echo(render(run_query(store, query, source), fmt), nl=False)
 
