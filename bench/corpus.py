@@ -46,7 +46,7 @@ def label(g: Graph, node, lang: str) -> str | None:
 
 
 class Authority:
-    """States and the agenda of the 79th session, from source/authorities."""
+    """States and the agenda of the 79th session, from unkg's default authority data."""
 
     def __init__(self, folder: Path):
         g = Graph()
@@ -266,7 +266,7 @@ def chinese(rng, _en, state, charge, recipients, kind, ga, sc, items, date, issu
 
 def generate(out: Path, count: int, seed: int = 1, defects: float = 0.01, authorities: Path | None = None) -> dict:
     """Write the corpus; returns {key: defect} for the defective documents."""
-    auth = Authority(authorities or ROOT / "source" / "authorities")
+    auth = Authority(authorities or ROOT / "src" / "unkg" / "defaults" / "authorities")
     rng = random.Random(seed)
     bad: dict[str, str] = {}
     every = round(1 / defects) if defects > 0 else 0

@@ -92,17 +92,19 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 
 
 def project(folder: Path, size: int, seed: int) -> Path:
-    """A project folder with the generated corpus and the project's shapes, ontology, authorities…"""
+    """A project folder with the generated corpus and a copy of unkg's default shapes, ontology, authorities…"""
     sys.path.insert(0, str(ROOT / "bench"))
     from corpus import generate
 
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
+    from unkg.config import DEFAULTS
+
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
-    for name in ("shapes", "ontology", "queries", "templates", "crosswalks"):
-        shutil.copytree(ROOT / name, folder / name)
-    shutil.copytree(ROOT / "source" / "authorities", folder / "source" / "authorities")
+    for name in ("shapes", "ontology", "queries", "templates", "crosswalks"):  # the defaults, as its own folders
+        shutil.copytree(DEFAULTS / name, folder / name)
+    shutil.copytree(DEFAULTS / "authorities", folder / "source" / "authorities")
     generate(folder / "source", size, seed)
     return folder
 

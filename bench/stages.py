@@ -42,7 +42,7 @@ def main() -> None:
     rows = []
     t, auth = timed(lambda: authority.load(settings.authorities_dir, settings.base), args.runs)
     rows.append(("load authorities", t, f"{len(auth.graph)} triples"))
-    t, shapes = timed(lambda: load_shapes(ROOT / "shapes", settings.base), args.runs)
+    t, shapes = timed(lambda: load_shapes(settings.shapes_dir, settings.base), args.runs)
     rows.append(("load shapes", t, f"{len(shapes)} triples"))
     t, doc = timed(lambda: parse_file(SEED, auth), args.runs)
     rows.append(("parse (text -> IR)", t, f"{len(doc.mentions)} mentions"))
@@ -57,7 +57,7 @@ def main() -> None:
     t, quads = timed(lambda: publish.quads([graph]), args.runs)
     rows.append(("sort quads", t, ""))
     items = publish.triples_of(quads)
-    writer = publish.JsonLd(publish.load_context(ROOT / "ontology" / "context.jsonld"))
+    writer = publish.JsonLd(publish.load_context(settings.ontology_dir / "context.jsonld"))
     for name, fn in (("serialise Turtle", lambda: publish.turtle(items)),
                      ("serialise N-Quads", lambda: publish.nquads(quads)),
                      ("serialise JSON-LD (compacted)", lambda: writer.named_graph_and_line(graph)[0])):
