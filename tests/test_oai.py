@@ -4,12 +4,17 @@ protocol's error codes for bad requests (never a 500)."""
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import urlencode
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from oaipmh_scythe import Scythe
+
+from werkzeug.test import Client
 
 from unkg.config import load_settings
 from unkg.serve import App
@@ -21,9 +26,16 @@ PAGE = 2  # records per list response: the exchange project's 6 documents take 3
 
 
 @pytest.fixture(scope="module")
-def server(exchange_project):
+def app(exchange_project):
     settings = load_settings(exchange_project, env={"UNKG_OAI_PAGE_SIZE": str(PAGE)})
-    srv = WsgiServer(App(settings))
+    app = App(settings)
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    srv = WsgiServer(app)
     yield srv
     srv.close()
 
@@ -162,3 +174,55 @@ def test_post_is_accepted(server, oai_schema):
                                      headers={"Content-Type": "application/x-www-form-urlencoded"})
     tree = etree.fromstring(body)
     assert status == 200 and oai_schema.validate(tree) and tree.find(f"{OAI}Identify") is not None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+@pytest.mark.parametrize("token", [
+    "[" * 3000,  # as sent
+    _b64(b"[" * 1500),  # a JSON nesting deeper than the parser's recursion (RecursionError, a 500 before)
+    _b64(b"[" * 3000),  # longer than any token this repository issues
+    _b64(json.dumps({"metadataPrefix": "oai_dc", "offset": 0, "from": "never"}).encode()),  # bad date inside
+    _b64(json.dumps({"metadataPrefix": "mods", "offset": 0}).encode()),  # a format not offered, inside
+    _b64(json.dumps({"metadataPrefix": "oai_dc", "offset": 10 ** 40}).encode()),
+    _b64(json.dumps(["offset", 1]).encode()),
+    "\u00e9t\u00e9", "\x01",
+])
+def test_odd_resumption_tokens_are_bad_resumption_tokens(server, oai_schema, token):
+    tree = get(server, oai_schema, verb="ListRecords", resumptionToken=token)
+    assert error_code(tree) == "badResumptionToken"
+
+
+def _oai(app, query: dict) -> tuple[int, bytes]:
+    response = Client(app).get("/oai", query_string=query)
+    return response.status_code, response.data
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(token=st.one_of(TEXT, st.binary(max_size=200).map(_b64),
+                       st.dictionaries(st.sampled_from(["metadataPrefix", "from", "until", "set", "offset", "x"]),
+                                       st.one_of(TEXT, st.integers(), st.none(), st.booleans()), max_size=5)
+                       .map(lambda d: _b64(json.dumps(d).encode()))),
+       verb=st.sampled_from(["ListRecords", "ListIdentifiers", "ListSets"]))
+def test_any_token_is_answered_by_the_protocol(app, token, verb):
+    status, body = _oai(app, {"verb": verb, "resumptionToken": token})
+    assert status == 200
+    tree = etree.fromstring(body)
+    assert tree.tag == f"{OAI}OAI-PMH"
+    assert error_code(tree) in (None, "badResumptionToken"), (token, body[:400])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=st.dictionaries(st.sampled_from(["verb", "metadataPrefix", "identifier", "from", "until", "set",
+                                             "resumptionToken"]) | TEXT,
+                            st.one_of(TEXT, st.sampled_from(["ListRecords", "GetRecord", "Identify", "oai_dc",
+                                                             "ListIdentifiers", "2025-01-01"])), max_size=5))
+def test_any_arguments_get_an_oai_pmh_answer(app, args):
+    status, body = _oai(app, args)
+    assert status == 200
+    assert etree.fromstring(body).tag == f"{OAI}OAI-PMH"

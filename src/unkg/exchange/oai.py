@@ -40,6 +40,8 @@ ARGUMENTS = {  # verb -> (required, optional); resumptionToken is exclusive
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "GetRecord": ({"identifier", "metadataPrefix"}, set()),
 }
+TOKEN_LIMIT = 2048  # characters: the tokens this repository issues are far shorter
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")  # what XML 1.0 cannot hold
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 
@@ -88,7 +90,7 @@ class Repository:
             if exc.code in ("badVerb", "badArgument"):  # the protocol: then the request has no attributes
                 req.attrib.clear()
             error = etree.SubElement(root, f"{{{OAI}}}error", code=exc.code)
-            error.text = exc.message
+            error.text = NOT_XML.sub("\ufffd", exc.message)
         data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         return Response(data, content_type="text/xml; charset=utf-8")
 
@@ -98,6 +100,9 @@ class Repository:
             pairs += list(request.form.items(multi=True))
         args: dict[str, str] = {}
         for key, value in pairs:
+            if NOT_XML.search(key) or NOT_XML.search(value):
+                raise OaiError("badResumptionToken" if key == "resumptionToken" else "badArgument",
+                               f"argument {key!r} holds characters XML cannot carry")
             if key in args:
                 raise OaiError("badArgument", f"argument {key!r} is repeated")
             args[key] = value
@@ -165,15 +170,22 @@ class Repository:
         raise OaiError("idDoesNotExist", f"no item {identifier!r} in this repository")
 
     def _list(self, body, args: dict[str, str], records: bool) -> None:
-        if "resumptionToken" in args:
+        token = "resumptionToken" in args
+        if token:
             args, offset = _read_token(args["resumptionToken"])
         else:
             offset = 0
-        prefix = self._prefix(args["metadataPrefix"])
-        low, high = _bounds(args.get("from"), args.get("until"))
         index = self.index()
-        if "set" in args and args["set"] not in index["sets"]:
-            raise OaiError("noRecordsMatch", f"no set {args['set']!r} in this repository")
+        try:
+            prefix = self._prefix(args["metadataPrefix"])
+            low, high = _bounds(args.get("from"), args.get("until"))
+            if "set" in args and args["set"] not in index["sets"]:
+                raise OaiError("noRecordsMatch", f"no set {args['set']!r} in this repository")
+        except OaiError as exc:
+            if token:  # arguments carried by a token this repository did not issue
+                raise OaiError("badResumptionToken", f"not a resumption token this repository issued "
+                                                     f"({exc.message})") from None
+            raise
         chosen = [r for r in index["records"]
                   if (low is None or r["datestamp"] >= low) and (high is None or r["datestamp"] <= high)
                   and ("set" not in args or args["set"] in r["sets"])]
@@ -237,6 +249,8 @@ def _make_token(args: dict[str, str], offset: int) -> str:
 
 def _read_token(token: str) -> tuple[dict[str, str], int]:
     try:
+        if len(token) > TOKEN_LIMIT or not token.isascii():
+            raise ValueError
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         data = json.loads(raw.decode("utf-8"))
         offset = data.pop("offset")
@@ -244,6 +258,6 @@ def _read_token(token: str) -> tuple[dict[str, str], int]:
                 and set(data) <= {"metadataPrefix", "from", "until", "set"}
                 and all(isinstance(v, str) for v in data.values())):
             raise ValueError
-    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, RecursionError):
         raise OaiError("badResumptionToken", "not a resumption token this repository issued") from None
     return data, offset
