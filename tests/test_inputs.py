@@ -206,3 +206,120 @@ def test_no_permission_to_read_for_real(tmp_path):
     path.write_bytes(SEED.read_bytes())
     path.chmod(0)
     one_line_error(path, "Permission denied")
+
+
+# -- 3. the sidecar's values are typed and checked ---------------------------------------------------------
+
+
+def _with_sidecar(tmp_path: Path, sidecar: str) -> Path:
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    (folder / "document.toml").write_text(f"# facts the text does not give\n{sidecar}\n", encoding="utf-8")
+    return folder / "zh.txt"
+
+
+@pytest.mark.parametrize("sidecar, words", [
+    ('symbols = "A/1/2"', ["'symbols' must be an array of document symbols", 'a string (\'A/1/2\')']),
+    ("symbols = []", ["'symbols' must be an array of document symbols", "an array ([])"]),
+    ("symbols = [1, 2]", ["'symbols' must be an array", "an integer (1) is not a document symbol"]),
+    ('symbols = ["A/79/1", "see the letter"]', ["'see the letter') is not a document symbol"]),
+    ('symbols = [["A/79/1"]]', ["an array (['A/79/1']) is not a document symbol"]),
+    ('issued = "2025-05-30"', ["'issued' must be a TOML date (YYYY-MM-DD, unquoted)", "a string ('2025-05-30')"]),
+    ("issued = 2025-05-30T10:00:00", ["'issued' must be a TOML date", "a date-time (2025-05-30T10:00:00)"]),
+    ("issued = 20250530", ["'issued' must be a TOML date", "an integer (20250530)"]),
+    ('original_language = "english"', ["'original_language' must be a language code", "a string ('english')"]),
+    ('original_language = "xx"', ["'original_language' must be a language code", "en, es, fr, ru, zh"]),
+    ('original_language = ["en"]', ["'original_language' must be a language code", "an array"]),
+], ids=["symbols-string", "symbols-empty", "symbols-integers", "symbols-prose", "symbols-nested",
+        "issued-string", "issued-datetime", "issued-integer", "language-name", "language-unknown",
+        "language-array"])
+def test_sidecar_values_are_checked(tmp_path, auth, sidecar, words):
+    path = _with_sidecar(tmp_path, sidecar)
+    with pytest.raises(InputError) as err:
+        parse_file(path, auth)
+    assert err.value.file == str(path.parent / "document.toml")
+    assert err.value.line == 2, str(err.value)  # the key's line, below the comment
+    for word in words:
+        assert word in err.value.message, err.value.message
+
+
+def test_a_string_of_symbols_is_one_line_from_the_command_line(tmp_path):
+    """Before: `symbols = "A/1/2"` published five symbols, A, /, 1, / and 2."""
+    path = _with_sidecar(tmp_path, 'symbols = "A/1/2"')
+    line = one_line_error(path.parent / "document.toml", "'symbols' must be an array")
+    assert line.startswith(f"unkg: error: {path.parent / 'document.toml'}:2: ")
+
+
+def test_a_good_sidecar_gives_its_facts(tmp_path, auth):
+    import datetime as dt
+
+    path = _with_sidecar(tmp_path, 'symbols = ["A/79/900", "S/2025/400"]\noriginal_language = "ru"\n'
+                                   "issued = 2025-06-02")
+    doc = parse_file(path, auth)
+    assert [s.value for s in doc.symbols] == ["A/79/900", "S/2025/400"]
+    assert doc.original_language.value == "ru" and doc.issued.value == dt.date(2025, 6, 2)
+    assert {s.origin for s in doc.symbols} == {"sidecar"}
+
+
+def test_a_sidecar_that_is_a_folder(tmp_path, auth):
+    folder = tmp_path / "doc"
+    (folder / "document.toml").mkdir(parents=True)
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    with pytest.raises(InputError, match="a folder; expected a TOML file"):
+        parse_file(folder / "zh.txt", auth)
+
+
+# -- 4. the text's language wins over the file name's, with a warning ------------------------------------
+
+
+ENGLISH = ROOT / "tests" / "cases" / "en-full-masthead" / "input.txt"
+
+
+def test_english_text_named_french_is_read_as_english_with_a_warning(tmp_path, auth):
+    from unkg.facts import card
+
+    for name in ("fr.txt", "en.txt"):
+        (tmp_path / name).write_bytes(ENGLISH.read_bytes())
+    as_fr, as_en = parse_file(tmp_path / "fr.txt", auth), parse_file(tmp_path / "en.txt", auth)
+    assert as_fr.language.value == "en"
+    warned = [w.message for w in as_fr.warnings if "file name" in w.message]
+    assert len(warned) == 1 and "fr (French)" in warned[0] and "en (English)" in warned[0], warned
+    assert not any("file name" in w.message for w in as_en.warnings)
+    fr_card, en_card = card(as_fr), card(as_en)
+    assert fr_card["warnings"] == [warned[0]] + en_card["warnings"]
+    assert {k: v for k, v in fr_card.items() if k != "warnings"} == {k: v for k, v in en_card.items()
+                                                                   if k != "warnings"}
+
+
+def test_the_warning_is_on_the_card_from_the_command_line(tmp_path):
+    import json
+
+    (tmp_path / "fr.txt").write_bytes(ENGLISH.read_bytes())
+    result = run_unkg("facts", str(tmp_path / "fr.txt"))
+    assert result.returncode == 0, result.stderr
+    got = json.loads(result.stdout)
+    assert got["language"] == "en"
+    assert any("file name" in w and "fr (French)" in w for w in got["warnings"]), got["warnings"]
+
+
+def test_too_little_text_to_tell_takes_the_file_names_language(tmp_path, auth):
+    """A masthead only (no function word): the file name's language is used, and said so."""
+    text = "S/2025/100\n\nVereinte Nationen\n\nSicherheitsrat\n"
+    from unkg.parse import detect_language
+
+    assert detect_language(text) is None
+    (tmp_path / "de.txt").write_text(text, encoding="utf-8")
+    doc = parse_file(tmp_path / "de.txt", auth)
+    assert doc.language.value == "de"
+    assert [s.value for s in doc.symbols] == ["S/2025/100"]
+    assert any("could not be told from the text" in w.message and "de" in w.message for w in doc.warnings)
+    (tmp_path / "other.txt").write_text(text, encoding="utf-8")  # no language in the name: as before
+    with pytest.raises(InputError, match="no language could be told"):
+        parse_file(tmp_path / "other.txt", auth)
+
+
+def test_a_file_name_that_is_no_language_code_says_nothing(tmp_path, auth):
+    (tmp_path / "input.txt").write_bytes(ENGLISH.read_bytes())
+    doc = parse_file(tmp_path / "input.txt", auth)
+    assert doc.language.value == "en" and not any("file name" in w.message for w in doc.warnings)

@@ -22,13 +22,14 @@ SIDECAR = "document.toml"
 SIDECAR_KEYS = {"symbols", "original_language", "issued"}
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, kind: str | None = None) -> bytes:
     """The bytes of a regular file, or an InputError saying why they cannot be read (missing, a dangling
-    symbolic link or a loop of them, a folder or other non-file, no permission, an I/O error)."""
+    symbolic link or a loop of them, a folder or other non-file, no permission, an I/O error) and that
+    `kind` of file was expected."""
     import os
     import stat
 
-    kind = "a PDF" if path.suffix.lower() == ".pdf" else "a UTF-8 text file"
+    kind = kind or ("a PDF" if path.suffix.lower() == ".pdf" else "a UTF-8 text file")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -99,36 +100,120 @@ def detect_language(raw: str) -> str | None:
     return best if scores[best] else None
 
 
-def read_sidecar(folder: Path) -> dict:
+def known_language(code: str, auth: Authorities | None) -> bool:
+    """Whether `code` names a language the project knows: one of the authority data's languages or one
+    the lexicon (data/languages.toml) has names or function words for."""
+    lexicon = core.lexicon()
+    return (code in lexicon["names"] or code in lexicon["function_words"]
+            or (auth is not None and auth.language_iri(code) is not None))
+
+
+def language_name(code: str) -> str:
+    names = core.lexicon()["names"].get(code)
+    return f"{code} ({names[0]})" if names else code
+
+
+def _toml_type(value) -> str:
+    """A TOML value's type, as a TOML user names it, with the value."""
+    import datetime as dt
+
+    kinds = ((bool, "a boolean"), (str, "a string"), (int, "an integer"), (float, "a float"),
+             (dt.datetime, "a date-time"), (dt.date, "a date"), (dt.time, "a time"), (list, "an array"),
+             (dict, "a table"))
+    kind = next((name for cls, name in kinds if isinstance(value, cls)), type(value).__name__)
+    shown = value.isoformat() if isinstance(value, (dt.date, dt.time)) else repr(value)
+    return f"{kind} ({shown[:60]}{'…' if len(shown) > 60 else ''})"
+
+
+def read_sidecar(folder: Path, auth: Authorities | None = None) -> dict:
+    """The facts of ``document.toml``, typed and checked: ``symbols`` an array of document symbols
+    (strings), ``original_language`` a language code the project knows, ``issued`` a TOML date. Anything
+    else is an InputError naming the file, the key's line and what was expected."""
+    import datetime as dt
+    import os
+
     path = folder / SIDECAR
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
+    content = read_bytes(path, "a TOML file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = content.decode("utf-8")
+        data = tomllib.loads(source)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         line = None
         m = re.search(r"line (\d+)", str(exc))
         if m:
             line = int(m.group(1))
-        raise InputError(str(path), f"not valid TOML: {exc}", line) from None
+        raise InputError(str(path), f"not valid TOML: {' '.join(str(exc).split())}", line) from None
     unknown = set(data) - SIDECAR_KEYS
     if unknown:
-        raise InputError(str(path), f"unknown key(s) {sorted(unknown)}; expected some of {sorted(SIDECAR_KEYS)}")
+        raise InputError(str(path), f"unknown key(s) {sorted(unknown)}; expected some of {sorted(SIDECAR_KEYS)}",
+                         _key_line(source, sorted(unknown)[0]))
+
+    def wrong(key: str, expected: str, value) -> InputError:
+        return InputError(str(path), f"{key!r} must be {expected}, not {_toml_type(value)}",
+                          _key_line(source, key))
+
+    if "symbols" in data:
+        value = data["symbols"]
+        expected = 'an array of document symbols (strings such as ["A/79/900", "S/2025/400"])'
+        if not isinstance(value, list) or not value:
+            raise wrong("symbols", expected, value)
+        for item in value:
+            if not isinstance(item, str) or not re.fullmatch(core.SYMBOL, item):
+                raise InputError(str(path), f"'symbols' must be {expected}; {_toml_type(item)} is not a "
+                                 "document symbol", _key_line(source, "symbols"))
+    if "original_language" in data:
+        value = data["original_language"]
+        if not isinstance(value, str) or not known_language(value, auth):
+            known = sorted(core.lexicon()["names"])
+            raise wrong("original_language", f"a language code (one of {', '.join(known)})", value)
+    if "issued" in data:
+        value = data["issued"]
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise wrong("issued", "a TOML date (YYYY-MM-DD, unquoted)", value)
     return data
+
+
+def _key_line(source: str, key: str) -> int | None:
+    """The line of a TOML document where top-level `key` is given (bare or quoted), if it can be found."""
+    k = re.escape(key)
+    m = re.search(rf"""^[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*=""", source, re.MULTILINE)
+    return source.count("\n", 0, m.start()) + 1 if m else None
+
+
+def file_language(path: Path, auth: Authorities | None) -> str | None:
+    """The language a file's name gives (``fr.txt`` -> fr), when its stem is a language code we know."""
+    stem = path.stem.casefold()
+    return stem if known_language(stem, auth) else None
 
 
 def parse_file(path: Path, auth: Authorities) -> Document:
     raw = read_text(path)
-    return parse_text(raw, auth, str(path), sidecar=read_sidecar(path.parent), key=path.parent.name)
+    return parse_text(raw, auth, str(path), sidecar=read_sidecar(path.parent, auth), key=path.parent.name,
+                      named_language=file_language(path, auth))
 
 
 def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict | None = None,
-               key: str = "text") -> Document:
+               key: str = "text", named_language: str | None = None) -> Document:
+    """The document in `raw`. Its language is the one told from the text (it is what the text is); a
+    file name giving another (`named_language`) is a warning, and is used only where the text gives too
+    little to tell."""
     text = normalise(raw)
     lang = detect_language(raw)
-    if lang is None:
+    disagreement = None
+    if lang is None and named_language is not None:
+        lang = named_language
+        disagreement = (f"the language could not be told from the text: {language_name(lang)}, from the file "
+                        "name, is used")
+    elif lang is None:
         raise core.NotACommunication(path, "not a UN communication: no language could be told from its words")
+    elif named_language is not None and named_language != lang:
+        disagreement = (f"the file name gives the language {language_name(named_language)}, the text is in "
+                        f"{language_name(lang)}: read as {language_name(lang)}")
     ctx = Context(path, text, auth, lang)
+    if disagreement:
+        ctx.warn(disagreement)
     parser = PARSERS.get(lang)
     if parser is None:
         if not re.search(core.SYMBOL, raw):
