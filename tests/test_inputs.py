@@ -323,3 +323,82 @@ def test_a_file_name_that_is_no_language_code_says_nothing(tmp_path, auth):
     (tmp_path / "input.txt").write_bytes(ENGLISH.read_bytes())
     doc = parse_file(tmp_path / "input.txt", auth)
     assert doc.language.value == "en" and not any("file name" in w.message for w in doc.warnings)
+
+
+# -- 5. any folder name gives valid IRIs -------------------------------------------------------------------
+
+
+KEYS = ["with space", "a#b", "100%", "what?x=1", "日本語の文書", "naïve", "two\nlines", "tab\there",
+        "slash\\back", "<angle>", 'quote"d', "{brace}|pipe^`", "rtl\u202eoverride", "nbsp\u00a0x", "%41",
+        "A", "..", "~tilde_.-"]
+
+
+def _graph_of(key: str, auth, settings):
+    from unkg.mapping import map_document
+    from unkg.parse import parse_text
+
+    doc = parse_text(SEED.read_text(encoding="utf-8"), auth, f"{key}/zh.txt", key=key)
+    return map_document(doc, auth, settings.base)
+
+
+@pytest.mark.parametrize("key", KEYS, ids=[repr(k) for k in KEYS])
+def test_a_folder_name_gives_valid_iris_that_round_trip(key, auth, settings):
+    import pyoxigraph as ox
+    from rdflib import Graph, URIRef
+    from rdflib.compare import isomorphic
+
+    from unkg.mapping import iri_segment
+
+    graph = _graph_of(key, auth, settings)
+    iris = {t for triple in graph for t in triple if isinstance(t, URIRef)}
+    local = [i for i in iris if "/local-" in i]
+    assert local, "the seed has no symbol: its Work is named by its folder"
+    for iri in iris:  # no character RFC 3987 forbids or reserves, whatever the folder name holds
+        assert not re.search(r"[\x00-\x20<>\"{}|\\^`\x7f-\x9f\u00a0\u202a-\u202e\u200e\u200f]", iri), repr(iri)
+        assert "?" not in iri, repr(iri)
+    segment = f"/local-{iri_segment(key)}"
+    for iri in local:  # the key is one path segment, ended by the path, a part (!) or a fragment
+        assert re.search(rf"{re.escape(segment)}(?:$|[/!#])", iri), (iri, segment)
+    nt = graph.serialize(format="nt")
+    parsed = list(ox.parse(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))  # strict IRI checks
+    assert len(parsed) == len(graph)
+    back = Graph()
+    back.parse(data=graph.serialize(format="turtle"), format="turtle")
+    assert isomorphic(back, graph)
+
+
+def test_the_key_is_percent_encoded_deterministically_and_injectively():
+    from unkg.mapping import iri_segment
+
+    assert iri_segment("000_5b684ff4652c0d37") == "000_5b684ff4652c0d37"  # unchanged where nothing is wrong
+    assert iri_segment("a b#c%d?e") == "a%20b%23c%25d%3Fe"
+    assert iri_segment("日本語") == "日本語" and iri_segment("naïve") == "naïve"  # iunreserved kept (RFC 3987)
+    assert iri_segment("two\nlines") == "two%0Alines"
+    assert iri_segment("rtl\u202e") == "rtl%E2%80%AE"  # bidi controls are never written raw
+    encoded = [iri_segment(k) for k in KEYS]
+    assert len(set(encoded)) == len(KEYS)  # "%41" and "A" stay apart
+    assert encoded == [iri_segment(k) for k in KEYS]
+
+
+def test_two_folders_differing_only_by_an_unsafe_character_are_two_works(auth, settings):
+    from unkg.mapping import Minter
+    from unkg.parse import parse_text
+
+    raw = SEED.read_text(encoding="utf-8")
+    a = parse_text(raw, auth, "x", key="doc 1")
+    b = parse_text(raw, auth, "x", key="doc%201")
+    m = Minter(settings.base, auth)
+    assert m.work(a) != m.work(b)
+
+
+def test_a_folder_with_a_newline_through_parse_file(tmp_path, auth, settings):
+    from unkg.mapping import map_document
+
+    folder = tmp_path / "letter #3\nof 100%"
+    folder.mkdir()
+    (folder / "zh.txt").write_bytes(SEED.read_bytes())
+    doc = parse_file(folder / "zh.txt", auth)
+    graph = map_document(doc, auth, settings.base)
+    nt = graph.serialize(format="nt")
+    assert "letter%20%233%0Aof%20100%25" in nt
+    assert "letter #3" not in nt  # nothing from the folder name written raw

@@ -37,6 +37,33 @@ def slug(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
+# RFC 3987 ucschar: the characters beyond ASCII an IRI may hold unencoded
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF)) + tuple(
+    (0x10000 * n, 0x10000 * n + 0xFFFD) for n in range(1, 15))
+_ASCII_KEPT = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _kept(ch: str) -> bool:
+    """An RFC 3987 iunreserved character that is also visible: ASCII letters, digits and ``-._~``, and
+    ucschar except controls, format characters (bidi overrides), separators and unassigned ones."""
+    import unicodedata
+
+    if ch in _ASCII_KEPT:
+        return True
+    o = ord(ch)
+    return (any(a <= o <= b for a, b in _UCSCHAR)
+            and unicodedata.category(ch)[0] not in "CZ")
+
+
+def iri_segment(name: str) -> str:
+    """A name from outside (a source folder's) as one IRI path segment: the characters RFC 3987 allows
+    unencoded in a segment (iunreserved, visible ones) kept, every other one percent-encoded as its UTF-8
+    bytes (``%`` itself included, so two names never give one segment). Deterministic: same name, same
+    segment."""
+    return "".join(ch if _kept(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+                   for ch in name)
+
+
 @dataclass(frozen=True)
 class Minter:
     """The project's IRIs (ARCHITECTURE.md "Identifiers")."""
@@ -58,14 +85,15 @@ class Minter:
         actors = [self._actor(o.organ.value) for o in doc.organs]
         actor = "-".join(a for a in actors if a) or "un"
         date = doc.date.value.isoformat() if doc.date else "undated"
-        return f"{self.base}/akn/un/doc/officialLetter/{actor}/{date}/local-{doc.source.key}"
+        return f"{self.base}/akn/un/doc/officialLetter/{actor}/{date}/local-{iri_segment(doc.source.key)}"
 
     def number(self, doc: Document) -> str:
         """The symbols with "/" made "-" (joined by "_"), or, for a document whose symbol is not known,
-        ``local-{key}`` from its source folder: every language version of a document shares that folder."""
+        ``local-{key}`` from its source folder (percent-encoded where the folder's name holds what an IRI
+        cannot: `iri_segment`): every language version of a document shares that folder."""
         if doc.symbols:
             return "_".join(re.sub(r"[^A-Za-z0-9.]+", "-", s.value).strip("-") for s in doc.symbols)
-        return f"local-{doc.source.key}"
+        return f"local-{iri_segment(doc.source.key)}"
 
     def expression(self, doc: Document) -> str:
         date = doc.date.value.isoformat() if doc.date else "undated"
@@ -222,7 +250,7 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
 
     # provenance of the graph
     graph_node = g.identifier
-    source = URIRef(f"{base}/source/{doc.source.key}/{lang}.txt")
+    source = URIRef(f"{base}/source/{iri_segment(doc.source.key)}/{iri_segment(lang)}.txt")
     build = URIRef(f"{base}/id/software/unkg/{__version__}")
     g.add((graph_node, PROV.wasDerivedFrom, source))
     g.add((graph_node, PROV.wasGeneratedBy, build))
