@@ -102,14 +102,18 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
               type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples"]),
               help="table for people; SPARQL results JSON/XML/CSV/TSV (SELECT, ASK); Turtle/N-Triples "
                    "(CONSTRUCT, DESCRIBE).")
+@click.option("--federate", is_flag=True,
+              help="Allow SERVICE: let the query send requests to the endpoints it names (refused without).")
 @click.pass_context
-def query(ctx: click.Context, query: str, fmt: str) -> None:
+def query(ctx: click.Context, query: str, fmt: str, federate: bool) -> None:
     """Run a SPARQL QUERY (text, a .rq file, or the name of a query in the queries folder, such as
     who-signed) against the store that `unkg build` made.
 
-    The default graph is the union of all graphs; GRAPH ?g {…} reaches each document's graph."""
+    The default graph is the union of all graphs; GRAPH ?g {…} reaches each document's graph. A query
+    with SERVICE (a request to another endpoint) is refused unless --federate is given."""
     import re
 
+    from .querying import calls_service
     from .store import open_store, render, run_query
 
     settings = load_settings(ctx.obj)
@@ -122,21 +126,36 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
             names = sorted(p.stem for p in settings.queries_dir.glob("*.rq"))
             raise InputError(query, f"no such query file, nor a query of that name in {settings.queries_dir} "
                              f"(there: {', '.join(names)})")
-        source, query = str(path), path.read_text(encoding="utf-8")
+        try:
+            source, query = str(path), path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InputError(str(path), "not UTF-8 text") from None
+    if not federate and calls_service(query):
+        raise InputError(source, "the query calls a remote endpoint (SERVICE); pass --federate to let it "
+                                 "send that request")
     store = open_store(settings.build_dir / "store")
-    click.echo(render(run_query(store, query, source), fmt), nl=False)
+    try:
+        click.echo(render(run_query(store, query, source), fmt), nl=False)
+    except OSError as exc:  # the store, or with --federate a remote endpoint, could not answer
+        raise InputError(source, f"the query could not be answered: {exc}") from None
 
 
 @main.command()
 @click.option("--host", default=None, help="Address to listen on (setting `host`, 127.0.0.1 by default).")
-@click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port to listen on (setting `port`).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the SPARQL 1.1 Protocol (read-only) at /sparql over the store `unkg build` made."""
+    """Serve the SPARQL 1.1 Protocol (read-only) at /sparql, the linked-data pages and OAI-PMH over the
+    store `unkg build` made, with a production WSGI server (waitress)."""
     from .serve import serve as run_server
 
     settings = load_settings(ctx.obj)
-    run_server(settings, host or settings.host, port or settings.port)
+    port = port or settings.port
+    if not 1 <= port <= 65535:
+        raise InputError("setting 'port'", f"{port} is not a port (1 to 65535)")
+    if settings.query_workers < 1 or settings.request_limit < 1 or not settings.query_timeout > 0:
+        raise InputError("settings", "query_workers, request_limit and query_timeout must be above 0")
+    run_server(settings, host or settings.host, port)
 
 
 @main.command()

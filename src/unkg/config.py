@@ -40,6 +40,14 @@ class Settings:
     result_limit: int = field(
         default=10000, metadata={"help": "Most results (rows or triples) `unkg serve` returns; more is a 503."}
     )
+    query_workers: int = field(
+        default=2, metadata={"help": "SPARQL queries `unkg serve` runs at once, each in a worker process; one more "
+                                     "is refused at once with 503 and Retry-After."}
+    )
+    request_limit: int = field(
+        default=1048576, metadata={"help": "Largest request body, and longest URL, in bytes, `unkg serve` accepts; "
+                                           "more is a 413."}
+    )
     oai_page_size: int = field(
         default=100, metadata={"help": "Records per OAI-PMH list response at /oai; more come with a resumption token."}
     )

@@ -7,8 +7,16 @@
   default), N-Triples or RDF/XML for CONSTRUCT and DESCRIBE.
 - Relative IRIs in a query resolve against the endpoint's URL. Updates are refused (403): the endpoint
   is read-only. A query that does not parse gets 400 with the
-  parser's message; one that runs past ``query_timeout`` seconds or returns more than ``result_limit``
-  results gets 503 with a message, and the server stays up.
+  parser's message; one with ``SERVICE`` gets 400 (the server never sends a request elsewhere); one that
+  runs past ``query_timeout`` seconds or returns more than ``result_limit`` results gets 503 with a
+  message, and the server stays up.
+- Queries run in worker processes (``querying.py``): a query past the time limit has its worker killed.
+  At most ``query_workers`` queries run at once; one more gets 503 with ``Retry-After`` at once. A
+  request whose body or URL is larger than ``request_limit`` bytes gets 413.
+- A new build (``build`` pointed at the other folder, or a new store) is noticed at the next request
+  and served from then on, without a restart.
+- Every malformed request gets a 4xx with a message; an unexpected error is a 500 whose body says only
+  that (the traceback goes to the server's log, never to the client).
 
 Every IRI the project mints under its base is served at its path (``{base}/akn/…`` at ``/akn/…``):
 ``text/html`` (browsers) gets a page, ``text/turtle``, ``application/ld+json`` and
@@ -21,8 +29,10 @@ Pages come from ``templates/`` (Jinja2, autoescaped).
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
-from dataclasses import dataclass
+import traceback
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
@@ -33,7 +43,11 @@ from werkzeug.wrappers import Request, Response
 from .config import Settings
 from .exchange.oai import Repository
 from .pages import LANGS, Pages, formats
-from .store import open_store
+from .querying import Busy, Pool, TimedOut, WorkerDied
+from .store import STAMP, open_store
+
+LOG = logging.getLogger("unkg.serve")
+RETRY_AFTER = 5  # seconds a client refused for lack of a free query worker is asked to wait
 
 PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
 FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
@@ -55,16 +69,11 @@ GRAPH_TYPES = {
 
 
 class Refused(Exception):
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-@dataclass
-class Answer:
-    body: bytes
-    content_type: str
+        self.retry_after = retry_after
 
 
 class App:
@@ -74,8 +83,11 @@ class App:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
 
         self.settings = settings
+        self._lock = threading.Lock()
+        self._seen = self._build_stamp()
         self.store = open_store(settings.build_dir / "store")
         self.pages = Pages(self.store, settings.base)
+        self.queries = Pool(os.path.realpath(settings.build_dir / "store"), settings.query_workers)
         import tomllib
 
         described = tomllib.loads((settings.templates_dir / "dataset.toml").read_text(encoding="utf-8"))
@@ -84,9 +96,57 @@ class App:
         self.templates = Environment(loader=FileSystemLoader(str(settings.templates_dir)),
                                      autoescape=select_autoescape(["html"]), keep_trailing_newline=True)
 
-    def __call__(self, environ, start_response):
-        request = Request(environ)
+    def close(self) -> None:
+        """Stop the query workers."""
+        self.queries.close()
+
+    # -- a new build -----------------------------------------------------------------------------------
+    def _build_stamp(self) -> tuple | None:
+        """What identifies the build in use, cheaply: the folder `build` points to and its store's stamp file
+        (builds alternate between two folders, so the folder alone would miss every second one)."""
+        store = self.settings.build_dir / "store"
         try:
+            info = (store / STAMP).stat()
+        except OSError:
+            return None  # no store (yet): keep serving the one open
+        return os.path.realpath(store), info.st_ino, info.st_mtime_ns, info.st_size
+
+    def _follow_build(self) -> None:
+        stamp = self._build_stamp()
+        if stamp is None or stamp == self._seen:
+            return
+        with self._lock:
+            if stamp == self._seen:
+                return
+            store = open_store(self.settings.build_dir / "store")
+            self.store, self.pages = store, Pages(store, self.settings.base)
+            self.queries.reopen(stamp[0])
+            self._seen = stamp
+            LOG.info("serving the new build at %s", stamp[0])
+
+    # -- requests --------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        try:
+            response = self.respond(environ)
+        except Exception:  # noqa: BLE001 - the last resort: no traceback leaves the server
+            LOG.error("error answering %s %s\n%s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
+                      traceback.format_exc())
+            response = _text(500, "internal error: the server could not answer this request (see its log)")
+        return response(environ, start_response)
+
+    def respond(self, environ) -> Response:
+        limit = self.settings.request_limit
+        request = Request(environ)
+        request.max_content_length = limit
+        request.max_form_memory_size = limit
+        try:
+            size = len(environ.get("PATH_INFO", "").encode("utf-8", "surrogateescape")) \
+                + len(environ.get("QUERY_STRING", "").encode("utf-8", "surrogateescape"))
+            if size > limit:
+                raise Refused(413, f"the URL is longer than the limit ({limit} bytes): send the query by POST")
+            if request.content_length is not None and request.content_length > limit:
+                raise Refused(413, f"the request body is larger than the limit ({limit} bytes)")
+            self._follow_build()
             path = request.path
             if path.rstrip("/") == "/sparql":
                 response = self.sparql(request)
@@ -118,9 +178,11 @@ class App:
             response = _text(exc.status, exc.message)
             if exc.status == 405:
                 response.headers["Allow"] = "GET, POST"
+            if exc.status == 503 and exc.retry_after:
+                response.headers["Retry-After"] = str(exc.retry_after)
         except HTTPException as exc:
-            response = exc.get_response(environ)
-        return response(environ, start_response)
+            response = _text(exc.code or 400, f"{exc.name}: {exc.description}")
+        return response
 
     # -- pages ---------------------------------------------------------------------------------------
     def lang(self, request: Request) -> str:
@@ -214,68 +276,80 @@ class App:
                           "this endpoint is read-only: updates are refused")
         if len(queries) != 1:
             raise Refused(400, f"exactly one query is expected, not {len(queries)}")
-        dataset = {
-            "default_graph": [ox.NamedNode(g) for g in params.get("default-graph-uri", [])] or None,
-            "named_graphs": [ox.NamedNode(g) for g in params.get("named-graph-uri", [])] or None,
-            "base": request.base_url,
-        }
-        answer = self._run_with_limits(queries[0], dataset, request)
-        return Response(answer.body, status=200, content_type=answer.content_type)
-
-    def _run_with_limits(self, query: str, dataset: dict, request: Request) -> Answer:
-        box: dict = {}
-
-        def work():
-            try:
-                box["answer"] = self._answer(query, dataset, request)
-            except BaseException as exc:  # handed to the request thread without its frames: they hold
-                box["error"] = exc.with_traceback(None)  # Oxigraph results that must die on this thread
-
-        worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        worker.join(self.settings.query_timeout)
-        if worker.is_alive():
-            raise Refused(503, f"the query ran past the time limit ({self.settings.query_timeout} s)")
-        if "error" in box:
-            raise box["error"]
-        return box["answer"]
-
-    def _query(self, query: str, dataset: dict):
-        base = dataset["base"]  # relative IRIs in a query resolve against the endpoint's own URL
+        graphs = {}
+        for key in ("default-graph-uri", "named-graph-uri"):
+            for iri in params.get(key, []):
+                try:
+                    ox.NamedNode(iri)
+                except ValueError as exc:
+                    raise Refused(400, f"{key} {iri!r} is not an absolute IRI: {exc}") from None
+            graphs[key] = params.get(key) or None
+        base = request.base_url  # relative IRIs in a query resolve against the endpoint's own URL
         try:
-            if dataset["default_graph"] is None and dataset["named_graphs"] is None:
-                return self.store.query(query, base_iri=base, use_default_graph_as_union=True)
-            return self.store.query(query, base_iri=base, default_graph=dataset["default_graph"],
-                                    named_graphs=dataset["named_graphs"])
-        except SyntaxError as exc:
-            raise Refused(400, f"not valid SPARQL: {exc}") from None
+            ox.NamedNode(base)
+        except ValueError:
+            base = None  # a Host header that makes no IRI: relative IRIs stay unresolved (an error if used)
+        solutions = _choose(request, list(RESULT_TYPES), "application/sparql-results+json")
+        graph = _choose(request, list(GRAPH_TYPES), "text/turtle")
+        if solutions is None and graph is None:
+            raise Refused(406, "no result type in Accept is one this endpoint writes: "
+                               + ", ".join([*RESULT_TYPES, *GRAPH_TYPES]))
+        job = {"query": queries[0], "base": base, "default_graph": graphs["default-graph-uri"],
+               "named_graphs": graphs["named-graph-uri"], "limit": self.settings.result_limit,
+               "solutions_type": solutions, "graph_type": graph}
+        try:
+            outcome = self.queries.run(job, self.settings.query_timeout)
+        except Busy:
+            raise Refused(503, f"every query worker is busy ({self.queries.size} queries running): try again "
+                               "shortly", retry_after=RETRY_AFTER) from None
+        except TimedOut:
+            raise Refused(503, f"the query ran past the time limit ({self.settings.query_timeout} s) "
+                               "and was stopped") from None
+        except WorkerDied:
+            raise Refused(503, "the query's worker process ended without an answer (it was stopped, or ran "
+                               "out of memory): try again, or a simpler query") from None
+        if outcome.status != 200:
+            raise Refused(outcome.status, outcome.body.decode("utf-8", "replace"))
+        return Response(outcome.body, status=200, content_type=outcome.content_type)
 
-    def _answer(self, query: str, dataset: dict, request: Request) -> Answer:
-        limit = self.settings.result_limit
-        result = self._query(query, dataset)
-        if isinstance(result, ox.QueryTriples):
-            triples = []
-            for t in result:
-                triples.append(t)
-                if len(triples) > limit:
-                    raise Refused(503, f"the result is larger than the limit ({limit} triples)")
-            kind = request.accept_mimetypes.best_match(list(GRAPH_TYPES), default="text/turtle")
-            body = ox.serialize(sorted(triples, key=str), format=GRAPH_TYPES[kind])
-            return Answer(body, kind)
-        kind = request.accept_mimetypes.best_match(list(RESULT_TYPES), default="application/sparql-results+json")
-        if isinstance(result, ox.QuerySolutions):
-            count = sum(1 for _ in zip(result, range(limit + 1)))
-            if count > limit:
-                raise Refused(503, f"the result is larger than the limit ({limit} results)")
-            result = self._query(query, dataset)  # a result can be written once: run it again to write it
-        return Answer(result.serialize(format=RESULT_TYPES[kind]), kind)
+
+def _choose(request: Request, offered: list[str], default: str) -> str | None:
+    """The type of `offered` the request's Accept prefers; `default` without an Accept header; None when
+    Accept rules every one out."""
+    if not request.headers.get("Accept", "").strip():
+        return default
+    return request.accept_mimetypes.best_match(offered, default=None)
 
 
 def _text(status: int, message: str) -> Response:
     return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
-    from werkzeug.serving import run_simple
+def make_server(settings: Settings, host: str, port: int):
+    """The production server (waitress) for the app, listening on `host`:`port` (0: a free port, then
+    ``server.effective_port``). ``server.run()`` serves until ``server.close()``; ``server.application``
+    is the App."""
+    import waitress
 
-    run_simple(host, port, App(settings), threaded=True)
+    app = App(settings)
+    limit = settings.request_limit
+    # threads: one per query worker (each waits on its worker) and a few for pages and refusals, so that a
+    # query beyond the cap is refused at once rather than queued
+    server = waitress.create_server(app, host=host, port=port, threads=app.queries.size + 4,
+                                    max_request_body_size=limit, max_request_header_size=limit + 65536,
+                                    expose_tracebacks=False, ident="unkg")
+    server.application = app
+    return server
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    server = make_server(settings, host, port)
+    print(f"unkg: serving on http://{host}:{server.effective_port}/ (SPARQL at /sparql); Ctrl-C stops", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        server.application.close()
