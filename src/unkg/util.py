@@ -4,7 +4,23 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
+
+
+@cache
+def _file_mode() -> int:
+    """The mode a new file gets (0o666 less the umask), as open(2) would give it: mkstemp's files are 0600."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # (no /proc: read the umask by setting it, then put it back)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_atomic(path: Path, content: str) -> None:
@@ -13,6 +29,7 @@ def write_atomic(path: Path, content: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            os.fchmod(fh.fileno(), _file_mode())  # readable as any file the user writes, not owner-only
             fh.write(content)
         os.replace(tmp, path)
     except BaseException:
@@ -26,6 +43,7 @@ def write_atomic_bytes(path: Path, content: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), _file_mode())  # readable as any file the user writes, not owner-only
             fh.write(content)
         os.replace(tmp, path)
     except BaseException:
