@@ -15,7 +15,8 @@ from unkg.config import load_settings
 from unkg.rdfio import read_quads
 from unkg.serve import App
 
-from conftest import ROOT, SEED_KEY, WsgiServer, default, make_project
+from conftest import ROOT, SEED_KEY, WsgiServer, make_project
+from conftest import default as default_folder
 
 WORK = f"/akn/un/doc/officialLetter/unga-unsc/2025-05-28/local-{SEED_KEY}"
 BASE = "https://w3id.org/unkg"
@@ -141,7 +142,7 @@ def test_dataset_description(server):
 
 def test_query_page(server):
     status, _, page = _page(server, "/query")
-    default = (default("queries") / "letters.rq").read_text(encoding="utf-8")
+    default = (default_folder("queries") / "letters.rq").read_text(encoding="utf-8")
     assert status == 200 and page.select_one("form#query-form textarea#query").get_text() == default
     assert page.select_one('script[src="/static/query.js"]')
     status, ctype, script = server.request("GET", "/static/query.js")
