@@ -26,8 +26,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
 
 
-def tree(folder: Path, skip: tuple[str, ...] = ("store",)) -> dict[str, str]:
-    """Every file under `folder` (but the store's database files) with the SHA-256 of its bytes."""
+# the store's database files are Oxigraph's; the rest of what a build leaves is its output, the same bytes for
+# the same input (manifest.json included), but its bookkeeping: generations and its sources' time stamps
+BOOKKEEPING = ("store", ".unkg-complete", ".unkg-state.json")
+
+
+def tree(folder: Path, skip: tuple[str, ...] = BOOKKEEPING) -> dict[str, str]:
+    """Every file under `folder` (but those of `skip`) with the SHA-256 of its bytes."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] not in skip}
 
@@ -197,8 +202,7 @@ def test_incremental_builds_equal_a_build_from_nothing(corpus, tmp_path):
         fresh = tmp_path / f"fresh-{round}"
         shutil.copytree(corpus, fresh, symlinks=True, ignore=shutil.ignore_patterns("build", ".build*"))
         build(load_settings(fresh, env={}), jobs=1)
-        bookkeeping = ("store", "manifest.json", ".unkg-complete")  # generations, time stamps of the sources
-        assert tree(settings.build_dir, skip=bookkeeping) == tree(fresh / "build", skip=bookkeeping)
+        assert tree(settings.build_dir, skip=BOOKKEEPING) == tree(fresh / "build", skip=BOOKKEEPING)
         assert _documents(settings.build_dir) == _documents(fresh / "build")
         spare = settings.build_dir.parent / ({".build.a": ".build.b", ".build.b": ".build.a"}
                                              [os.readlink(settings.build_dir)])
@@ -310,8 +314,7 @@ def test_a_build_after_the_link_was_removed_by_hand_trusts_no_old_folder(corpus,
     fresh = tmp_path / "fresh"
     shutil.copytree(corpus, fresh, symlinks=True, ignore=shutil.ignore_patterns("build", ".build*"))
     build(load_settings(fresh, env={}), jobs=1)
-    bookkeeping = ("store", "manifest.json", ".unkg-complete")
-    assert tree(settings.build_dir, skip=bookkeeping) == tree(fresh / "build", skip=bookkeeping)
+    assert tree(settings.build_dir, skip=BOOKKEEPING) == tree(fresh / "build", skip=BOOKKEEPING)
 
 
 def _store_quads(build_dir: Path) -> list[str]:
@@ -343,7 +346,7 @@ def test_an_incremental_build_starts_from_the_compacted_copy_of_the_store_in_use
     """The upkeep's compacted copy of the store in use replaces the checkpoint the next incremental build
     would start from; the store that build gives holds its dataset, and counts one change again."""
     settings, copy = _with_a_compacted_copy(corpus)
-    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    manifest = json.loads((settings.build_dir / ".unkg-state.json").read_text())
     assert manifest["store_updates"] == 1
     in_use = settings.build_dir.resolve() / "store"
     assert (copy / "dataset.sha256").read_text() == (in_use / "dataset.sha256").read_text()
@@ -351,7 +354,7 @@ def test_an_incremental_build_starts_from_the_compacted_copy_of_the_store_in_use
     report = build(settings, jobs=2)
     assert report.processed == [key]
     assert not copy.exists()  # taken
-    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    manifest = json.loads((settings.build_dir / ".unkg-state.json").read_text())
     assert manifest["store_updates"] == 1  # the copy's, not 2
     quads = _store_quads(settings.build_dir)
     assert quads == _dataset_quads(settings.build_dir)
@@ -376,7 +379,7 @@ def test_a_compacted_copy_made_builds_ago_is_brought_up_to_date(corpus, tmp_path
     report = build(settings, jobs=2)
     assert report.processed == [key]
     assert not copy.exists()  # taken
-    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    manifest = json.loads((settings.build_dir / ".unkg-state.json").read_text())
     assert manifest["store_updates"] == 1
     quads = _store_quads(settings.build_dir)
     assert quads == _dataset_quads(settings.build_dir)
@@ -393,7 +396,7 @@ def test_a_compacted_copy_made_by_another_tool_is_not_used(corpus):
     _edit(corpus, 2, "Grace Hopper")
     build(settings, jobs=2)
     assert not copy.exists()  # removed, not taken
-    manifest = json.loads((settings.build_dir / "manifest.json").read_text())
+    manifest = json.loads((settings.build_dir / ".unkg-state.json").read_text())
     assert manifest["store_updates"] == 2
     assert _store_quads(settings.build_dir) == _dataset_quads(settings.build_dir)
 

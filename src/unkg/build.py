@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +44,7 @@ from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, oai_index, set_names
 from .exchange.dataset import description
 from .facts import card, dumps
-from .generations import MANIFEST, Discard, Generations, read_manifest, sync
+from .generations import Discard, Generations, read_manifest, sync, write_manifest
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import SIDECAR, parse_file
@@ -69,6 +70,7 @@ class BuildReport:
     triples: int = 0
     store_reloaded: bool = False
     processed: list[str] = field(default_factory=list)  # keys processed (not reused from the previous build)
+    notices: list[str] = field(default_factory=list)  # what the build passed over in the sources, for the user
     results: list[tuple[str, Result]] = field(default_factory=list)  # (document, result) of this build's work
 
 
@@ -180,6 +182,7 @@ class Worker:
         out = {"key": key, "files": files, "parts": {}, "graphs": [], "quads": 0, "built": [], "refused": [],
                "warnings": 0, "violations": 0, "results": [], "oai": None, "sets": {}}
         accepted: list[tuple[Document, Path]] = []
+        claimed: list[tuple[str, str]] = []  # (version, its graph's IRI)
         for path in sorted(paths, key=lambda p: p.stem):
             name = f"{key}/{path.stem}"
             try:
@@ -188,6 +191,12 @@ class Worker:
                 out["refused"].append((name, str(exc)))
                 continue
             graph = map_document(doc, self.auth, self.settings.base)
+            other = next((n for n, g in claimed if g == str(graph.identifier)), None)
+            if other is not None:
+                out["refused"].append((name, f"its IRI <{graph.identifier}> is already that of {other} (two files "
+                                             "of the folder hold the same language version)"))
+                continue
+            claimed.append((name, str(graph.identifier)))
             quads = publish.quads([graph])
             results = self.validate(graph, quads)
             stem = f"{key}.{path.stem}"
@@ -235,6 +244,7 @@ def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> Non
     """A worker process: receives (key, paths), writes the document's files into the staging folder and
     sends back what the build reports; None ends it."""
     global _WORKER
+    die_with_parent()
     gc.enable()  # (the build's main process runs without the cycle collector; documents make cycles)
     _WORKER = Worker(settings, reference)
     writer = FileWriter(Path(staging))
@@ -246,7 +256,30 @@ def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> Non
         key, paths = task
         payload = _safe_process(key, [Path(p) for p in paths])
         conn.send(("writing", sorted(payload["files"])))  # removed by the build if this worker dies now
-        conn.send(("done", writer.write(payload)))
+        try:
+            written = writer.write(payload)
+        except OSError as exc:  # a full disk, say: the build's trouble, not the document's; it ends the build
+            conn.send(("failed", (exc.errno, exc.strerror, exc.filename)))
+            return
+        conn.send(("done", written))
+
+
+def die_with_parent() -> None:
+    """This process (a worker) is killed by the kernel when the build that started it ends, however it
+    ends (SIGKILL included); without it, a killed build's workers would wait for work forever."""
+    import signal
+
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (not the build's handler, inherited by the fork)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the build ended before that took effect
+        os._exit(1)
 
 
 class FileWriter:
@@ -279,12 +312,39 @@ def new_file(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def _safe_process(key: str, paths: list[Path]) -> dict:
+STOP = threading.Event()  # set by a signal that ends the build (the command line's SIGTERM)
+FORKING = threading.Event()  # set while a worker is forked: an exception raised then would be lost (fork hooks)
+
+
+class Overdue(Exception):
+    """A document stopped for its time (the serial build's alarm)."""
+
+
+def _safe_process(key: str, paths: list[Path], limit: float | None = None) -> dict:
+    """`process_key`, whatever happens: an error is the document's refusal. With `limit` (seconds; the main
+    thread of the main process only), a document that takes longer is stopped by an alarm and refused."""
+    import signal
+
+    def alarm(*_) -> None:
+        raise Overdue(f"stopped: it took more than {limit:g} s (setting document_timeout)")
+
+    import threading
+
+    timed = limit is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if timed:
+        before = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         return process_key(key, paths)
+    except Overdue as exc:
+        return nothing_of(key, [(f"{key}/{p.stem}", str(exc)) for p in paths])
     except Exception as exc:  # a bug on one document must not stop the others: reported as its refusal
         return nothing_of(key, [(f"{key}/{p.stem}", f"internal error: {type(exc).__name__}: {exc}")
                                 for p in paths])
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, before)
 
 
 def nothing_of(key: str, refused: list[tuple[str, str]]) -> dict:
@@ -302,23 +362,30 @@ def process_key(key: str, paths: list[Path]) -> dict:
 def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list[Path]]], jobs: int,
                  handle: Callable[[dict], None], staging: Path) -> None:
     """Run `tasks` on `jobs` worker processes, calling `handle` with each result as it arrives; a worker
-    that dies takes only its current document with it (reported as refused) and is replaced."""
+    that dies takes only its current document with it (reported as refused) and is replaced, and so does
+    one that spends more than the `document_timeout` setting on a document (it is killed)."""
     import multiprocessing as mp
     import selectors
 
     ctx = mp.get_context("fork")
     ready_of = selectors.DefaultSelector()  # each worker's pipe and exit, registered once (not per wait)
     pending = list(reversed(tasks))
-    # conn -> [process, its tasks sent and not done (the first is the one it is on), the files it is writing]
+    # conn -> [process, its tasks sent and not done (the first is the one it is on), the files it is writing,
+    #          when it began its current task (None: still loading), whether it was stopped for its time]
     workers: dict = {}
+    limit = settings.document_timeout
     ahead = 2  # tasks a worker holds: the next one is there when it finishes, not a round trip later
 
     def start() -> None:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker_main, args=(child, settings, reference, str(staging)), daemon=True)
-        proc.start()
+        FORKING.set()
+        try:
+            proc.start()
+        finally:
+            FORKING.clear()
         child.close()
-        workers[parent] = [proc, [], []]
+        workers[parent] = [proc, [], [], None, False]
         ready_of.register(parent, selectors.EVENT_READ, parent)
         ready_of.register(proc.sentinel, selectors.EVENT_READ, parent)
         fill(parent)
@@ -336,11 +403,19 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
         start()
     try:
         while workers:
-            for selected, _ in ready_of.select():
+            now = time.monotonic()
+            for w in workers.values():  # a worker past its time on a document is stopped (and replaced below)
+                if w[1] and w[3] is not None and not w[4] and now - w[3] > limit:
+                    w[0].kill()
+                    w[4] = True
+            if STOP.is_set():  # (in case the signal's exception fell where Python drops it: a fork hook)
+                raise KeyboardInterrupt
+            waits = [w[3] + limit - now for w in workers.values() if w[1] and w[3] is not None and not w[4]]
+            for selected, _ in ready_of.select(min([1.0] + [max(0.0, w) + 0.01 for w in waits])):
                 conn = selected.data
                 if conn not in workers:
                     continue
-                proc, held, writing = workers[conn]
+                proc, held, writing, _, overdue = workers[conn]
                 try:  # its pipe is readable, or it ended: what it sent before comes first
                     message = conn.recv() if selected.fileobj is conn or conn.poll() else None
                 except (EOFError, OSError):
@@ -351,6 +426,9 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                     if kind == "writing":
                         workers[conn][2] = payload
                         continue
+                    if kind == "failed":
+                        raise OSError(*payload)
+                    workers[conn][3] = time.monotonic()  # ready, or done: its next document begins
                     if kind == "done":
                         held.pop(0)
                         workers[conn][2] = []
@@ -371,12 +449,13 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                     pending.extend(reversed(held))
                     how = (f"signal {-proc.exitcode}" if proc.exitcode and proc.exitcode < 0
                            else f"exit code {proc.exitcode}")
-                    handle(nothing_of(task[0], [(f"{task[0]}/{p.stem}", f"the worker processing it died ({how})")
-                                                for p in task[1]]))
+                    why = (f"stopped: it took more than {limit:g} s (setting document_timeout)" if overdue
+                           else f"the worker processing it died ({how})")
+                    handle(nothing_of(task[0], [(f"{task[0]}/{p.stem}", why) for p in task[1]]))
                 if pending:
                     start()
     finally:
-        for proc, _, _ in list(workers.values()):
+        for proc, *_ in list(workers.values()):
             proc.kill()
             proc.join()
         ready_of.close()
@@ -391,12 +470,44 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None, ref
     # the bookkeeping here makes hundreds of thousands of small objects and no cycles that matter: without
     # the cycle collector, reading a manifest of 10,000 documents takes half the time (workers collect)
     enabled = gc.isenabled()
+    lock = _lock(settings.build_dir)
     gc.disable()
     try:
         return _build(settings, progress, reference, jobs, started)
     finally:
         if enabled:
             gc.enable()
+        lock.close()
+
+
+def _lock(target: Path):
+    """The build's lock: the folder that holds `target`, locked (released when its process ends, however it
+    ends; no file is left behind). A second build of the same project started meanwhile is an InputError,
+    and the first goes on undisturbed."""
+    import fcntl
+
+    try:
+        fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise InputError(str(target.parent), f"cannot open the project folder: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise InputError(str(target), "another build of this project is running; wait for it to end") from None
+    return _Held(fd)
+
+
+class _Held:
+    """A held lock: `close` releases it."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def _build(settings: Settings, progress: Callable[[str], None] | None, reference: bool, jobs: int | None,
@@ -415,21 +526,25 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
     if previous.get("tool") != tool or not (active / "store" / STAMP).is_file():
         previous = {}
     old_docs: dict[str, dict] = previous.get("documents", {})
-    by_key, inputs = scan(settings.documents_dir, old_docs)
+    found = scan(settings.documents_dir, old_docs, settings.max_document_bytes)
+    by_key, inputs = found.by_key, found.inputs
     if started is not None:
-        started(sum(len(paths) for paths in by_key.values()))
+        started(sum(len(paths) for paths in by_key.values()) + sum(map(len, found.refused.values())))
     changed = [key for key in sorted(by_key) if old_docs.get(key, {}).get("input") != inputs[key]["input"]]
     gone = sorted(k for k in old_docs if k not in by_key)
     if previous and not changed and not gone:  # nothing to do: the build in use is this build
         discard.join()
         report = _report(old_docs, [], [])
         report.triples = previous.get("triples", 0)
+        report.notices = found.notices
         if progress is not None:
             for name in _names(old_docs):
                 progress(name)
         return report
     incremental = bool(previous) and len(changed) + len(gone) <= len(by_key) / 2
     assert active is not None or not incremental
+    if not incremental:  # a build from nothing: every document is processed, none copied from the build in use
+        changed = sorted(by_key)
 
     changes: dict[str, list[str]] | None = None  # what changed since the previous generation (None: all)
     if incremental:
@@ -467,23 +582,63 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
         order = sorted(by_key)
         arrived: dict[str, dict] = {}
         cursor = 0
+        owners: dict[str, str] = {}  # graph IRI -> the key whose document has it (the first in key order)
 
         old_index = dumps.old_index
+
+        def claim(key: str, graphs: list[str]) -> tuple[str, str] | None:
+            """The document of `key` takes its graphs' IRIs, unless one is another's: (its key, the IRI)."""
+            for graph in graphs:
+                if graph in owners:
+                    return owners[graph], graph
+            for graph in graphs:
+                owners[graph] = key
+            return None
+
+        def collide(key: str, clash: tuple[str, str]) -> None:
+            """`key`'s document has the IRI of a document before it in key order: refused whole, nothing of it
+            kept. Its input is marked, so the next build reads it again (the other may be gone by then)."""
+            for rel in entries[key]["files"]:
+                (folder / rel).unlink(missing_ok=True)
+            if changes is not None and key not in changes:  # a reused document's files change too
+                changes[key] = entries[key]["files"]
+            owner, graph = clash
+            reason = (f"its IRI <{graph}> is already that of the document in folder {printable(owner)} (two "
+                      "folders hold the same document: the same symbol and language); remove one, or correct "
+                      "the symbols or language of one")
+            names = sorted([f"{key}/{v.rpartition('.')[0]}" for v in by_key[key]]
+                           + [n for n, _ in found.refused.get(key, [])])
+            entries[key] = {**inputs[key], "input": "collides:" + inputs[key]["input"], "stat": None, "dir": None,
+                            "files": [], "graphs": [], "quads": 0, "built": [],
+                            "refused": [[n, reason] for n in names], "warnings": 0, "violations": 0,
+                            "oai": None, "sets": {}}
+            entries[key]["parts"] = dumps.write(key, {})
 
         def advance() -> None:  # the dataset files are written in key order, whatever order results come in
             nonlocal cursor
             while cursor < len(order):
                 key = order[cursor]
                 if key in entries and key not in arrived:  # reused, with the neighbours reused after it
+                    clash = claim(key, entries[key].get("graphs", []))
+                    if clash is not None:
+                        collide(key, clash)
+                        cursor += 1
+                        continue
                     end = cursor + 1
                     while (end < len(order) and order[end] in entries and order[end] not in arrived
-                           and old_index[order[end]] == old_index[order[end - 1]] + 1):
+                           and old_index[order[end]] == old_index[order[end - 1]] + 1
+                           and claim(order[end], entries[order[end]].get("graphs", [])) is None):
                         end += 1
                     dumps.reuse(key, order[end - 1])
                     cursor = end
                     continue
                 elif key in arrived:
                     payload = arrived.pop(key)
+                    clash = claim(key, payload["graphs"])
+                    if clash is not None:
+                        collide(key, clash)
+                        cursor += 1
+                        continue
                     entries[key]["parts"] = dumps.write(key, payload["parts"])
                     if loader is not None:
                         loader.add(payload["parts"].get("dataset.nq", b""))
@@ -493,6 +648,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
 
         def handle(payload: dict) -> None:
             key = payload["key"]
+            if key in found.refused:  # its versions refused before any work
+                payload["refused"] = sorted(payload["refused"] + found.refused[key])
             results.extend(payload["results"])
             entries[key] = {**inputs[key], "files": sorted(payload["files"]), "graphs": payload["graphs"],
                             "quads": payload["quads"], "built": payload["built"], "refused": payload["refused"],
@@ -505,7 +662,11 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
             advance()
 
         advance()
-        tasks = [(key, [settings.documents_dir / key / name for name in by_key[key]]) for key in changed]
+        for key in changed:
+            if not by_key[key]:  # nothing readable: refused without a worker
+                handle(nothing_of(key, []))
+        tasks = [(key, [settings.documents_dir / key / name for name in by_key[key]]) for key in changed
+                 if by_key[key]]
         if tasks:
             workers = jobs or os.cpu_count() or 1
             if workers == 1 or len(tasks) == 1:
@@ -515,7 +676,9 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
                 gc.enable()
                 try:
                     for key, paths in tasks:
-                        handle(writer.write(_safe_process(key, paths)))
+                        if STOP.is_set():
+                            raise KeyboardInterrupt
+                        handle(writer.write(_safe_process(key, paths, settings.document_timeout)))
                 finally:
                     _WORKER = saved
                     gc.disable()
@@ -529,7 +692,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
                     "heads": heads["sizes"], "head_quads": heads["quads"], "documents": entries}
         _store(settings.build_dir, folder, active if incremental else None, previous, manifest, loader,
                changed, dumps)
-        new_file(folder / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS) + b"\n")
+        write_manifest(folder, manifest, new_file)
         dumps.finish_closing()
         Generations.finish(folder, generation)
         if not incremental:  # the staging folder becomes the spare, then the build in use
@@ -537,6 +700,8 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
             discard(spare)  # (a folder there only if another build made it meanwhile)
             os.replace(folder, spare)
             folder = spare
+        if STOP.is_set():  # a build told to end is not published, whenever it was told
+            raise KeyboardInterrupt
         gens.switch(folder)
     except BaseException:
         if dumps is not None and dumps.closer is not None:
@@ -559,6 +724,7 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
     discard.join()
     report = _report(entries, changed, results)
     report.triples = count
+    report.notices = found.notices
     report.store_reloaded = True
     return report
 
@@ -566,47 +732,159 @@ def _build(settings: Settings, progress: Callable[[str], None] | None, reference
 RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a change made right after
 
 
-def scan(folder: Path, old_docs: dict[str, dict]) -> tuple[dict[str, list[str]], dict[str, dict]]:
-    """The names of the document files of the source folder by key (`versions`), and each key's input: its
-    fingerprint, with the modification time of its folder and the size and modification time of its
-    files. Where those are the previous build's, its folder is not listed again and its files not read
-    again (as make and git do); a time stamp read less than `RACY_NS` after it was set is not recorded,
-    since a change in the same tick of the clock would not show."""
+@dataclass
+class Sources:
+    """What the scan of the source folder found: the readable version files of each document by key
+    (`versions`), each key's input (fingerprint, and the time stamps that let the next scan skip reading it
+    again), the versions refused before any work (a file the file system cannot give, one over the size
+    limit: key -> [(name, reason)]), and what was passed over, each a warning for the user."""
+
+    by_key: dict[str, list[str]] = field(default_factory=dict)
+    inputs: dict[str, dict] = field(default_factory=dict)
+    refused: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def scan(folder: Path, old_docs: dict[str, dict], max_bytes: int | None = None) -> Sources:
+    """The document files of the source folder by key (`versions`), and each key's input: its fingerprint,
+    with the modification time of its folder and the size and modification time of its files. Where those
+    are the previous build's, its folder is not listed again and its files not read again (as make and git
+    do); a time stamp read less than `RACY_NS` after it was set is not recorded, since a change in the same
+    tick of the clock would not show. One document's trouble is its own: a version the file system cannot
+    give (a folder or a dangling link named ``en.txt``, a link loop, a file that cannot be read) or larger
+    than `max_bytes` is refused by name; an entry that is not a document or a version is named as passed
+    over."""
     if not folder.is_dir():
         raise InputError(str(folder), "no documents folder")
+    found = Sources()
     now = time.time_ns()
+    keys = []
     with os.scandir(folder) as it:
-        keys = sorted(e.name for e in it if e.is_dir())
-    by_key: dict[str, list[str]] = {}
-    inputs: dict[str, dict] = {}
+        for e in it:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir and not _utf8(e.name):
+                found.notices.append(f"{printable(e.name)}: passed over: the folder's name is not UTF-8")
+            elif is_dir:
+                keys.append(e.name)
+            elif not e.name.startswith("."):
+                found.notices.append(f"{printable(e.name)}: passed over: not a document folder "
+                                     f"({_what(e)}; expected a folder <key>/ holding <lang>.txt or <lang>.pdf)")
+    keys.sort()
     top = os.fspath(folder)
     stat_of = os.stat
     for key in keys:
         where = f"{top}/{key}"
         old = old_docs.get(key) or {}
-        mtime = stat_of(where).st_mtime_ns
-        old_stat = old.get("stat")
-        if old_stat and old.get("dir") == mtime:  # the same names: are the files the same?
-            stat = [[n, st.st_size, st.st_mtime_ns] for n, _, _ in old_stat for st in (stat_of(f"{where}/{n}"),)]
-            if stat == old_stat:
-                by_key[key] = old["versions"]
-                inputs[key] = {"input": old["input"], "stat": old_stat, "dir": mtime, "versions": old["versions"]}
-                continue
-            names = [n for n, _, _ in old_stat]
-        else:
+        try:
+            mtime = stat_of(where).st_mtime_ns
+            old_stat = old.get("stat")
+            if old_stat and old.get("dir") == mtime:  # the same names: are the files the same?
+                stat = [[n, st.st_size, st.st_mtime_ns] for n, _, _ in old_stat for st in (stat_of(f"{where}/{n}"),)]
+                if stat == old_stat:
+                    found.by_key[key] = old["versions"]
+                    found.inputs[key] = {"input": old["input"], "stat": old_stat, "dir": mtime,
+                                         "versions": old["versions"]}
+                    continue
             names = os.listdir(where)
-        chosen = versions(names)
-        if not chosen:
+        except OSError as exc:  # the folder went, or cannot be listed: looked at as it is now
+            if not os.path.isdir(where):
+                continue
+            found.refused[key] = [(key, f"cannot read the folder: {exc.strerror}")]
+            found.inputs[key] = {"input": _refused_input(found.refused[key]), "stat": None, "dir": None,
+                                 "versions": []}
+            found.by_key[key] = []
             continue
-        files = sorted(chosen.values()) + ([SIDECAR] if SIDECAR in names else [])
-        stat = [[n, st.st_size, st.st_mtime_ns] for n in files for st in (os.stat(f"{where}/{n}"),)]
-        fresh = all(m < now - RACY_NS for _, _, m in stat)
-        same = old.get("stat") == stat and old.get("input")
-        by_key[key] = [chosen[lang] for lang in sorted(chosen)]
-        inputs[key] = {"input": old["input"] if same else key_fingerprint([folder / key / n for n in by_key[key]]),
-                       "stat": stat if fresh else None, "dir": mtime if mtime < now - RACY_NS else None,
-                       "versions": by_key[key]}
-    return by_key, inputs
+        chosen = versions(names)
+        used = set(chosen.values()) | {SIDECAR}
+        for name in sorted(names):
+            if name not in used and not name.startswith("."):
+                lang = name.rpartition(".")[0]
+                why = (f"{chosen[lang]} is read instead" if lang in chosen
+                       else "expected <lang>.txt or <lang>.pdf (ar zh en fr ru es) or document.toml")
+                found.notices.append(f"{printable(key)}/{printable(name)}: passed over: {why}")
+        if not chosen:
+            found.notices.append(f"{printable(key)}: passed over: no <lang>.txt or <lang>.pdf in the folder")
+            continue
+        readable, problems, stat = [], [], []
+        for lang in sorted(chosen):
+            name = chosen[lang]
+            try:
+                st = os.stat(f"{where}/{name}")
+                if not _is_file(st):
+                    raise IsADirectoryError(21, "not a file (a folder or a device)")
+                if max_bytes is not None and st.st_size > max_bytes:
+                    problems.append((f"{key}/{lang}", f"{name}: too large: {st.st_size / 1e6:.1f} MB, more than "
+                                     f"the {max_bytes / 1e6:g} MB of the setting max_document_mb"))
+                    continue
+                with open(f"{where}/{name}", "rb"):  # (readable: it is read in a worker)
+                    pass
+            except OSError as exc:
+                problems.append((f"{key}/{lang}", f"{name}: cannot read: {exc.strerror}"))
+                continue
+            readable.append(name)
+            stat.append([name, st.st_size, st.st_mtime_ns])
+        files = readable + ([SIDECAR] if SIDECAR in names else [])
+        try:
+            if SIDECAR in names:
+                st = os.stat(f"{where}/{SIDECAR}")
+                stat.append([SIDECAR, st.st_size, st.st_mtime_ns])
+            stat.sort()
+            same = not problems and old.get("stat") == stat and old.get("input")
+            fingerprint = old["input"] if same else key_fingerprint([folder / key / n for n in readable])
+        except OSError as exc:
+            problems = [(f"{key}/{lang}", f"cannot read: {exc.strerror}") for lang in sorted(chosen)]
+            readable, fingerprint = [], ""
+        if problems:  # the refusals are part of the input: the document is read again when they change
+            found.refused[key] = problems
+            fingerprint = _refused_input(problems, fingerprint)
+        fresh = not problems and all(m < now - RACY_NS for _, _, m in stat) and len(stat) == len(files)
+        found.by_key[key] = readable
+        found.inputs[key] = {"input": fingerprint, "stat": stat if fresh else None,
+                             "dir": mtime if fresh and mtime < now - RACY_NS else None, "versions": readable}
+    return found
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # (bytes that are not UTF-8, decoded by Python as lone surrogates)
+        return False
+    return True
+
+
+def _is_file(st: os.stat_result) -> bool:
+    import stat as st_mod
+
+    return st_mod.S_ISREG(st.st_mode)
+
+
+def _what(entry: os.DirEntry) -> str:
+    try:
+        if entry.is_symlink() and not os.path.exists(entry.path):
+            return "a link to nothing, or a loop"
+    except OSError:
+        return "cannot be read"
+    return "a file"
+
+
+def _refused_input(problems: list[tuple[str, str]], fingerprint: str = "") -> str:
+    h = hashlib.sha256(fingerprint.encode())
+    for name, reason in problems:
+        h.update(f"{name}\0{reason}\n".encode())
+    return "refused:" + h.hexdigest()
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(name: str) -> str:
+    """A name from the file system as it may be printed on one line: control characters (a newline in a
+    folder name would forge a line of the build's output) written as escapes."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
 
 
 def _names(entries: dict[str, dict]) -> list[str]:

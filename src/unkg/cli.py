@@ -71,21 +71,32 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
     import contextlib
     import time
 
+    from .build import printable
+
     settings = load_settings(ctx.obj)
     start = time.monotonic()
-    with contextlib.ExitStack() as stack:
+    with contextlib.ExitStack() as stack, _terminated_as_interrupt():
         bars = []
 
         def started(count: int) -> None:  # the number of language versions, once the sources are read
             if count > PROGRESS_FROM:
                 bars.append(stack.enter_context(click.progressbar(length=count, label="building", file=sys.stderr)))
 
-        report = run_build(settings, progress=lambda _: bars and bars[0].update(1), started=started,
-                           reference=reference, jobs=jobs)
+        try:
+            report = run_build(settings, progress=lambda _: bars and bars[0].update(1), started=started,
+                               reference=reference, jobs=jobs)
+        except OSError as exc:  # a full disk, a folder that cannot be written: the previous build/ is intact
+            where = exc.filename or settings.build_dir
+            raise InputError(str(where), f"{exc.strerror or exc}; build/ is as the previous build left it") from None
+        except KeyboardInterrupt:
+            raise InputError(str(settings.build_dir), "interrupted; build/ is as the previous build left it") from None
+    if report.notices:
+        click.echo("".join(f"unkg: warning: {n}\n" for n in report.notices), nl=False, err=True)
     if report.built:  # one write for all of them (ten thousand lines, one by one, take a tenth of a second)
-        click.echo("".join(f"published {name}\n" for name in report.built), nl=False)
+        click.echo("".join(f"published {printable(name)}\n" for name in report.built), nl=False)
     if report.refused:
-        click.echo("".join(f"unkg: refused {r.name}: {r.reason}\n" for r in report.refused), nl=False, err=True)
+        click.echo("".join(f"unkg: refused {printable(r.name)}: {printable(r.reason)}\n" for r in report.refused),
+                   nl=False, err=True)
     processed = set(report.processed)
     reused = sum(1 for n in report.built + [r.name for r in report.refused] if n.split("/")[0] not in processed)
     click.echo(f"{len(report.built)} document(s) built ({reused} reused from the previous build), "
@@ -94,6 +105,34 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
                f"in {time.monotonic() - start:.1f} s")
     if report.refused:
         sys.exit(1)
+
+
+class _terminated_as_interrupt:
+    """SIGTERM (a service manager stopping the build, `kill`) ends the build as Ctrl-C does: what it was
+    writing is removed and build/ stays the previous build."""
+
+    def __enter__(self):
+        import signal
+
+        from .build import FORKING, STOP
+
+        def interrupt(*_):
+            STOP.set()  # the build checks it between steps
+            if not FORKING.is_set():  # (then, an exception raised here would fall in a fork hook and be lost)
+                raise KeyboardInterrupt
+
+        try:
+            self.before = signal.signal(signal.SIGTERM, interrupt)
+        except ValueError:  # not the main thread
+            self.before = None
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        if self.before is not None:
+            signal.signal(signal.SIGTERM, self.before)
+        return False
 
 
 @main.command()

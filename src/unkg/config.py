@@ -54,6 +54,14 @@ class Settings:
     admin_email: str = field(
         default="webmaster@example.org", metadata={"help": "Contact address OAI-PMH Identify gives at /oai."}
     )
+    max_document_mb: float = field(
+        default=10.0, metadata={"help": "Largest source file (text or PDF) `unkg build` reads, in MB; a larger one "
+                                        "is refused by name, the others are built."},
+    )
+    document_timeout: float = field(
+        default=120.0, metadata={"help": "Seconds `unkg build` gives one document (all its language versions); one "
+                                         "that takes longer is stopped and refused by name."},
+    )
     dumps: str = field(
         default="nq ttl jsonld",
         metadata={"help": "Formats of the whole-dataset files the build writes, any of nq ttl jsonld trig nt "
@@ -89,6 +97,10 @@ class Settings:
     @property
     def queries_dir(self) -> Path:
         return in_effect(self.project / "queries", "queries")
+
+    @property
+    def max_document_bytes(self) -> int:
+        return int(self.max_document_mb * 1_000_000)
 
     @property
     def documents_dir(self) -> Path:
@@ -154,6 +166,9 @@ def load_settings(project: Path | None = None, env: dict[str, str] | None = None
                 raise InputError(f"setting {name!r}", f"{value!r} is not a number") from None
     settings = replace(Settings(project=root), **values)
     check_base(settings.base)
+    for name in ("max_document_mb", "document_timeout"):
+        if not getattr(settings, name) > 0:
+            raise InputError(f"setting {name!r}", f"{getattr(settings, name)!r}: expected a number above 0")
     unknown = sorted(set(settings.dumps.split()) - set(DUMP_FORMATS))
     if unknown:
         raise InputError("setting 'dumps'", f"unknown format(s) {unknown}; known: {' '.join(DUMP_FORMATS)}")

@@ -26,6 +26,9 @@ import orjson
 
 MARKER = ".unkg-complete"
 MANIFEST = "manifest.json"
+STATE = ".unkg-state.json"  # the build's own bookkeeping, beside the manifest (see `split`)
+PRIVATE = ("generation", "changed", "store_updates")  # of a manifest's top-level keys, the bookkeeping's
+PRIVATE_PER_DOCUMENT = ("stat", "dir")  # of a document's entry, the bookkeeping's (time stamps of its sources)
 
 
 class Generations:
@@ -82,13 +85,43 @@ class Generations:
             shutil.rmtree(old)
 
 
+def split(manifest: dict) -> tuple[dict, dict]:
+    """A build's record as what it publishes (``manifest.json``: the same bytes for the same input, whatever
+    the history, timing or worker count) and its own bookkeeping (``.unkg-state.json``: the folder's
+    generation, what changed since the one before, the store's incremental changes, and the time stamps
+    of the sources read, which depend on when and in what order builds ran)."""
+    public = {k: v for k, v in manifest.items() if k not in PRIVATE}
+    private = {k: manifest[k] for k in PRIVATE if k in manifest}
+    documents, sources = {}, {}
+    for key, entry in manifest.get("documents", {}).items():
+        documents[key] = {k: v for k, v in entry.items() if k not in PRIVATE_PER_DOCUMENT}
+        sources[key] = {k: entry[k] for k in PRIVATE_PER_DOCUMENT if k in entry}
+    public["documents"] = documents
+    private["sources"] = sources
+    return public, private
+
+
+def write_manifest(folder: Path, manifest: dict, write) -> None:
+    """`manifest` as the folder's manifest and bookkeeping (`split`), each by `write(path, bytes)`."""
+    public, private = split(manifest)
+    write(folder / STATE, orjson.dumps(private, option=orjson.OPT_SORT_KEYS) + b"\n")
+    write(folder / MANIFEST, orjson.dumps(public, option=orjson.OPT_SORT_KEYS) + b"\n")
+
+
 def read_manifest(folder: Path | None) -> dict:
+    """The manifest of `folder` with its bookkeeping merged in (`split`); {} if either is missing or bad."""
     if folder is None:
         return {}
     try:
-        return orjson.loads((folder / MANIFEST).read_bytes())
+        manifest = orjson.loads((folder / MANIFEST).read_bytes())
+        private = orjson.loads((folder / STATE).read_bytes())
     except (OSError, ValueError):
         return {}
+    sources = private.pop("sources", {})
+    manifest.update(private)
+    for key, entry in manifest.get("documents", {}).items():
+        entry.update(sources.get(key, {}))
+    return manifest
 
 
 class Discard:
@@ -180,7 +213,7 @@ def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = No
         old = changed
         keys = sorted(changed)
     for entry in list(spare.iterdir()):  # what the build in use does not have (a tool's leftovers) goes
-        if entry.name != MARKER and not (source / entry.name).exists():
+        if entry.name not in (MARKER, STATE) and not (source / entry.name).exists():
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     new = manifest.get("documents", {})
     made: set[str] = set()
@@ -198,4 +231,5 @@ def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = No
                 made.add(parent)
             link(f"{src}/{rel}", f"{to}/{rel}")
     link(f"{src}/{MANIFEST}", f"{to}/{MANIFEST}")
+    link(f"{src}/{STATE}", f"{to}/{STATE}")
     Generations.finish(spare, generation)
