@@ -337,3 +337,10 @@ def test_a_full_disk_is_one_line_and_the_previous_build_stays(tmp_path):
         assert tree(project / "build") == before
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_facts_of_a_folder_named_like_a_text_is_one_line(tmp_path):
+    (tmp_path / "en.txt").mkdir()
+    result = run_unkg("facts", str(tmp_path / "en.txt"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == f"unkg: error: {tmp_path / 'en.txt'}: cannot read: a folder; expected a UTF-8 text file\n"

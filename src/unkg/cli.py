@@ -49,7 +49,7 @@ def main(ctx: click.Context, project: Path | None) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.pass_context
 def facts(ctx: click.Context, file: Path) -> None:
     """Print the facts card of FILE (a document's text) as JSON."""
