@@ -47,14 +47,24 @@ def card(doc: Document) -> dict[str, Any]:
             {
                 "label": a.label.value,
                 "title": a.title.value if a.title else None,
-                "author": a.author.person.label if a.author and a.author.person else None,
+                "author": (a.author.person.label if a.author.person else a.author.label) if a.author else None,
                 "date": a.date.value.isoformat() if a.date else None,
                 "place": a.place.value.label if a.place else None,
             }
             for a in doc.annexes
         ],
+        **_ocr(doc),
         "warnings": [w.message for w in doc.warnings],
     }
+
+
+def _ocr(doc: Document) -> dict[str, Any]:
+    """``"ocr"``, only on the card of a document whose text was (partly) read by OCR: the engine, the
+    language packs and the pages."""
+    ocr = doc.source.ocr
+    if ocr is None:
+        return {}
+    return {"ocr": {"engine": ocr.engine, "languages": list(ocr.languages), "pages": list(ocr.pages)}}
 
 
 def _sender(agent: Agent | None) -> dict[str, Any] | None:

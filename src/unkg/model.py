@@ -79,6 +79,8 @@ class Agent:
     state: Fact[Entity] | None
     rank: Fact[Entity] | None
     signed: Fact[bool] | None
+    # the name an English card gives a person the authority data does not know (see parse.core.english_name)
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,14 +128,36 @@ class Warning_:
 
 
 @dataclass(frozen=True)
+class Ocr:
+    """Text read by optical character recognition of page images (a scan without a text layer): the
+    engine and its version (``"Tesseract 5.3.0"``), the language packs it read with (``("eng",)``) and the
+    1-based numbers of the pages whose text is OCR's."""
+
+    engine: str
+    languages: tuple[str, ...]
+    pages: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Source:
     """The file a document was read from: its path, the key of its folder under source/documents (shared
-    by the language versions of one document), the SHA-256 of its bytes and its decoded text."""
+    by the language versions of one document), the SHA-256 of its bytes and its decoded text; ``ocr``
+    when (part of) that text was read by OCR, and ``warnings``, what reading it found (the OCR, pages left
+    unread). Both default to what the text itself carries (`unkg.pdf.PdfText`), so a document built from
+    a PDF's text knows how it was read."""
 
     path: str
     key: str
     sha256: str
     raw: str = field(repr=False, compare=False)
+    ocr: Ocr | None = None
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.ocr is None and getattr(self.raw, "ocr", None) is not None:
+            object.__setattr__(self, "ocr", self.raw.ocr)
+        if not self.warnings and getattr(self.raw, "warnings", ()):
+            object.__setattr__(self, "warnings", tuple(self.raw.warnings))
 
 
 @dataclass(frozen=True)
@@ -156,3 +180,10 @@ class Document:
     annexes: tuple[Annex, ...]
     mentions: tuple[Mention, ...]
     warnings: tuple[Warning_, ...]
+
+    def __post_init__(self) -> None:
+        # what reading the source found (its text read by OCR, pages left unread) comes first among the
+        # document's warnings, once, whoever built the document
+        first = tuple(Warning_(m) for m in self.source.warnings if all(w.message != m for w in self.warnings))
+        if first:
+            object.__setattr__(self, "warnings", first + tuple(self.warnings))

@@ -151,6 +151,9 @@ _DISTR_IN_LINE = re.compile(r"(?<![A-Za-z])Distr\.?\s*:?\s*(?:General|Limited|Re
 _EN_DATE_IN_LINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})(?!\d)")
 _ORIGINAL_IN_LINE = re.compile(
     r"(?:(?<![A-Za-z])Original|(?<![А-Яа-я])Оригинал|الأصل|原文)\s*[:：8]?\s*(?P<lang>[^\s,;]*)", re.IGNORECASE)
+# "[Original: French]" on a line of its own: the original language of an annex (or of the text under it)
+ORIGINAL_NOTE = re.compile(
+    r"^[\[(]?\s*(?:Original|Оригинал|الأصل|原文)\s*[:：]\s*(?P<lang>[^\s\])]+)\s*[\])]?$", re.IGNORECASE)
 
 
 def read_masthead(ctx: Context, lines: Sequence[Line],
@@ -223,21 +226,49 @@ def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
     header) gives the same symbol without them, that reading wins."""
     out = []
     for sym in symbols:
-        m = re.match(r"^(?P<head>.*/\d+)[A-Za-z]$", sym.value)
-        if m and re.search(rf"(?m)^\s*{re.escape(m.group('head'))}\s*$", ctx.text.raw):
-            ctx.warn(f"symbol {sym.value!r} read as {m.group('head')!r} (OCR noise; the running header "
-                     "gives it without the last letter)", sym.span)
-            sym = Fact(m.group("head"), sym.span, sym.surface)
+        value = sym.value.rstrip("*")  # a footnote mark (S/1997/347*) is not part of the symbol
+        m = re.match(r"^(?P<head>.*/\d+)(?P<tail>[A-Za-z]+)$", value)
+        if m:  # a number part never ends in letters: a letter glued on (OCR, a joined line) is not the symbol's
+            confirmed = re.search(rf"(?m)^\s*{re.escape(m.group('head'))}\s*$", ctx.text.raw)
+            ctx.warn(f"symbol {sym.value!r} read as {m.group('head')!r}: a number part of a symbol does not end "
+                     f"in letters ({m.group('tail')!r} taken as noise" + ("; the running header gives it "
+                     "without them)" if confirmed else ", doubtful)"), sym.span)
+            value = m.group("head")
+        if value != sym.value:
+            sym = Fact(value, sym.span, sym.surface, sym.origin)
         if sym.value not in [o.value for o in out]:
             out.append(sym)
     return out
 
 
+# -- names ----------------------------------------------------------------------------------------
+
+_LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F.'’\- ]*$")
+
+
+def english_name(name: str) -> str | None:
+    """The name of a person the authority data does not know, as an English card gives it: a name
+    signed in Latin script reads the same in English, with a surname written in capitals (the UN's
+    signature style, "Carl BILDT", "BAN Ki-moon") in ordinary case; None for other scripts."""
+    name = " ".join(name.split())
+    if not _LATIN_NAME.match(name) or not any(c.isalpha() for c in name):
+        return None
+
+    def word(w: str) -> str:
+        letters = [c for c in w if c.isalpha()]
+        if len(letters) < 2 or not all(c.isupper() for c in letters):
+            return w  # initials ("A.") and words in ordinary case stay as written
+        return re.sub(r"[A-Za-z\u00C0-\u024F]+", lambda m: m.group(0)[0] + m.group(0)[1:].lower(), w)
+
+    return " ".join(word(w) for w in name.split(" "))
+
+
 # -- page furniture -------------------------------------------------------------------------------
 
 _FURNITURE = [
-    re.compile(r"^\d{2}-\d{5}\b.*$"),  # job number: 25-17062 (E), 98-33343 (E) 021198
-    re.compile(r"^[\dOlSB]{2}-[\dOlSB]{5}\s*\([A-Z]\).*$"),  # the same, OCR-damaged (9B-33343 (E))
+    # job number: 25-17062 (E), 98-33343 (E) 021198, and after an end rule on the same line (----97-03313 (E))
+    re.compile(r"^(?:[-_=]+\s*)?\d{2}-\d{5}\b.*$"),
+    re.compile(r"^(?:[-_=]+\s*)?[\dOlSB]{2}-[\dOlSB]{5}\s*\([A-Z]\).*$"),  # the same, OCR-damaged (9B-33343 (E))
     re.compile(r"^\d{6}$"),  # ddmmyy print code
     re.compile(r"^\*\d{6,}\*$"),  # barcode
     re.compile(r"^\d{1,3}\s*/\s*\d{1,3}$"),  # page 2/3
@@ -543,14 +574,37 @@ def read_circulation(
         if not m:
             continue
         piece = b.piece.sub(m.start(), m.end())
-        organs = ctx.find(piece, "organ")
-        targets = []
+        organs = ctx.find(piece, "organ") or _organs_named_short(ctx, b.piece, m.start(), piece)
+        targets: list[CirculationTarget] = []
         for k, (a, e, ent) in enumerate(organs):
             stop = organs[k + 1][0] if k + 1 < len(organs) else len(piece.text)
-            targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), tuple(items_in(piece, e, stop))))
+            items = tuple(items_in(piece, e, stop))
+            same = next((i for i, t in enumerate(targets) if t.organ.value.iri == ent.iri), None)
+            if same is None:
+                targets.append(CirculationTarget(ctx.fact(ent, piece, a, e), items))
+            elif items:  # "… to the members of the Security Council and … as a document of the Security Council"
+                old = targets[same]
+                targets[same] = CirculationTarget(old.organ, old.agenda_items + tuple(
+                    i for i in items if i.value not in {x.value for x in old.agenda_items}))
         if targets:
             return Circulation(ctx.written(piece), tuple(targets))
     return None
+
+
+def _organs_named_short(ctx: Context, para: Piece, start: int, piece: Piece) -> list[tuple[int, int, Entity]]:
+    """Organs a request names by a short form ("… and issued as a document of the Council"): the organs
+    named in full earlier in the paragraph whose name ends with a word the request uses."""
+    out = []
+    for _, _, ent in reversed(ctx.find(para.sub(0, start), "organ")):
+        for name in ctx.auth.names(ent, ctx.lang):
+            last = name.split()[-1] if name.split() else ""
+            hit = re.search(rf"(?<!\w){re.escape(last)}(?!\w)", piece.text, re.IGNORECASE) if len(last) > 3 else None
+            if hit and ent.iri not in {o.iri for _, _, o in out}:
+                out.append((hit.start(), hit.end(), ent))
+                break
+        if out:
+            break
+    return out
 
 
 def read_recipients(ctx: Context, phrase: Piece, separator: str,

@@ -13,6 +13,7 @@ skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -64,6 +65,9 @@ class Formulas:
     date_line: re.Pattern[str]
     para_number: re.Pattern[str]
     sentence_end: str
+    post_nominals: re.Pattern[str] | None
+    enclosure_heading: re.Pattern[str] | None
+    body_opening: re.Pattern[str] | None
 
 
 @cache
@@ -96,6 +100,10 @@ def formulas(lang: str) -> Formulas:
         annex_heading_rest=re.compile(raw["annex_heading_rest"], F), annex_numbers=raw["annex_numbers"],
         annex_ref=re.compile(raw["annex_ref"], F), date_line=re.compile(fill(raw["date_line"]), F),
         para_number=re.compile(raw["para_number"], F), sentence_end=raw["sentence_end"],
+        # honours are written in capitals (O.G.W., KCMG): matched with case
+        post_nominals=re.compile(raw["post_nominals"]) if raw.get("post_nominals") else None,
+        enclosure_heading=re.compile(raw["enclosure_heading"], F) if raw.get("enclosure_heading") else None,
+        body_opening=re.compile(raw["body_opening"], F) if raw.get("body_opening") else None,
     )
 
 
@@ -183,9 +191,10 @@ class Parser:
         rest = [ln for ln in all_lines[stop:] if not ln.blank and not core.is_furniture(ln, own)
                 and core.language_code(ln.text) is None]
         heads = self.annex_headings(rest, parts["title"].value if parts["title"] else "")
-        letter_lines = rest[: heads[0][0]] if heads else rest
+        letter_lines, enclosure = self.split_enclosure(rest[: heads[0][0]] if heads else rest)
         body_blocks, closing = self.split_signature(letter_lines)
-        parts["paragraphs"] = tuple(ctx.written(b.piece) for b in body_blocks)
+        enclosed = paragraphs(ctx.text, enclosure) if enclosure else []
+        parts["paragraphs"] = tuple(ctx.written(b.piece) for b in body_blocks + enclosed)
         self.signature(closing, parts)
         parts["circulation"] = self.circulation(body_blocks)
         if parts["circulation"] is not None:
@@ -194,7 +203,7 @@ class Parser:
             ctx.warn("no circulation request found in the body")
 
         annexes, mentions = [], []
-        for b in body_blocks:
+        for b in body_blocks + enclosed:
             mentions += core.find_mentions(ctx, b.piece, "main")
         for n, (_, j, heading) in enumerate(heads):
             end = heads[n + 1][0] if n + 1 < len(heads) else len(rest)
@@ -345,8 +354,27 @@ class Parser:
                 x, y, st = states[0]
                 state = ctx.fact(st, phrase, x, y)
         else:
-            ctx.warn(f"function in {phrase.text!r} is not in the authority data", ctx.span(phrase))
+            function = self.dehyphenated_post(phrase)
+            if function is None:
+                ctx.warn(f"function in {phrase.text!r} is not in the authority data", ctx.span(phrase))
         return state, function
+
+    def dehyphenated_post(self, phrase: Piece) -> Fact[Entity] | None:
+        """A post whose name the text layer wrote without its hyphen ("SecretaryGeneral": the hyphen of a
+        word broken at a line end, dropped with the break), read as that post with a warning."""
+        ctx = self.ctx
+        hyphens = "-\u2010\u2011\u2012\u2013"
+        for ent in sorted(ctx.auth.of_kind("post", "function"), key=lambda e: e.iri):
+            for name in ctx.auth.names(ent, ctx.lang):
+                if not any(h in name for h in hyphens):
+                    continue
+                bare = re.sub(f"[{hyphens}]", "", name)
+                m = re.search(rf"(?<!\w){re.escape(bare)}(?!\w)", phrase.text, re.IGNORECASE)
+                if m:
+                    ctx.warn(f"{m.group(0)!r} read as {ent.label!r} (its hyphen lost in the text layer)",
+                             ctx.span(phrase, m.start(), m.end()))
+                    return ctx.fact(ent, phrase, m.start(), m.end())
+        return None
 
     # -- signature -----------------------------------------------------------------------------------
     def split_signature(self, lines: list[Line]) -> tuple[list[Block], list[Line]]:
@@ -379,10 +407,11 @@ class Parser:
             if m and self.is_signed(m.group("word")) and signed is None:
                 signed = ctx.fact(True, ln.piece, max(0, m.start("word") - 1), m.end("word") + 1)
                 if m.group("name"):
-                    name = ctx.written(ln.piece, m.start("name"), m.end("name"))
+                    name = ln.piece.sub(m.start("name"), m.end("name"))
                 continue
-            if signed is not None and name is None and not ctx.lookup(ln.piece, "rank", "function", "post"):
-                name = ctx.written(ln.piece)
+            if (signed is not None and name is None and self.could_be_name(ln.text)
+                    and not ctx.lookup(ln.piece, "rank", "function", "post")):
+                name = ln.piece
                 continue
             r = ctx.lookup(ln.piece, "rank")
             if r is not None and rank is None:
@@ -395,13 +424,31 @@ class Parser:
             if ctx.find(phrase, "post", "function"):
                 state, function = self.agent_phrase(phrase)
             elif name is None:
-                name = ctx.written(phrase)
+                name = phrase
+        name = ctx.written(self.without_post_nominals(name)) if name is not None else None
         if name is None and function is None:
             return None
         person = None
         if name:  # names in Latin script read the same in English, French and Spanish versions
             person = ctx.auth.lookup(name.value, ctx.lang, "person") or ctx.auth.lookup(name.value, "en", "person")
         return Agent(name, person, function, state, rank, signed or Fact(False, None, ""))
+
+    @staticmethod
+    def could_be_name(text: str) -> bool:
+        """A line that may hold a person's name: letters, more of them than digits (never page furniture
+        such as a job number or print code)."""
+        letters = sum(c.isalpha() for c in text)
+        return letters >= 2 and letters > sum(c.isdigit() for c in text)
+
+    def without_post_nominals(self, name: Piece) -> Piece:
+        """The signatory's name without the honours written after it ("Njuguna Moses MAHUGU, O.G.W."):
+        they are not part of the name; the warning keeps them."""
+        m = self.f.post_nominals.search(name.text) if self.f.post_nominals else None
+        if not m or not name.text[: m.start()].strip():
+            return name
+        self.ctx.warn(f"post-nominals {name.text[m.start():].strip(' ,')!r} after the signatory's name "
+                      f"{name.text[: m.start()].strip()!r} are not part of the name", self.ctx.span(name))
+        return name.sub(0, m.start())
 
     # -- circulation request -------------------------------------------------------------------------
     def circulation(self, body: list[Block]) -> Circulation | None:
@@ -454,38 +501,105 @@ class Parser:
                 value = num.upper()
         at = (m.start("num"), m.end("num")) if num else (len(heading.piece.text), len(heading.piece.text))
         label = ctx.fact(value, heading.piece, *at)
-        # the title: the narrower lines (titles are centred) before a date line, a numbered paragraph or
-        # a sentence, up to four
-        title_lines: list[Line] = []
-        idx = 0
-        while idx < len(lines) and len(title_lines) < 4:
-            ln = lines[idx]
-            if (self.f.date_line.match(ln.text) or self.f.para_number.match(ln.text) or ctx.text.is_full(ln)
-                    or (title_lines and self.ends_sentence(title_lines[-1].text))):
-                break
-            title_lines.append(ln)
-            idx += 1
-        while title_lines and self.ends_sentence(title_lines[-1].text):
-            title_lines.pop()  # a title does not end a sentence: that line opens the body
-            idx -= 1
+        lines, enclosure = self.split_enclosure(lines)
+        title_lines, idx = self.annex_title(lines)
         title = ctx.written(block(title_lines).piece) if title_lines else None
         date = place = None
+        as_letter = self.f.title.match(block(title_lines).text) if title_lines else None
+        if as_letter and self.date(as_letter):  # the annex is itself a letter: its title gives its date
+            t = block(title_lines)
+            a = min(as_letter.start("d"), as_letter.start("m"), as_letter.start("y"))
+            b = max(as_letter.end("d"), as_letter.end("m"), as_letter.end("y"))
+            date = ctx.fact(self.date(as_letter), t.piece, a, b)
         if idx < len(lines) and self.f.date_line.match(lines[idx].text):
-            date, place = self.date_place(lines[idx])
+            line_date, place = self.date_place(lines[idx])
+            date = date or line_date
             idx += 1
         blocks, closing = self.split_signature(lines[idx:])
         author = self.closing_agent(closing) if closing else None
         if author is not None and author.name is not None and author.person is None:
-            ctx.warn(f"annex {value}: author {author.name.value!r} is not in the authority data", author.name.span)
+            label_en = core.english_name(author.name.value)
+            if label_en:
+                author = dataclasses.replace(author, label=label_en)
+                ctx.warn(f"annex {value}: author {author.name.value!r} is not in the authority data; named "
+                         f"as signed ({label_en!r})", author.name.span)
+            else:
+                ctx.warn(f"annex {value}: author {author.name.value!r} is not in the authority data",
+                         author.name.span)
         for ln in closing:
             if date is None and self.f.date_line.match(ln.text):
                 date, place = self.date_place(ln)
+        blocks = blocks + (paragraphs(ctx.text, enclosure) if enclosure else [])
         annex = Annex(
             label=label, heading=ctx.written(heading.piece), title=title, author=author, date=date,
             place=place, paragraphs=tuple(ctx.written(b.piece) for b in blocks),
             closing_lines=tuple(ctx.written(ln.piece) for ln in closing),
         )
         return annex, blocks + ([block(title_lines)] if title_lines else [])
+
+    def split_enclosure(self, lines: list[Line]) -> tuple[list[Line], list[Line]]:
+        """The lines of a letter or annex, and those of the enclosure it carries ("Enclosure", "Pièce
+        jointe"): an enclosure is the letter's attachment, not an annex, and not its signature block."""
+        if self.f.enclosure_heading is not None:
+            for k, ln in enumerate(lines):
+                if k > 0 and self.f.enclosure_heading.match(ln.text):
+                    return lines[:k], lines[k:]
+        return lines, []
+
+    def is_original_note(self, ln: Line) -> bool:
+        """"[Original: French]": the original-language note of an annex, never its title."""
+        m = core.ORIGINAL_NOTE.match(ln.text)
+        return bool(m) and core.language_code(m.group("lang")) is not None
+
+    def annex_title(self, lines: list[Line]) -> tuple[list[Line], int]:
+        """An annex's title lines and the index of the line after them (original-language notes
+        skipped). A letter's title ("Letter dated … from … addressed to …") is taken whole, as the
+        communication's is; any other title is the narrower lines (titles are centred) before a date line,
+        a numbered paragraph, a sentence or the opening of a body ("I have the honour", "… presents its
+        compliments"), up to four."""
+        ctx = self.ctx
+        idx = 0
+        while idx < len(lines) and self.is_original_note(lines[idx]):
+            idx += 1
+        if idx < len(lines) and self.f.title_start.match(lines[idx].text):
+            found = core.find_lines(lines[idx: idx + 6], lambda t: bool(self.f.title_start.match(t)),
+                                    self._complete, 5)
+            if found is not None and found[0] == 0:
+                end = idx + found[1]
+                while end < len(lines) and self.is_original_note(lines[end]):
+                    end += 1
+                return [ln for ln in lines[idx: idx + found[1]]], end
+        title_lines: list[Line] = []
+        while idx < len(lines) and len(title_lines) < 4:
+            ln = lines[idx]
+            if self.is_original_note(ln):
+                idx += 1
+                if title_lines:
+                    break
+                continue
+            if (self.f.date_line.match(ln.text) or self.f.para_number.match(ln.text) or ctx.text.is_full(ln)
+                    or (title_lines and self.ends_sentence(title_lines[-1].text)) or self.opens_body(lines, idx)
+                    or self.runs_on(lines, idx)):
+                break
+            title_lines.append(ln)
+            idx += 1
+        while title_lines and self.ends_sentence(title_lines[-1].text):
+            title_lines.pop()  # a title does not end a sentence: that line opens the body
+            idx -= 1
+        return title_lines, idx
+
+    def opens_body(self, lines: list[Line], idx: int) -> bool:
+        """Does the sentence on these lines open a letter's or note's body ("I have the honour",
+        "The Permanent Mission of … presents its compliments")?"""
+        return self.f.body_opening is not None and bool(self.f.body_opening.match(block(lines[idx: idx + 3]).text))
+
+    def runs_on(self, lines: list[Line], idx: int) -> bool:
+        """A line that ends on a word that never ends a title ("of", "its"), followed by a full line: the
+        opening of a paragraph, not a title."""
+        ends = set(core.lexicon()["continuation"].get(f"{self.ctx.lang}_end", []))
+        words = lines[idx].text.split()
+        return (bool(words) and words[-1].casefold() in ends and idx + 1 < len(lines)
+                and self.ctx.text.is_full(lines[idx + 1]) and not self.f.title_start.match(lines[idx].text))
 
     def date_place(self, ln: Line):
         ctx = self.ctx
