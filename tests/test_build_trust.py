@@ -181,7 +181,8 @@ def test_a_document_over_the_time_limit_is_stopped_and_refused(tmp_path, monkeyp
         return real(key, paths)
 
     monkeypatch.setattr(build_module, "process_key", process)
-    settings = load_settings(project, env={"UNKG_DOCUMENT_TIMEOUT": "1"})
+    # 6 s: the others take a fraction of it even on a loaded machine; the slow one would take 600
+    settings = load_settings(project, env={"UNKG_DOCUMENT_TIMEOUT": "6"})
     for jobs in (2, 1):
         shutil.rmtree(project / "build", ignore_errors=True)
         for p in project.glob(".build.*"):
@@ -189,7 +190,7 @@ def test_a_document_over_the_time_limit_is_stopped_and_refused(tmp_path, monkeyp
         report = build(settings, jobs=jobs)
         lang = next((project / "source" / "documents" / slow).glob("*.txt")).stem
         assert [r.name for r in report.refused] == [f"{slow}/{lang}"]
-        assert report.refused[0].reason == "stopped: it took more than 1 s (setting document_timeout)"
+        assert report.refused[0].reason == "stopped: it took more than 6 s (setting document_timeout)"
         assert len(report.built) == 3
 
 
