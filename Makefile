@@ -12,7 +12,13 @@ BUILD  := build
 
 all: build ## set up .venv and build every document under source/ into build/
 
+# Tesseract and the six UN languages' packs, from Debian's packages, for scans without a text layer (OCR)
+OCR_PACKS := eng fra spa rus ara chi_sim
+
 $(STAMP): pyproject.toml
+	command -v tesseract >/dev/null && [ "$$(tesseract --list-langs 2>/dev/null | grep -cxE '$(subst $() ,|,$(OCR_PACKS))')" = $(words $(OCR_PACKS)) ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr $(foreach p,$(OCR_PACKS),tesseract-ocr-$(subst _,-,$(p)))) || \
+	  echo "unkg: could not install Tesseract (Debian: tesseract-ocr and packs $(OCR_PACKS)): scans without a text layer will not be read"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

@@ -256,6 +256,8 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     g.add((graph_node, PROV.wasGeneratedBy, build))
     g.add((source, RDF.type, PROV.Entity))
     g.add((source, DCTERMS.identifier, Literal(f"sha256:{doc.source.sha256}")))
+    if doc.source.ocr is not None:  # the text, or part of it, read from page images (a scan)
+        g.add((source, UNKG.readBy, Literal("ocr")))
     g.add((build, RDF.type, PROV.SoftwareAgent))
     g.add((build, RDF.type, SCHEMA.SoftwareApplication))
     g.add((build, SCHEMA.name, Literal("unkg", lang="en")))
