@@ -345,3 +345,20 @@ def test_facts_of_a_folder_named_like_a_text_is_one_line(tmp_path):
     result = run_unkg("facts", str(tmp_path / "en.txt"), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == f"unkg: error: {tmp_path / 'en.txt'}: cannot read: a folder; expected a UTF-8 text file\n"
+
+
+def test_two_files_of_a_folder_read_as_the_same_language(tmp_path):
+    """An English text saved as en.txt and again as fr.txt: the text's language wins, so both are the
+    English version; the second is refused naming the first, the first is published."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project", documents=False)
+    english = generated(tmp_path, 2, seed=21) / "syn-000001" / "en.txt"
+    folder = project / "source" / "documents" / "letter"
+    folder.mkdir(parents=True)
+    shutil.copy(english, folder / "en.txt")
+    shutil.copy(english, folder / "fr.txt")
+    report = build(load_settings(project, env={}), jobs=1)
+    assert report.built == ["letter/en"]
+    assert [r.name for r in report.refused] == ["letter/fr"]
+    assert report.refused[0].reason.endswith("is already that of letter/en (two files of the folder hold the same "
+                                             "language version)")
