@@ -241,6 +241,13 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
             g.add((node, SCHEMA.locationCreated, E(annex.place.value)))
         if annex.author and annex.author.person:
             g.add((node, DCTERMS.creator, E(annex.author.person)))
+        elif annex.author and annex.author.name and annex.author.label:
+            # a signatory the authority data does not know: a person of this annex, named as signed
+            person = URIRef(f"{node}#author")
+            g.add((node, DCTERMS.creator, person))
+            g.add((person, RDF.type, SCHEMA.Person))
+            g.add((person, SCHEMA.name, Literal(annex.author.name.value, lang=lang)))
+            g.add((person, SKOS.prefLabel, Literal(annex.author.label, lang="en")))
         _carried_work(g, auth, node, annex, doc, text)
 
     # mentions: allot:mentions from the part to the entity, and an annotation anchoring it in the text
@@ -329,6 +336,8 @@ def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Documen
         g.add((content, DCTERMS.title, text(annex.title.value)))
     if annex.author and annex.author.person:
         g.add((content, DCTERMS.creator, URIRef(annex.author.person.iri)))
+    elif annex.author and annex.author.name and annex.author.label:
+        g.add((content, DCTERMS.creator, URIRef(f"{node}#author")))
     if annex.date:
         g.add((content, DCTERMS.date, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
     events = [mm for mm in doc.mentions
