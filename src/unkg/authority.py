@@ -2,7 +2,9 @@
 
 Each resource's kind comes from its ``rdf:type`` (`KINDS`), its canonical English label from
 ``skos:prefLabel@en``, and the names documents use for it from ``skos:prefLabel`` and ``skos:altLabel``
-in each language. Relative IRIs in the files resolve against ``{base}/id/``.
+in each language, plus the forms those names take in running text, ``skos:hiddenLabel`` (matched, never
+displayed: the Russian cases of States' names, "Исламской Республики Иран", written by
+``scripts/state_name_forms.py``). Relative IRIs in the files resolve against ``{base}/id/``.
 """
 
 from __future__ import annotations
@@ -55,7 +57,8 @@ class AgendaEntry:
 
 HEAD_FINAL = {"zh"}  # languages whose noun phrases end with their head noun (讲话 in …发表的讲话)
 # where names need not stand as whole words: Chinese has no spaces, Arabic attaches prepositions in
-# front of a name (لأذربيجان), Russian inflects its end (Азербайджана)
+# front of a name (لأذربيجان), Russian inflects its end (Азербайджана). A Russian name whose entity has
+# its case forms in the data (skos:hiddenLabel@ru) is a whole word: "Иранский" does not name Iran.
 BOUNDARIES = {"zh": "none", "ar": "right", "ru": "left"}
 
 
@@ -64,6 +67,7 @@ class Authorities:
     graph: Graph = field(default_factory=Graph, repr=False)
     entities: dict[str, Entity] = field(default_factory=dict)
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # iri -> lang -> labels
+    forms: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # iri -> lang -> hidden labels
     period_unit: dict[str, str] = field(default_factory=dict)  # organ iri -> "session" | "year"
     first_year: dict[str, int] = field(default_factory=dict)  # organ iri -> first year
     agenda: dict[tuple[str, int], dict[str, AgendaEntry]] = field(default_factory=dict)
@@ -83,15 +87,23 @@ class Authorities:
         key = (lang, kinds)
         if key not in self._finders:
             table: dict[str, Entity] = {}
+            whole: set[str] = set()  # names matched as whole words where the language would not need it
             for iri in sorted(self.entities):
                 ent = self.entities[iri]
                 if ent.kind not in kinds:
                     continue
-                for label in self.labels.get(iri, {}).get(lang, []):
-                    table.setdefault(self._key(label, lang), ent)
+                forms = self.forms.get(iri, {}).get(lang, [])
+                for label in self.labels.get(iri, {}).get(lang, []) + forms:
+                    name = self._key(label, lang)
+                    table.setdefault(name, ent)
+                    if forms and table[name] is ent:
+                        whole.add(name)
             alts = sorted(table, key=lambda s: (-len(s), s))
             flags = 0 if lang in ("zh",) else re.IGNORECASE
-            body = "|".join(map(re.escape, alts))
+            if BOUNDARIES.get(lang) == "left":  # each name declined in the data ends a word
+                body = "|".join(re.escape(a) + (r"(?!\w)" if a in whole else "") for a in alts)
+            else:
+                body = "|".join(map(re.escape, alts))
             if lang not in BOUNDARIES:  # a name is a whole word: "woman" does not name Oman
                 body = rf"(?<!\w)(?:{body})(?!\w)"
             elif BOUNDARIES[lang] == "right":
@@ -250,6 +262,11 @@ def from_graph(graph: Graph) -> Authorities:
             continue
         auth.entities[iri] = Entity(iri, kind, label)
         auth.labels[iri] = by_lang
+        hidden: dict[str, list[str]] = {}
+        for lit in sorted(graph.objects(s, SKOS.hiddenLabel)):
+            if isinstance(lit, Literal) and lit.language:
+                hidden.setdefault(lit.language, []).append(str(lit))
+        auth.forms[iri] = hidden
     for organ, unit in graph.subject_objects(UNKG.periodUnit):
         auth.period_unit[str(organ)] = str(unit)
     for organ, year in graph.subject_objects(UNKG.firstYear):
