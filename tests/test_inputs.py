@@ -199,13 +199,43 @@ def test_no_permission_to_read(tmp_path, name, monkeypatch):
     assert err.value.file == str(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions; the case is "
-                    "covered by test_no_permission_to_read")
-def test_no_permission_to_read_for_real(tmp_path):
-    path = tmp_path / "zh.txt"
-    path.write_bytes(SEED.read_bytes())
-    path.chmod(0)
-    one_line_error(path, "Permission denied")
+def test_no_permission_to_read_for_real():
+    """A file its reader may not read (mode 0). As root (CI), the reading is done by a child process that
+    has become another user (nobody), since permissions do not stop root."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="unkg-perm-", dir="/tmp"))
+    try:
+        folder.chmod(0o755)
+        path = folder / "zh.txt"
+        path.write_bytes(SEED.read_bytes())
+        path.chmod(0)
+        if os.geteuid() != 0:
+            with pytest.raises(InputError, match="cannot read: Permission denied"):
+                parse_file(path, None)
+            return
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: another user, then the same call
+            try:
+                os.setgid(65534)
+                os.setuid(65534)
+                try:
+                    parse_file(path, None)
+                    message = "read"
+                except InputError as exc:
+                    message = str(exc)
+                os.write(write, message.encode("utf-8"))
+            finally:
+                os._exit(0)
+        os.close(write)
+        with os.fdopen(read, "rb") as fh:
+            message = fh.read().decode("utf-8")
+        os.waitpid(pid, 0)
+        assert message.startswith(f"{path}: cannot read: Permission denied"), message
+    finally:
+        path.unlink(missing_ok=True)
+        folder.rmdir()
 
 
 # -- 3. the sidecar's values are typed and checked ---------------------------------------------------------
