@@ -8,6 +8,7 @@ authority agenda, circulation cross-checks, mentions, and the truncation checks.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import tomllib
@@ -714,21 +715,29 @@ def find_mentions(
     leading `left_stops` (grammatical words that never begin a name); it ends before any known name
     and at the first of `right_stops` after its last `name_joiners` character."""
     out = []
+    # the spans taken so far, sorted by start (an event's may overlap others), and the longest of them: a
+    # pattern's match is checked against its neighbours only (bisect), not against every name of a long text
     taken: list[tuple[int, int]] = []
-    for a, b, ent in ctx.find(piece, *MENTION_KINDS):
+    longest = 0
+    for a, b, ent in ctx.find(piece, *MENTION_KINDS):  # (in order, not overlapping)
         out.append(Mention(ent.kind, ctx.written(piece, a, b), part, ent))
         taken.append((a, b))
-    bounds = ctx.find(piece, *BOUNDARY_KINDS)
+        longest = max(longest, b - a)
+    bounds = ctx.find(piece, *BOUNDARY_KINDS)  # (in order, not overlapping)
+    bound_starts = [x for x, _, _ in bounds]
     for kind, pattern in patterns:
         for m in pattern.finditer(piece.text):
             a, b = m.span("name")
             if kind != "event":
-                for x, y, _ in bounds:
-                    if x <= a < y < b:
-                        a = y
-                for x, _ in taken + [(x, y) for x, y, _ in bounds]:
-                    if a < x < b:
-                        b = x
+                j = bisect.bisect_right(bound_starts, a) - 1  # the known title or function it starts in
+                while 0 <= j < len(bounds) and bounds[j][0] <= a < bounds[j][1] < b:
+                    a = bounds[j][1]
+                    j += 1
+                for starts in (bound_starts, [x for x, _ in taken[bisect.bisect_right(taken, (a, 1 << 62)):
+                                                                  bisect.bisect_left(taken, (b, -1))]]):
+                    i = bisect.bisect_right(starts, a)  # the first name that starts after it: it ends there
+                    if i < len(starts) and starts[i] < b:
+                        b = starts[i]
                 while a < b and piece.text[a] in left_stops:
                     a += 1
                 tail = max(piece.text.rfind(c, a, b) for c in name_joiners) if name_joiners else -1
@@ -738,10 +747,12 @@ def find_mentions(
                         break
                 if not piece.text[a:b] or not piece.text[a].isalpha() or not piece.text[b - 1].isalpha():
                     continue
-            if kind != "event" and any(a < y and x < b for x, y in taken):
+            near = taken[bisect.bisect_left(taken, (a - longest, -1)):bisect.bisect_left(taken, (b, -1))]
+            if kind != "event" and any(a < y and x < b for x, y in near):
                 continue  # an event's quoted theme may contain other names; other patterns may not
             out.append(Mention(kind, ctx.written(piece, a, b), part, None))
-            taken.append((a, b))
+            bisect.insort(taken, (a, b))
+            longest = max(longest, b - a)
     out.sort(key=lambda m: (m.surface.span.start if m.surface.span else 0))
     return out
 
