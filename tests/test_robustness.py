@@ -1,7 +1,7 @@
 """Robustness on real texts (the seed and ../shared/corpus/en): hypothesis mutates one line (drops it,
 joins it to the next, makes OCR-like swaps, makes its digits full-width) and the parser never raises
 anything but an InputError, never invents a value of the facts card (a value may differ from the
-original only on or next to the changed line), and still finds the masthead facts the mutation did not
+original only on or next to the changed line, or where a suspected cut's warning names the field), and still finds the masthead facts the mutation did not
 touch (a session or year is read as its organ's, so it depends on the organ's line too)."""
 
 from __future__ import annotations
@@ -135,6 +135,8 @@ def test_mutated_texts_never_raise_or_invent(auth, case):
         lines = tuple(origin[n - 1] for n in lines if n - 1 < len(origin))
         if key in before and before[key][0] == value:
             continue
+        if any(key.split(" ")[0] in w.message for w in doc.warnings if "appears to stop" in w.message):
+            continue  # a warning says why (a suspected cut names the fields it makes doubtful)
         # a value the original does not have: only where the text changed
         assert _near(lines, touched, content) or (key in before and _near(before[key][1], touched, content)), (
             f"{key}: {value[:80]!r} (was {before.get(key, ('—',))[0][:80]!r})")

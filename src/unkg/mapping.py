@@ -157,6 +157,8 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
         g.add((expr, DCTERMS.language, URIRef(lang_iri)))
     if doc.title:
         g.add((expr, DCTERMS.title, text(doc.title.value)))
+    if doc.suspected_truncation is not None:
+        g.add((expr, UNKG.suspectedTruncation, Literal(f"line {doc.suspected_truncation.line}")))
 
     # organs, sessions and agenda items
     entry_no = 0

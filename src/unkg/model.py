@@ -180,6 +180,9 @@ class Document:
     annexes: tuple[Annex, ...]
     mentions: tuple[Mention, ...]
     warnings: tuple[Warning_, ...]
+    # where the text appears to stop (a file cut short; the span of its last line): a warning says why,
+    # and values read from that line were not taken
+    suspected_truncation: Span | None = None
 
     def __post_init__(self) -> None:
         # what reading the source found (its text read by OCR, pages left unread) comes first among the

@@ -226,6 +226,8 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
                  "original_language": mh.original_language}
     else:
         parts = parser(ctx)
+    if parts.get("cut") is not None:
+        parts = _drop_at_cut(ctx, parts, parts["cut"].line)
     parts = _apply_sidecar(ctx, parts, sidecar or {})
     for name, what in (("symbols", "document symbol"), ("issued", "issue (Distr.) date"),
                        ("original_language", "original language"), ("date", "date"),
@@ -249,6 +251,7 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
         annexes=tuple(parts.get("annexes", ())),
         mentions=tuple(parts.get("mentions", ())),
         warnings=tuple(ctx.warnings),
+        suspected_truncation=parts.get("cut"),
     )
 
 
@@ -272,4 +275,82 @@ def _apply_sidecar(ctx: Context, parts: dict, sidecar: dict) -> dict:
         if not isinstance(value, dt.date):
             raise InputError(SIDECAR, f"'issued' must be a TOML date (YYYY-MM-DD), not {value!r}")
         parts["issued"] = Fact(value, None, value.isoformat(), origin="sidecar")
+    return parts
+
+
+def _drop_at_cut(ctx: Context, parts: dict, line: int) -> dict:
+    """The parts without the values read from `line`, where the text appears to stop: a word or a
+    sentence cut there may read as a value (a body fragment as a signatory's name, half a date). Each
+    value dropped is named in a warning."""
+    import dataclasses
+
+    dropped: list[str] = []
+
+    def at(fact) -> bool:
+        return fact is not None and fact.span is not None and fact.span.end_line >= line
+
+    def keep(name: str, fact):
+        if at(fact):
+            dropped.append(name)
+            return None
+        return fact
+
+    parts = dict(parts)
+    for name in ("kind", "date", "title", "issued", "original_language"):
+        parts[name] = keep(name, parts.get(name))
+    parts["symbols"] = tuple(s for s in parts.get("symbols", ()) if keep("symbols", s) is not None)
+    parts["recipients"] = tuple(r for r in parts.get("recipients", ()) if keep("recipients", r) is not None)
+    # a text that stops before the title stops among the masthead's agenda titles: where they wrap is
+    # not known, so only a title the authority agenda spells exactly is kept
+    in_masthead = parts.get("title") is None and not parts.get("paragraphs")
+    organs = []
+    for o in parts.get("organs", ()):
+        if keep("organs", o.organ) is None:
+            continue
+        known = ctx.auth.agenda_items(o.organ.value, o.session.value) if in_masthead and o.session else {}
+
+        def title(a):
+            entry = known.get(a.number.value)
+            spelled = entry.titles.get(ctx.lang) if entry else None
+            if (in_masthead and a.title is not None
+                    and not (spelled and core.compact(spelled) == core.compact(a.title.value))):
+                dropped.append(f"agenda item {a.number.value} title")
+                return None
+            return keep(f"agenda item {a.number.value} title", a.title)
+
+        items = tuple(dataclasses.replace(a, title=title(a))
+                      for a in o.agenda_items if keep("organs (agenda items)", a.number) is not None)
+        organs.append(dataclasses.replace(o, session=keep("organs (session)", o.session),
+                                          year=keep("organs (year)", o.year), agenda_items=items))
+    parts["organs"] = tuple(organs)
+
+    def agent(a, where: str):
+        if a is None:
+            return None
+        name = keep(f"{where} name", a.name)
+        a = dataclasses.replace(a, name=name, person=a.person if name is not None else None,
+                                label=a.label if name is not None else None,
+                                function=keep(f"{where} function", a.function),
+                                state=keep(f"{where} state", a.state), rank=keep(f"{where} rank", a.rank))
+        if a.signed is not None and at(a.signed):
+            dropped.append(f"{where} signed")
+            a = dataclasses.replace(a, signed=Fact(False, None, ""))
+        return a
+
+    if parts.get("sender") is not None:
+        parts["sender"] = agent(parts["sender"], "sender")
+    circ = parts.get("circulation")
+    if circ is not None and at(circ.text):
+        dropped.append("circulate_as")
+        parts["circulation"] = None
+    annexes = []
+    for a in parts.get("annexes", ()):
+        what = f"annex {a.label.value or '(unnumbered)'}"
+        annexes.append(dataclasses.replace(
+            a, title=keep(f"{what} title", a.title), date=keep(f"{what} date", a.date),
+            place=keep(f"{what} place", a.place), author=agent(a.author, f"{what} author")))
+    parts["annexes"] = tuple(annexes)
+    if dropped:
+        names = ", ".join(dict.fromkeys(dropped))
+        ctx.warn(f"not read from line {line}, where the text appears to stop: {names}", parts["cut"])
     return parts

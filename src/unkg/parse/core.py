@@ -632,25 +632,57 @@ def read_recipients(ctx: Context, phrase: Piece, separator: str,
 
 def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str, ends_sentence: Callable[[str], bool],
                    open_ends: str, has_closing: bool, announced: int) -> None:
-    """A text cut short (a truncated file) is an input error, not a document with gaps: it ends right
-    after the title, in the middle of a paragraph (its last line full and no sentence ended) or on an
-    opening mark, a letter without its signature block, fewer annexes than the body announces
-    (`announced`), or an annex with no text."""
-    last_line = max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
-    if tail is None:
-        raise ctx.fail("the text ends after the title (truncated?): no body", last_line)
-    if (ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends:
-        raise ctx.fail("the text ends in the middle of a paragraph (truncated?)", last_line)
+    """Does the text look cut short (a truncated file)? It ends right after the title, in the middle of a
+    paragraph (its last line full and no sentence ended) or on an opening mark, a letter without its
+    signature block, fewer annexes than the body announces (`announced`), or an annex with no text. A
+    cut is a warning naming the line where the text stops (`suspect_cut`), never a refusal."""
+    last_line = last_content_line(ctx)
+    reason = None
     kind = parts["kind"].value if parts.get("kind") else None
-    if kind in ("letter", "identical letters") and not has_closing:
-        raise ctx.fail("the letter ends without its signature block (truncated?)", last_line)
     have = len(parts["annexes"])
-    if have < announced:
-        raise ctx.fail(f"the letter refers to {announced} annex(es) but the text has {have} (truncated?)",
-                       last_line)
-    for annex in parts["annexes"]:
-        if not annex.paragraphs and not annex.closing_lines:
-            raise ctx.fail(f"annex {annex.label.value or '(unnumbered)'} has no text (truncated?)", last_line)
+    empty = [a for a in parts["annexes"] if not a.paragraphs and not a.closing_lines]
+    if tail is None:
+        reason = "right after the title, with no body"
+    elif (ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends:
+        reason = "in the middle of a paragraph"
+    elif kind in ("letter", "identical letters") and not has_closing:
+        reason = "before the letter's signature block"
+    elif have < announced:
+        reason = (f"before the annexes the letter announces ({announced}; the text has {have}), or an annex "
+                  "heading was lost: the signature block read may be an annex's (sender doubtful)")
+    elif empty:
+        reason = f"after the heading of annex {empty[0].label.value or '(unnumbered)'}, before its text"
+    if reason:
+        suspect_cut(ctx, parts, last_line, reason)
+
+
+_PAGE_OF = re.compile(r"^(?P<k>\d{1,3})\s*/\s*(?P<n>\d{1,3})$")
+
+
+def check_first_page(ctx: Context) -> None:
+    """A text whose first lines are the running header of a later page ("2/3") has lost its first page
+    (a PDF page whose text cannot be read): not a text to read, an input error."""
+    content = [ln for ln in ctx.text.lines if not ln.blank][:5]
+    for ln in content:
+        m = _PAGE_OF.match(ln.text)
+        if m and 1 < int(m.group("k")) <= int(m.group("n")):
+            raise ctx.fail(f"the text begins on page {m.group('k')} of {m.group('n')}: its first page is "
+                           "missing (a damaged PDF?)", ln.number)
+
+
+def last_content_line(ctx: Context) -> int:
+    return max((ln.number for ln in ctx.text.lines if not ln.blank), default=1)
+
+
+def suspect_cut(ctx: Context, parts: dict, line: int, reason: str) -> None:
+    """Record that the text appears to stop at `line` (the first reason found is kept); `parse_text`
+    then drops the values read from that line, which may be a fragment."""
+    if parts.get("cut") is not None:
+        return
+    ln = next((x for x in ctx.text.lines if x.number == line), None)
+    span = ctx.span(ln.piece) if ln is not None else Span(len(ctx.text.raw), len(ctx.text.raw), line, line)
+    parts["cut"] = span
+    ctx.warn(f"the text appears to stop at line {line}: it ends {reason} (truncated?)", span)
 
 
 def check_circulation(ctx: Context, organs: Sequence[OrganSession], circ: Circulation) -> None:

@@ -165,8 +165,16 @@ class Parser:
         ctx = self.ctx
         all_lines = ctx.text.lines
         title_at = self.find_title(all_lines)
-        head_end = title_at[0] if title_at else len(all_lines)
+        if title_at is None:
+            title_at = self.loose_title(all_lines)
+        head_end = title_at[0] if title_at else self.body_start(all_lines, 0)
         masthead = core.read_masthead(ctx, all_lines[:head_end], self.find_date)
+        after_title = None  # a masthead printed under the title (the title above the masthead)
+        if title_at and not masthead.symbols and not self.has_organ(all_lines[:head_end], masthead):
+            body_at = self.body_start(all_lines, title_at[1])
+            under = core.read_masthead(ctx, all_lines[title_at[1]:body_at], self.find_date)
+            if under.symbols or self.has_organ(all_lines[title_at[1]:body_at], under):
+                masthead, after_title = under, (title_at[1], body_at)
         own = {s.value for s in masthead.symbols} | {s.surface for s in masthead.symbols}
         parts: dict = {
             "symbols": tuple(masthead.symbols), "issued": masthead.issued,
@@ -174,25 +182,33 @@ class Parser:
             "kind": None, "date": None, "title": None, "sender": None, "recipients": (),
             "circulation": None, "paragraphs": (), "annexes": (), "mentions": (),
         }
-        head = [ln for ln in all_lines[:head_end]
+        head_lines = all_lines[after_title[0]:after_title[1]] if after_title else all_lines[:head_end]
+        head = [ln for ln in head_lines
                 if not ln.blank and ln.number not in masthead.lines_used and not core.is_furniture(ln, own)]
         organs = self.organs(head, masthead)
         parts["organs"] = tuple(organs)
         if title_at is None:
-            if organs or masthead.symbols:
-                last = max((ln.number for ln in all_lines if not ln.blank), default=1)
-                raise ctx.fail("the text ends before the communication's title (truncated?): found the "
-                               "masthead but no title", last)
-            raise core.NotACommunication(ctx.path, "not a UN communication: no masthead and no title of "
-                                         f"a {ctx.lang!r} communication were found")
-        start, stop = title_at
-        self.title(block(all_lines[start:stop]), parts)
+            if not organs and not masthead.symbols:
+                raise core.NotACommunication(ctx.path, "not a UN communication: no masthead and no title of "
+                                             f"a {ctx.lang!r} communication were found")
+            core.check_first_page(ctx)
+            if head_end >= len(all_lines):
+                core.suspect_cut(ctx, parts, core.last_content_line(ctx), "before the communication's title")
+                return parts
+            ctx.warn(f"no title of a communication found before line {all_lines[head_end].number}, where the "
+                     "body opens", ctx.span(all_lines[head_end].piece))
+            stop = head_end
+        else:
+            start, stop = title_at
+            self.title(block(all_lines[start:stop]), parts)
+            if after_title:
+                stop = after_title[1]
 
-        rest = [ln for ln in all_lines[stop:] if not ln.blank and not core.is_furniture(ln, own)
-                and core.language_code(ln.text) is None]
+        rest = [ln for ln in (self.after_header(x, own) for x in all_lines[stop:])
+                if not ln.blank and not core.is_furniture(ln, own) and core.language_code(ln.text) is None]
         heads = self.annex_headings(rest, parts["title"].value if parts["title"] else "")
         letter_lines, enclosure = self.split_enclosure(rest[: heads[0][0]] if heads else rest)
-        body_blocks, closing = self.split_signature(letter_lines)
+        body_blocks, closing = self.split_signature(letter_lines, letter=True)
         enclosed = paragraphs(ctx.text, enclosure) if enclosure else []
         parts["paragraphs"] = tuple(ctx.written(b.piece) for b in body_blocks + enclosed)
         self.signature(closing, parts)
@@ -286,6 +302,41 @@ class Parser:
                                     lambda t: self.fuzzy_post(t.split(" ")[-1]) is not None, 5)
         return found
 
+    def loose_title(self, lines) -> tuple[int, int] | None:
+        """A title the formula does not complete (OCR damage, an unknown recipient): the lines from one that
+        opens as a title does, up to five, before the body opens; None when no line opens a title."""
+        for i, ln in enumerate(lines):
+            if ln.blank or not self.f.title_start.match(ln.text):
+                continue
+            end = self.body_start(lines, i + 1)
+            taken = [k for k in range(i, end) if not lines[k].blank][:5]
+            if end >= len(lines) and len(taken) < 5:
+                return (i, end)  # the text stops in or after the title
+            return (i, taken[-1] + 1)
+        return None
+
+    def body_start(self, lines, start: int) -> int:
+        """The index of the first line from `start` that opens a body ("I have the honour", "… presents
+        its compliments"), or len(lines)."""
+        content = [k for k in range(start, len(lines)) if not lines[k].blank]
+        for n, k in enumerate(content):
+            if self.opens_body([lines[x] for x in content], n):
+                return k
+        return len(lines)
+
+    def after_header(self, ln: Line, own: set[str]) -> Line:
+        """A line that a running header (the document's own symbol) opens and text continues ("S/2022/43
+        Annex": two lines of the page run into one): the text after the header, as a line of its own."""
+        m = re.match(r"(?P<sym>\S+)\s+(?=\S)", ln.text)
+        if not m or m.group("sym") not in own:
+            return ln
+        piece = ln.piece.sub(m.end())
+        return dataclasses.replace(ln, start=piece.offsets()[0], indent=0, piece=piece,
+                                   width=max(0, ln.width - m.end()))
+
+    def has_organ(self, lines, masthead: core.Masthead) -> bool:
+        return any(self.ctx.segment(masthead.organ_piece(ln), "organ") for ln in lines if not ln.blank)
+
     def fuzzy_post(self, text: str) -> Entity | None:
         """A post named in OCR-damaged text ("Secretarv-Genera?")."""
         text = text.strip(" .,;:")
@@ -377,9 +428,11 @@ class Parser:
         return None
 
     # -- signature -----------------------------------------------------------------------------------
-    def split_signature(self, lines: list[Line]) -> tuple[list[Block], list[Line]]:
+    def split_signature(self, lines: list[Line], letter: bool = False) -> tuple[list[Block], list[Line]]:
         """The body paragraphs and the signature block: from the signature marker's line, or else the
-        trailing short lines that are not sentences."""
+        trailing short lines that are not sentences. A letter's block without a marker names a function,
+        post or rank: short lines that name none are the end of the body (a text that stops mid-sentence
+        or mid-word), never a signatory."""
         marker = None
         for idx in range(len(lines) - 1, -1, -1):
             m = self.f.signed.match(lines[idx].text)
@@ -391,6 +444,8 @@ class Parser:
             while (k > 0 and lines[k - 1].width < 0.6 * self.ctx.text.full_width
                    and not self.ends_sentence(lines[k - 1].text)):
                 k -= 1
+            if letter and k < len(lines) and not self.ctx.find(block(lines[k:]).piece, "post", "function", "rank"):
+                k = len(lines)
             marker = k
         return paragraphs(self.ctx.text, lines[:marker]), lines[marker:]
 
@@ -476,6 +531,11 @@ class Parser:
                         text = block(lines[i:j]).text
                         if tail and core.compact(text).endswith(tail):
                             break
+                        named = self.f.annex_heading.match(text)
+                        after = named.group("rest").strip() if named else ""
+                        opening = self.f.annex_heading_rest.match(after)
+                        if opening and self._complete(after[opening.end():]):
+                            break  # the heading ends as a title does (the letter's own title may be damaged)
                         j += 1
                     if j - i >= 5 or j >= len(lines):
                         j = i + 1  # never found its end: take the first line only

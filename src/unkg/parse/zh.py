@@ -123,10 +123,10 @@ def parse(ctx: Context) -> dict:
         "circulation": None, "paragraphs": (), "annexes": (), "mentions": (),
     }
     if title_at is None:
-        if organs:
-            last = max((ln.number for ln in lines if not ln.blank), default=1)
-            raise ctx.fail("the text ends before the communication's title (truncated?): found the "
-                           "masthead but no title of the form 'YYYY年M月D日……给……的信'", last)
+        if organs or masthead.symbols:
+            core.suspect_cut(ctx, parts, core.last_content_line(ctx), "before the communication's title "
+                             "(no title of the form 'YYYY年M月D日……给……的信')")
+            return parts
         raise core.NotACommunication(
             ctx.path, "not a UN communication: no masthead organs and no title of the form "
             "'YYYY年M月D日……给……的信 / 的普通照会' were found")
