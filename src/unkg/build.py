@@ -245,6 +245,8 @@ def _worker_main(conn, settings: Settings, reference: bool, staging: str) -> Non
     sends back what the build reports; None ends it."""
     global _WORKER
     die_with_parent()
+    if _LOCK_FD >= 0:  # the build's lock stays the build's: a worker outliving it by a moment must not hold it
+        os.close(_LOCK_FD)
     gc.enable()  # (the build's main process runs without the cycle collector; documents make cycles)
     _WORKER = Worker(settings, reference)
     writer = FileWriter(Path(staging))
@@ -371,7 +373,8 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
     ready_of = selectors.DefaultSelector()  # each worker's pipe and exit, registered once (not per wait)
     pending = list(reversed(tasks))
     # conn -> [process, its tasks sent and not done (the first is the one it is on), the files it is writing,
-    #          when it began its current task (None: still loading), whether it was stopped for its time]
+    #          when it began its current task (None: still loading), whether it was stopped for its time,
+    #          whether it was told to end]
     workers: dict = {}
     limit = settings.document_timeout
     ahead = 2  # tasks a worker holds: the next one is there when it finishes, not a round trip later
@@ -385,19 +388,24 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
         finally:
             FORKING.clear()
         child.close()
-        workers[parent] = [proc, [], [], None, False]
+        workers[parent] = [proc, [], [], None, False, False]
         ready_of.register(parent, selectors.EVENT_READ, parent)
         ready_of.register(proc.sentinel, selectors.EVENT_READ, parent)
         fill(parent)
 
     def fill(conn) -> None:
-        held = workers[conn][1]
-        while pending and len(held) < ahead:
-            task = pending.pop()
-            held.append(task)
-            conn.send((task[0], [str(p) for p in task[1]]))
-        if not pending and not held:
-            conn.send(None)
+        worker = workers[conn]
+        held = worker[1]
+        try:
+            while pending and len(held) < ahead:
+                task = pending.pop()
+                held.append(task)
+                conn.send((task[0], [str(p) for p in task[1]]))
+            if not pending and not held and not worker[5]:  # told to end once: it may be gone by a second time
+                worker[5] = True
+                conn.send(None)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # it has ended: its exit is noticed below, and what it held goes to another worker
 
     for _ in range(max(1, min(jobs, len(tasks)))):
         start()
@@ -415,7 +423,7 @@ def _run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, lis
                 conn = selected.data
                 if conn not in workers:
                     continue
-                proc, held, writing, _, overdue = workers[conn]
+                proc, held, writing, _, overdue, _ = workers[conn]
                 try:  # its pipe is readable, or it ended: what it sent before comes first
                     message = conn.recv() if selected.fileobj is conn or conn.poll() else None
                 except (EOFError, OSError):
@@ -495,7 +503,12 @@ def _lock(target: Path):
     except OSError:
         os.close(fd)
         raise InputError(str(target), "another build of this project is running; wait for it to end") from None
+    global _LOCK_FD
+    _LOCK_FD = fd
     return _Held(fd)
+
+
+_LOCK_FD = -1  # the build's lock (its file descriptor), closed by the workers it forks
 
 
 class _Held:
@@ -505,8 +518,11 @@ class _Held:
         self.fd = fd
 
     def close(self) -> None:
+        global _LOCK_FD
         if self.fd >= 0:
             os.close(self.fd)
+            if _LOCK_FD == self.fd:
+                _LOCK_FD = -1
             self.fd = -1
 
 
