@@ -213,3 +213,30 @@ def test_language_without_a_parser_is_named(auth):
     assert any("no parser for language 'de'" in w.message for w in doc.warnings)
     assert [s.value for s in doc.symbols] == ["S/2025/100"]
     assert doc.title is None and doc.sender is None
+
+
+def test_a_cut_text_is_built_with_the_truncation_warning_in_its_report(tmp_path):
+    """The suspected cut reaches the graph (unkg:suspectedTruncation) and the SHACL report as a warning of
+    the DocumentVersion-truncation shape; publishing is the shapes' decision, and a warning does not refuse."""
+    import json
+
+    from unkg.build import build
+    from unkg.config import load_settings
+
+    from conftest import SEED_KEY, make_project
+
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    (project / "source" / "documents" / SEED_KEY / "zh.txt").write_text(_cut(56), encoding="utf-8")
+    settings = load_settings(project, env={})
+    report = build(settings, jobs=1)
+    assert report.built == [f"{SEED_KEY}/zh"], report.refused
+    fired = [r for _, r in report.results if r.shape == "https://w3id.org/unkg/shapes#DocumentVersion-truncation"]
+    assert [(r.severity, r.path, r.value) for r in fired] == [
+        ("Warning", "https://w3id.org/unkg/ontology#suspectedTruncation", None)]  # (sh:maxCount: no value)
+    text = (settings.build_dir / "reports" / f"{SEED_KEY}.zh.txt").read_text(encoding="utf-8")
+    assert "appears to be cut short" in text, text
+    graph = (settings.build_dir / "documents" / f"{SEED_KEY}.zh.ttl").read_text(encoding="utf-8")
+    assert "suspectedTruncation" in graph and '"line 56"' in graph
+    card = json.loads((settings.build_dir / "facts" / f"{SEED_KEY}.zh.json").read_text(encoding="utf-8"))
+    assert any("appears to stop at line 56" in w for w in card["warnings"])
