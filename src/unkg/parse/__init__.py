@@ -100,6 +100,19 @@ def detect_language(raw: str) -> str | None:
     return best if scores[best] else None
 
 
+def masthead_language(raw: str, auth: Authorities | None) -> str | None:
+    """The language of a text too short to tell from its words (a masthead cut short: a symbol, "United
+    Nations", "Security Council"): the one whose names of organs and organisations the text spells, when
+    one language spells more of them than any other."""
+    if auth is None:
+        return None
+    scores = {lang: len(auth.find(raw, lang, "organ", "organization")) for lang in PARSERS}
+    best = sorted(scores, key=lambda k: -scores[k])
+    if not scores[best[0]] or scores[best[0]] == scores[best[1]]:
+        return None
+    return best[0]
+
+
 def known_language(code: str, auth: Authorities | None) -> bool:
     """Whether `code` names a language the project knows: one of the authority data's languages or one
     the lexicon (data/languages.toml) has names or function words for."""
@@ -202,6 +215,11 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
     text = normalise(raw)
     lang = detect_language(raw)
     disagreement = None
+    if lang is None and named_language is None:
+        lang = masthead_language(raw, auth)
+        if lang is not None:
+            disagreement = (f"the language could not be told from the text's words: {language_name(lang)}, "
+                            "from the names of its masthead's organs, is used")
     if lang is None and named_language is not None:
         lang = named_language
         disagreement = (f"the language could not be told from the text: {language_name(lang)}, from the file "

@@ -631,7 +631,7 @@ def read_recipients(ctx: Context, phrase: Piece, separator: str,
 
 
 def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str, ends_sentence: Callable[[str], bool],
-                   open_ends: str, has_closing: bool, announced: int) -> None:
+                   open_ends: str, has_closing: bool, announced: int, above: Line | None = None) -> None:
     """Does the text look cut short (a truncated file)? It ends right after the title, in the middle of a
     paragraph (its last line full and no sentence ended) or on an opening mark, a letter without its
     signature block, fewer annexes than the body announces (`announced`), or an annex with no text. A
@@ -643,7 +643,10 @@ def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str,
     empty = [a for a in parts["annexes"] if not a.paragraphs and not a.closing_lines]
     if tail is None:
         reason = "right after the title, with no body"
-    elif (ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends:
+    elif ((ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends
+          or (above is not None and ctx.text.is_full(above) and not ends_sentence(above.text)
+              and not ends_sentence(tail.text))):
+        # (a short last line under a full one that ends no sentence: the paragraph's sentence runs on)
         reason = "in the middle of a paragraph"
     elif kind in ("letter", "identical letters") and not has_closing:
         reason = "before the letter's signature block"

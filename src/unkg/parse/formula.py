@@ -68,6 +68,8 @@ class Formulas:
     post_nominals: re.Pattern[str] | None
     enclosure_heading: re.Pattern[str] | None
     body_opening: re.Pattern[str] | None
+    sender_lead: re.Pattern[str] | None
+    recipient_more: re.Pattern[str] | None
 
 
 @cache
@@ -104,6 +106,8 @@ def formulas(lang: str) -> Formulas:
         post_nominals=re.compile(raw["post_nominals"]) if raw.get("post_nominals") else None,
         enclosure_heading=re.compile(raw["enclosure_heading"], F) if raw.get("enclosure_heading") else None,
         body_opening=re.compile(raw["body_opening"], F) if raw.get("body_opening") else None,
+        sender_lead=re.compile(raw["sender_lead"], F) if raw.get("sender_lead") else None,
+        recipient_more=re.compile(raw["recipient_more"], F) if raw.get("recipient_more") else None,
     )
 
 
@@ -165,6 +169,8 @@ class Parser:
         ctx = self.ctx
         all_lines = ctx.text.lines
         title_at = self.find_title(all_lines)
+        if title_at is not None:
+            title_at = self.title_to_cut(all_lines, title_at)
         if title_at is None:
             title_at = self.loose_title(all_lines)
         head_end = title_at[0] if title_at else self.body_start(all_lines, 0)
@@ -302,6 +308,16 @@ class Parser:
                                     lambda t: self.fuzzy_post(t.split(" ")[-1]) is not None, 5)
         return found
 
+    def title_to_cut(self, lines, at: tuple[int, int]) -> tuple[int, int]:
+        """A title that reads as complete but whose next line, the text's last, goes on naming recipients
+        ("… addressed to the President of the General Assembly" / "and to the President of the"): the
+        text stops in the title, which takes that line."""
+        rest = [k for k in range(at[1], len(lines)) if not lines[k].blank]
+        if (len(rest) == 1 and self.f.recipient_more is not None
+                and self.f.recipient_more.match(lines[rest[0]].text)):
+            return at[0], rest[0] + 1
+        return at
+
     def loose_title(self, lines) -> tuple[int, int] | None:
         """A title the formula does not complete (OCR damage, an unknown recipient): the lines from one that
         opens as a title does, up to five, before the body opens; None when no line opens a title."""
@@ -375,7 +391,13 @@ class Parser:
                 parts["kind"] = ctx.fact(kinds[km.group("kind").casefold()], title.piece, km.start("kind"),
                                          km.end("kind"))
             last = title.lines[-1]
-            post = self.fuzzy_post(last.text.split(" ")[-1])
+            word = last.text.split(" ")[-1]
+            before = title.text[: len(title.text) - len(word)]
+            # the post that ends the title is its recipient, unless it is the sender's: the sender comes
+            # last (French, Spanish) or the post follows the sender's lead ("from the Secretary-General", a
+            # title cut before "addressed to")
+            sender = self.f.sender_last or bool(self.f.sender_lead and self.f.sender_lead.search(before))
+            post = None if sender else self.fuzzy_post(word)
             if post is not None:
                 parts["recipients"] = (ctx.fact(post, last.piece),)
             return
@@ -689,7 +711,7 @@ class Parser:
                     announced = max(announced, ROMAN.index(n.upper()) if n and n.upper() in ROMAN else 1)
         tail = rest[-1] if rest else None
         core.check_complete(self.ctx, parts, tail, tail.text if tail else "", self.ends_sentence, ",(“‘«",
-                            bool(closing), announced)
+                            bool(closing), announced, rest[-2] if len(rest) > 1 else None)
 
 
 def parse(ctx: Context) -> dict:
