@@ -548,11 +548,15 @@ class Parser:
             rest = m.group("rest").strip() if m else ""
             if m and (not rest or self.f.annex_heading_rest.match(rest)):
                 j = i + 1
-                if rest:
+                ends = range(i + 1, min(len(lines), i + 5))
+                # where the letter's own title ends, first: a heading that reads as complete earlier may go on
+                # naming recipients ("… addressed to the Secretary-General" / "and the President of …")
+                mine = next((k for k in ends if tail and core.compact(block(lines[i:k]).text).endswith(tail)), None)
+                if rest and mine is not None:
+                    j = mine
+                elif rest:
                     while j < len(lines) and j - i < 5:
                         text = block(lines[i:j]).text
-                        if tail and core.compact(text).endswith(tail):
-                            break
                         named = self.f.annex_heading.match(text)
                         after = named.group("rest").strip() if named else ""
                         opening = self.f.annex_heading_rest.match(after)
