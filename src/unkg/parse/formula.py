@@ -70,6 +70,9 @@ class Formulas:
     body_opening: re.Pattern[str] | None
     sender_lead: re.Pattern[str] | None
     recipient_more: re.Pattern[str] | None
+    title_head: re.Pattern[str] | None
+    title_join: re.Pattern[str] | None
+    recipient_function: re.Pattern[str] | None
 
 
 @cache
@@ -108,7 +111,32 @@ def formulas(lang: str) -> Formulas:
         body_opening=re.compile(raw["body_opening"], F) if raw.get("body_opening") else None,
         sender_lead=re.compile(raw["sender_lead"], F) if raw.get("sender_lead") else None,
         recipient_more=re.compile(raw["recipient_more"], F) if raw.get("recipient_more") else None,
+        title_head=re.compile(fill(raw["title_head"]), F) if raw.get("title_head") else None,
+        title_join=re.compile(raw["title_join"], F) if raw.get("title_join") else None,
+        recipient_function=re.compile(raw["recipient_function"], F) if raw.get("recipient_function") else None,
     )
+
+
+class _TitleMatch:
+    """A title's match split by `Parser.match_title`: the head's groups (kind, date), and the sender's
+    and recipients' spans found after it."""
+
+    def __init__(self, head: re.Match[str], sender: tuple[int, int], recipients: tuple[int, int]):
+        self.head, self.spans = head, {"sender": sender, "recipients": recipients}
+        self.string = head.string
+
+    def span(self, name: str) -> tuple[int, int]:
+        return self.spans[name] if name in self.spans else self.head.span(name)
+
+    def start(self, name: str) -> int:
+        return self.span(name)[0]
+
+    def end(self, name: str) -> int:
+        return self.span(name)[1]
+
+    def group(self, name: str) -> str:
+        a, b = self.span(name)
+        return self.string[a:b]
 
 
 def _nums(m: re.Match[str]) -> tuple[int, int]:
@@ -290,7 +318,7 @@ class Parser:
     def _complete(self, text: str) -> bool:
         """Is this the whole title? Its formula matches, its recipients are known posts, and a sender
         that closes the title ends as a sender's phrase does (or is a known post)."""
-        m = self.f.title.match(text)
+        m = self.match_title(text)
         if not m or not self.recipients(m.group("recipients")):
             return False
         if not self.f.sender_last:
@@ -366,12 +394,44 @@ class Parser:
                     best = (ratio, ent)
         return best[1] if best else None
 
-    def recipients(self, text: str) -> list[Entity] | None:
-        names = [p for p in re.split(self.f.recipient_split, text.strip().rstrip(".")) if p and p.strip()]
-        out = []
+    def match_title(self, text: str):
+        """The title formula's match. Where the formula's lazy split between sender and recipients falls
+        on a word that also occurs inside a name ("to": "… to the United Nations", "pursuant to"; "par":
+        "créé par la résolution"), or where the language also writes the title without its recipients'
+        verb ("… from the Secretary-General to the President of …", `title_head`), the split is taken at
+        the first `title_join` after which (or, sender last, before which) every recipient is a known post,
+        function or organ or a body's function (`recipient_function`)."""
+        m = self.f.title.match(text)
+        if (m and self.recipients(m.group("recipients"))) or self.f.title_head is None:
+            return m
+        head = self.f.title_head.match(text)
+        if not head:
+            return m
+        end = len(text.rstrip().rstrip("."))
+        for join in self.f.title_join.finditer(text, head.end()):
+            if join.start() <= head.end() or join.end() >= end:
+                continue
+            first, second = (head.end(), join.start()), (join.end(), end)
+            sender, recipients = (second, first) if self.f.sender_last else (first, second)
+            if self.recipients(text[recipients[0]:recipients[1]]):
+                return _TitleMatch(head, sender, recipients)
+        return m
+
+    def recipients(self, text: str) -> list[Entity | None] | None:
+        """The recipients a title names, each a known post, function or organ; a function of a body the
+        authority data has no post for ("the Chair of the … Committee") is None. None when a name is
+        neither."""
+        text = text.strip().rstrip(".")
+        if self.f.recipient_function is not None and self.f.recipient_function.match(self.strip(text)):
+            return [None]  # (a committee's name may hold commas and "and": the whole phrase is one)
+        names = [p for p in re.split(self.f.recipient_split, text) if p and p.strip()]
+        out: list[Entity | None] = []
         for p in names:
             ent = self.ctx.auth.lookup(self.strip(p), self.ctx.lang, "post", "function", "organ")
             if ent is None:
+                if self.f.recipient_function is not None and self.f.recipient_function.match(self.strip(p)):
+                    out.append(None)
+                    continue
                 return None
             out.append(ent)
         return out or None
@@ -380,7 +440,7 @@ class Parser:
         ctx = self.ctx
         parts["title"] = ctx.written(title.piece)
         kinds = {k.casefold(): v for k, v in self.f.kinds.items()}
-        m = self.f.title.match(title.text)
+        m = self.match_title(title.text)
         if not m:
             ctx.warn("the title does not follow the formula of a title (OCR damage?)", parts["title"].span)
             dm = self.f.date.search(title.text)
@@ -411,6 +471,20 @@ class Parser:
             parts["date"] = ctx.fact(date, title.piece, a, b)
         parts["sender_title"] = self.agent_phrase(title.piece.sub(m.start("sender"), m.end("sender")))
         rest = title.piece.sub(m.start("recipients"), m.end("recipients"))
+        whole = self.strip(rest.text.rstrip("."))
+        if self.f.recipient_function is not None and self.f.recipient_function.match(whole):
+            # a body's function ("the Chair of the … Committee"): a post the authority data may lack; the
+            # mention stays unresolved, never guessed
+            ent = ctx.auth.lookup(whole, ctx.lang, "post")
+            if ent is not None:
+                parts["recipients"] = (ctx.fact(ent, rest),)
+                return
+            ctx.warn(f"recipient {whole!r} is not in the authority data (no post for it)", ctx.span(rest))
+            # the function it names, when the authority data has it (the Chair), is the recipient
+            lead = len(rest.text) - len(rest.text.lstrip()) + len(rest.text.strip()) - len(whole)
+            hits = [h for h in ctx.find(rest, "function") if h[0] == lead]
+            parts["recipients"] = (ctx.fact(hits[0][2], rest, hits[0][0], hits[0][1]),) if hits else ()
+            return
         parts["recipients"] = core.read_recipients(ctx, rest, self.f.recipient_split, self.strip)
 
     def agent_phrase(self, phrase: Piece) -> tuple[Fact[Entity] | None, Fact[Entity] | None]:
@@ -591,7 +665,7 @@ class Parser:
         title_lines, idx = self.annex_title(lines)
         title = ctx.written(block(title_lines).piece) if title_lines else None
         date = place = None
-        as_letter = self.f.title.match(block(title_lines).text) if title_lines else None
+        as_letter = self.match_title(block(title_lines).text) if title_lines else None
         if as_letter and self.date(as_letter):  # the annex is itself a letter: its title gives its date
             t = block(title_lines)
             a = min(as_letter.start("d"), as_letter.start("m"), as_letter.start("y"))
