@@ -222,7 +222,8 @@ class Parser:
         organs = self.organs(head, masthead)
         parts["organs"] = tuple(organs)
         if title_at is None:
-            if not organs and not masthead.symbols:
+            named = any(ctx.find(ln.piece, "organ") for ln in head)  # an organ on a line cut short
+            if not organs and not masthead.symbols and not named:
                 raise core.NotACommunication(ctx.path, "not a UN communication: no masthead and no title of "
                                              f"a {ctx.lang!r} communication were found")
             core.check_first_page(ctx)
@@ -333,7 +334,7 @@ class Parser:
         found = core.find_lines(lines, lambda t: bool(self.f.title_start.match(t)), self._complete, 5)
         if found is None and self.f.fuzzy_signed:
             found = core.find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
-                                    lambda t: self.fuzzy_post(t.split(" ")[-1]) is not None, 5)
+                                    self._ends_on_recipient, 5)
         return found
 
     def title_to_cut(self, lines, at: tuple[int, int]) -> tuple[int, int]:
@@ -345,6 +346,15 @@ class Parser:
                 and self.f.recipient_more.match(lines[rest[0]].text)):
             return at[0], rest[0] + 1
         return at
+
+    def _ends_on_recipient(self, text: str) -> bool:
+        """Does an OCR-damaged title end on its recipient: a post, not the sender's ("… from the
+        Secretary-General", a title whose "addressed to …" is on the next line)?"""
+        word = text.split(" ")[-1]
+        before = text[: len(text) - len(word)]
+        if self.f.sender_last or (self.f.sender_lead is not None and self.f.sender_lead.search(before)):
+            return False
+        return self.fuzzy_post(word) is not None
 
     def loose_title(self, lines) -> tuple[int, int] | None:
         """A title the formula does not complete (OCR damage, an unknown recipient): the lines from one that
