@@ -645,8 +645,10 @@ def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str,
         reason = "right after the title, with no body"
     elif ((ctx.text.is_full(tail) and not ends_sentence(tail_text)) or tail_text[-1] in open_ends
           or (above is not None and ctx.text.is_full(above) and not ends_sentence(above.text)
-              and not ends_sentence(tail.text))):
-        # (a short last line under a full one that ends no sentence: the paragraph's sentence runs on)
+              and not ends_sentence(tail.text))
+          or (tail.indent == 1 and not ends_sentence(tail_text))):
+        # (a short last line under a full one that ends no sentence: the paragraph's sentence runs on; a
+        # last line that opens a paragraph, its one leading space in the text layer, and ends no sentence)
         reason = "in the middle of a paragraph"
     elif kind in ("letter", "identical letters") and not has_closing:
         reason = "before the letter's signature block"

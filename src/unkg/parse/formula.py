@@ -798,6 +798,9 @@ class Parser:
                 else:
                     announced = max(announced, ROMAN.index(n.upper()) if n and n.upper() in ROMAN else 1)
         tail = rest[-1] if rest else None
+        if tail is not None and self.opens_body(rest, len(rest) - 1) and not self.ends_sentence(tail.text):
+            # a text does not end on the opening of a body ("I have the honour to address you, and")
+            core.suspect_cut(self.ctx, parts, tail.number, "in the middle of a paragraph")
         core.check_complete(self.ctx, parts, tail, tail.text if tail else "", self.ends_sentence, ",(“‘«",
                             bool(closing), announced, rest[-2] if len(rest) > 1 else None)
 

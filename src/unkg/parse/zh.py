@@ -402,4 +402,5 @@ def _check_complete(ctx: Context, parts: dict, body, closing, blocks: list[Block
             announced = max(announced, number(m.group("num")) if m.group("num") else 1)
     last = blocks[-1] if blocks else None
     core.check_complete(ctx, parts, last.lines[-1] if last else None, last.text if last else "", ends_sentence,
-                        OPEN_ENDS, bool(closing), announced)
+                        OPEN_ENDS, bool(closing), announced,
+                        last.lines[-2] if last is not None and len(last.lines) > 1 else None)
