@@ -70,8 +70,11 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
-def detect_language(raw: str) -> str | None:
-    """The ISO 639-1 code of the text's language, from its letters and words (never the file name)."""
+def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
+    """The ISO 639-1 code of the text's language, from its letters and words (never the file name). In
+    Latin script, the function words it uses and, with `auth`, the names of organs and organisations it
+    spells (a masthead's "Security Council", each worth a few words: a text cut short has few words, and
+    its last may be a fragment, "LE" of "LETTER")."""
     counts = {"zh": 0, "ru": 0, "ar": 0, "latin": 0}
     for ch, n in collections.Counter(raw).items():
         if not ch.isalpha():
@@ -96,21 +99,12 @@ def detect_language(raw: str) -> str | None:
         lang: sum(1 for w in words if w in set(fw))
         for lang, fw in core.lexicon()["function_words"].items()
     }
+    if auth is not None:
+        for lang in scores:
+            if lang in PARSERS:
+                scores[lang] += 3 * len(auth.find(raw, lang, "organ", "organization"))
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] else None
-
-
-def masthead_language(raw: str, auth: Authorities | None) -> str | None:
-    """The language of a text too short to tell from its words (a masthead cut short: a symbol, "United
-    Nations", "Security Council"): the one whose names of organs and organisations the text spells, when
-    one language spells more of them than any other."""
-    if auth is None:
-        return None
-    scores = {lang: len(auth.find(raw, lang, "organ", "organization")) for lang in PARSERS}
-    best = sorted(scores, key=lambda k: -scores[k])
-    if not scores[best[0]] or scores[best[0]] == scores[best[1]]:
-        return None
-    return best[0]
 
 
 def known_language(code: str, auth: Authorities | None) -> bool:
@@ -213,13 +207,8 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
     file name giving another (`named_language`) is a warning, and is used only where the text gives too
     little to tell."""
     text = normalise(raw)
-    lang = detect_language(raw)
+    lang = detect_language(raw, auth)
     disagreement = None
-    if lang is None and named_language is None:
-        lang = masthead_language(raw, auth)
-        if lang is not None:
-            disagreement = (f"the language could not be told from the text's words: {language_name(lang)}, "
-                            "from the names of its masthead's organs, is used")
     if lang is None and named_language is not None:
         lang = named_language
         disagreement = (f"the language could not be told from the text: {language_name(lang)}, from the file "

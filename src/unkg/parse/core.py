@@ -175,7 +175,8 @@ def read_masthead(ctx: Context, lines: Sequence[Line],
         t = ln.text
         code = language_code(t)
         if code and not _ORIGINAL_IN_LINE.match(t):
-            standalone_languages.append((ln, code))
+            if original_pending:  # the language under "ORIGINAL:" follows it (the one above is the version's)
+                standalone_languages.append((ln, code))
             continue
         spans: list[tuple[int, int]] = []
         for m in _SYMBOL_IN_LINE.finditer(t):
@@ -215,7 +216,7 @@ def read_masthead(ctx: Context, lines: Sequence[Line],
         else:
             mh.cut[ln.number] = min(a for a, _ in spans)
     if original_pending and mh.original_language is None and standalone_languages:
-        ln, code = standalone_languages[-1]
+        ln, code = standalone_languages[0]
         mh.original_language = ctx.fact(code, ln.piece)
         mh.lines_used.add(ln.number)
     mh.symbols = _clean_symbols(ctx, mh.symbols)

@@ -69,7 +69,6 @@ class Formulas:
     enclosure_heading: re.Pattern[str] | None
     body_opening: re.Pattern[str] | None
     sender_lead: re.Pattern[str] | None
-    recipient_more: re.Pattern[str] | None
     title_head: re.Pattern[str] | None
     title_join: re.Pattern[str] | None
     recipient_function: re.Pattern[str] | None
@@ -110,7 +109,6 @@ def formulas(lang: str) -> Formulas:
         enclosure_heading=re.compile(raw["enclosure_heading"], F) if raw.get("enclosure_heading") else None,
         body_opening=re.compile(raw["body_opening"], F) if raw.get("body_opening") else None,
         sender_lead=re.compile(raw["sender_lead"], F) if raw.get("sender_lead") else None,
-        recipient_more=re.compile(raw["recipient_more"], F) if raw.get("recipient_more") else None,
         title_head=re.compile(fill(raw["title_head"]), F) if raw.get("title_head") else None,
         title_join=re.compile(raw["title_join"], F) if raw.get("title_join") else None,
         recipient_function=re.compile(raw["recipient_function"], F) if raw.get("recipient_function") else None,
@@ -338,12 +336,12 @@ class Parser:
         return found
 
     def title_to_cut(self, lines, at: tuple[int, int]) -> tuple[int, int]:
-        """A title that reads as complete but whose next line, the text's last, goes on naming recipients
-        ("… addressed to the President of the General Assembly" / "and to the President of the"): the
-        text stops in the title, which takes that line."""
+        """A title that reads as complete, followed by one line only, the text's last, that does not open
+        a body: the text stops in the title ("… addressed to the President of the General Assembly" /
+        "and to the President of the", or a fragment "a") or at the body's first words, which cannot be
+        told apart; the title takes that line, and no value is read from it."""
         rest = [k for k in range(at[1], len(lines)) if not lines[k].blank]
-        if (len(rest) == 1 and self.f.recipient_more is not None
-                and self.f.recipient_more.match(lines[rest[0]].text)):
+        if len(rest) == 1 and not self.opens_body([lines[rest[0]]], 0):
             return at[0], rest[0] + 1
         return at
 

@@ -123,7 +123,8 @@ def parse(ctx: Context) -> dict:
         "circulation": None, "paragraphs": (), "annexes": (), "mentions": (),
     }
     if title_at is None:
-        if organs or masthead.symbols:
+        named = any(ctx.find(ln.piece, "organ") for ln in lines[:head_end] if not ln.blank)  # a line cut short
+        if organs or masthead.symbols or named:
             core.suspect_cut(ctx, parts, core.last_content_line(ctx), "before the communication's title "
                              "(no title of the form 'YYYY年M月D日……给……的信')")
             return parts
