@@ -160,3 +160,25 @@ def exchange_project(tmp_path_factory) -> Path:
     report = build(load_settings(folder, env={}))
     assert not report.refused, report.refused
     return folder
+
+
+def process_gone(pid: int) -> bool:
+    """Has the process `pid` ended (gone, or a zombie that runs no more)? Linux /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(") ", 1)[1].startswith(("Z", "X"))
+    except FileNotFoundError:
+        return True
+
+
+def wait_until(condition, limit: float = 20.0) -> bool:
+    """Poll `condition` until it holds or `limit` seconds have passed; whether it holds (no test asserts a
+    speed: the limit is far beyond what the awaited event takes)."""
+    import time
+
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()

@@ -20,7 +20,7 @@ from unkg import build as build_module
 from unkg.build import build
 from unkg.config import load_settings
 
-from conftest import ROOT, SEED_KEY, make_project, run_unkg
+from conftest import ROOT, SEED_KEY, make_project, process_gone, run_unkg, wait_until
 
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
@@ -266,23 +266,6 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[-1][0] not in "ZX"
-    except OSError:
-        return False
-
-
-def _wait(condition, seconds: float = 60) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_no_worker_outlives_a_killed_build(tmp_path, sig):
@@ -292,11 +275,11 @@ def test_no_worker_outlives_a_killed_build(tmp_path, sig):
     proc = subprocess.Popen([sys.executable, "-c", SLOW_BUILD], cwd=project, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        assert _wait(lambda: len(_children(proc.pid)) >= 2), "the build's two workers started"
+        assert wait_until(lambda: len(_children(proc.pid)) >= 2, 60), "the build's two workers started"
         workers = _children(proc.pid)
         proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=60)
-        assert _wait(lambda: not any(_alive(w) for w in workers)), "every worker ended with the build"
+        assert wait_until(lambda: all(process_gone(w) for w in workers), 60), "every worker ended with the build"
     finally:
         proc.kill()
         proc.wait()

@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -27,7 +26,7 @@ from unkg.config import load_settings
 from unkg.querying import calls_service
 from unkg.serve import App, make_server
 
-from conftest import ROOT, make_project
+from conftest import ROOT, make_project, process_gone, wait_until
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # hours on any of these datasets
 CASES = Path(__file__).parent / "cases"
@@ -100,23 +99,6 @@ class Served:
         self.server.close()
         self.thread.join(30)
         self.app.close()
-
-
-def _gone(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().split(") ", 1)[1].startswith(("Z", "X"))  # a zombie runs no more
-    except FileNotFoundError:
-        return True
-
-
-def _wait(condition, limit: float = 20.0) -> bool:
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +194,7 @@ def test_a_query_past_the_time_limit_has_its_worker_killed(settings):
         status, _, body = srv.request("GET", "/sparql?query=" + quote(SLOW))
         assert status == 503 and b"time limit" in body
         assert pid in srv.app.queries.killed
-        assert _wait(lambda: _gone(pid)), f"worker {pid} still runs"
+        assert wait_until(lambda: process_gone(pid)), f"worker {pid} still runs"
         assert srv.request("GET", "/sparql?query=" + quote("ASK {}"))[0] == 200  # a new worker
         assert srv.app.queries.pids() and pid not in srv.app.queries.pids()
     finally:
@@ -225,7 +207,7 @@ def test_beyond_the_cap_a_query_is_refused_at_once_with_retry_after(settings):
     slow = threading.Thread(target=lambda: answers.append(srv.request("GET", "/sparql?query=" + quote(SLOW))))
     try:
         slow.start()
-        assert _wait(lambda: srv.app.queries.running(), 60), "the slow query never started"
+        assert wait_until(lambda: srv.app.queries.running(), 60), "the slow query never started"
         [pid] = srv.app.queries.running()
         status, headers, body = srv.request("GET", "/sparql?query=" + quote("ASK {}"))
         assert status == 503 and b"busy" in body and int(headers["Retry-After"]) > 0
@@ -356,7 +338,7 @@ def test_serve_runs_waitress_and_answers(exchange_project):
             except OSError:
                 return False
 
-        assert _wait(answers, 90), "unkg serve did not answer"
+        assert wait_until(answers, 90), "unkg serve did not answer"
     finally:
         child.terminate()
         try:
