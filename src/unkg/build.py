@@ -330,7 +330,6 @@ def _safe_process(key: str, paths: list[Path], limit: float | None = None) -> di
     def alarm(*_) -> None:
         raise Overdue(f"stopped: it took more than {limit:g} s (setting document_timeout)")
 
-    import threading
 
     timed = limit is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if timed:
@@ -819,7 +818,7 @@ def scan(folder: Path, old_docs: dict[str, dict], max_bytes: int | None = None) 
             if name not in used and not name.startswith("."):
                 lang = name.rpartition(".")[0]
                 why = (f"{chosen[lang]} is read instead" if lang in chosen
-                       else "expected <lang>.txt or <lang>.pdf (ar zh en fr ru es) or document.toml")
+                       else f"expected <lang>.txt or <lang>.pdf ({' '.join(LANGS)}) or document.toml")
                 found.notices.append(f"{printable(key)}/{printable(name)}: passed over: {why}")
         if not chosen:
             found.notices.append(f"{printable(key)}: passed over: no <lang>.txt or <lang>.pdf in the folder")
@@ -1036,7 +1035,6 @@ class Dumps:
     def start_closing(self) -> None:
         """`close` in a thread of its own: the kernel copies what is left (most of an incremental build's
         bytes) while the build goes on; what was written before is readable at once. `finish_closing` waits."""
-        import threading
 
         for fh in self.out.values():
             fh.flush()
@@ -1112,7 +1110,6 @@ class StoreLoader:
 
     def __init__(self, folder: Path):
         import queue
-        import threading
 
         self.store = ox.Store(str(folder))
         self.queue: queue.Queue = queue.Queue(maxsize=4)

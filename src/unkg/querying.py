@@ -21,6 +21,11 @@ import threading
 from multiprocessing.connection import Connection
 from dataclasses import dataclass
 
+# the media types a query's results are served in, by Accept (SELECT and ASK; CONSTRUCT and DESCRIBE), with the
+# name of Oxigraph's format for each (names: this module is imported before pyoxigraph in a worker)
+RESULT_TYPES = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
+                "text/csv": "CSV", "text/tab-separated-values": "TSV"}
+GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
 STARTUP_LIMIT = 120.0  # seconds a new worker may take to start and open the store (a busy machine)
 DEPTH_LIMIT = 128  # deepest nesting of braces and brackets a query may have (the parsers recurse)
 
@@ -136,11 +141,8 @@ def _answer(ox, store, query: str, base: str | None, default_graph: list[str] | 
         return Outcome(400, f"the query nests braces or brackets deeper than {DEPTH_LIMIT}".encode(), "text/plain")
     if calls_service(query):
         return Outcome(400, SERVICE_REFUSED.encode(), "text/plain")
-    result_formats = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                      "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-                      "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
-    graph_formats = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-                     "application/rdf+xml": ox.RdfFormat.RDF_XML}
+    result_formats = {media: getattr(ox.QueryResultsFormat, name) for media, name in RESULT_TYPES.items()}
+    graph_formats = {media: getattr(ox.RdfFormat, name) for media, name in GRAPH_TYPES.items()}
 
     def run():
         try:

@@ -43,7 +43,7 @@ from werkzeug.wrappers import Request, Response
 from .config import Settings
 from .exchange.oai import Repository
 from .pages import LANGS, Pages, formats
-from .querying import Busy, Pool, TimedOut, WorkerDied
+from .querying import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied
 from .store import STAMP, open_store
 
 LOG = logging.getLogger("unkg.serve")
@@ -54,18 +54,6 @@ FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntri
                  "html": "text/html"}
 DUMPS = ("dataset.ttl", "dataset.trig", "dataset.nt", "dataset.nq", "dataset.jsonld", "context.jsonld",
          "ontology.ttl", "catalogue.marc.xml", "catalog.ttl")
-
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 
 
 class Refused(Exception):
