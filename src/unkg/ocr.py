@@ -18,18 +18,21 @@ from __future__ import annotations
 import functools
 import os
 import re
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 DPI = 300  # the resolution Tesseract is trained for (text of 10-12 pt gets letters ~30 px high)
 MAX_SIDE = 7000  # pixels: a page larger than ~23 inches is rendered smaller, never into gigabytes
 PAGE_SECONDS = 120  # one page's OCR that takes longer is an error (a pathological image), not a hang
 CONFIG = "--psm 3"  # Tesseract's default page segmentation: columns found, masthead items on their lines
 
-PACKS = {"en": "eng", "fr": "fra", "es": "spa", "ru": "rus", "ar": "ara", "zh": "chi_sim"}
-SCRIPTS = {"Latin": "eng", "Han": "chi_sim", "Cyrillic": "rus", "Arabic": "ara"}
+_DATA = tomllib.loads((Path(__file__).parent / "data" / "languages.toml").read_text(encoding="utf-8"))["ocr"]
+PACKS: dict[str, str] = _DATA["packs"]  # language code -> Tesseract's pack
+SCRIPTS: dict[str, str] = _DATA["scripts"]  # script Tesseract's detection names -> pack
 # Tesseract puts a space after an elided article's apostrophe ("Chargé d’ affaires", "l’ Assemblée")
-ELISION = re.compile(r"\b(d|l|qu|n|s|c|j|m|t)([’'])[ ]+(?=\w)", re.IGNORECASE)
+ELISION = re.compile(rf"\b({'|'.join(map(re.escape, _DATA['elided']))})([’'])[ ]+(?=\w)", re.IGNORECASE)
 
 
 class OcrError(Exception):
