@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,23 @@ def wait_until(condition, limit: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return condition()
+
+
+_DROPPED = re.compile(r"not read from line \d+, where the text appears to stop: (?P<names>.+)$")
+_FIELD_OF = {"annex": "annexes", "agenda": "organs"}  # a dropped value's first word -> its card field
+
+
+def excused_fields(warnings) -> set[str]:
+    """The card fields whose value the parser says it dropped or doubts, by its warnings (each a string):
+    "not read from line N, where the text appears to stop: sender name, annex I date" excuses `sender`
+    and `annexes`; "… (sender doubtful)" excuses `sender`. Any other warning excuses nothing."""
+    fields: set[str] = set()
+    for w in warnings:
+        m = _DROPPED.search(w)
+        if m:
+            for name in m.group("names").split(", "):
+                first = name.split(" ")[0]
+                fields.add(_FIELD_OF.get(first, first))
+        if "(sender doubtful)" in w:
+            fields.add("sender")
+    return fields
