@@ -150,11 +150,12 @@ _SYMBOL_IN_LINE = re.compile(rf"(?<![A-Za-z0-9/]){SYMBOL}")
 _DISTR_IN_LINE = re.compile(r"(?<![A-Za-z])Distr\.?\s*:?\s*(?:General|Limited|Restricted|générale|general|restreinte)?",
                             re.IGNORECASE)
 _EN_DATE_IN_LINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})(?!\d)")
-_ORIGINAL_IN_LINE = re.compile(
-    r"(?:(?<![A-Za-z])Original|(?<![А-Яа-я])Оригинал|الأصل|原文)\s*[:：8]?\s*(?P<lang>[^\s,;]*)", re.IGNORECASE)
+# the original-language label (data/languages.toml), never the end of a longer word ("Unoriginal")
+_ORIGINAL = "|".join((rf"(?<![{before}])" if before else "") + re.escape(label)
+                     for label, before in lexicon()["original_labels"].items())
+_ORIGINAL_IN_LINE = re.compile(rf"(?:{_ORIGINAL})\s*[:：8]?\s*(?P<lang>[^\s,;]*)", re.IGNORECASE)
 # "[Original: French]" on a line of its own: the original language of an annex (or of the text under it)
-ORIGINAL_NOTE = re.compile(
-    r"^[\[(]?\s*(?:Original|Оригинал|الأصل|原文)\s*[:：]\s*(?P<lang>[^\s\])]+)\s*[\])]?$", re.IGNORECASE)
+ORIGINAL_NOTE = re.compile(rf"^[\[(]?\s*(?:{_ORIGINAL})\s*[:：]\s*(?P<lang>[^\s\])]+)\s*[\])]?$", re.IGNORECASE)
 
 
 def read_masthead(ctx: Context, lines: Sequence[Line],
