@@ -6,7 +6,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BUILD  := build
 
 .PHONY: all install build test bench serve browser-check clean distclean help
 
@@ -47,8 +46,8 @@ bench: $(STAMP) ## time each stage on the seed; unkg build vs the straightforwar
 	$(BIN)/python bench/textsize.py
 	$(BIN)/python bench/scale.py --sizes $(BENCH_SIZES)
 
-clean: ## remove generated output (build/)
-	rm -rf -- ./$(BUILD) ./.$(BUILD).a ./.$(BUILD).b ./.$(BUILD).staging-* ./.$(BUILD).old-* ./.$(BUILD).link-* ./.$(BUILD).trash-* ./.$(BUILD).store-*
+clean: ## remove generated output (build/ and the folders beside it that `unkg build` made; it names them)
+	@if [ -x $(BIN)/unkg ]; then $(BIN)/unkg clean; else echo "unkg is not installed in $(VENV): nothing it built to remove"; fi
 
 distclean: clean ## also remove .venv and caches
 	rm -rf -- ./$(VENV) ./.pytest_cache ./.hypothesis

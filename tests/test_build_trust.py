@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from unkg import build as build_module
+from unkg import pipeline
+from unkg.build.run import _lock
 from unkg.build import build
 from unkg.config import load_settings
 
@@ -178,14 +179,14 @@ def test_a_document_over_the_time_limit_is_stopped_and_refused(tmp_path, monkeyp
     keys = sorted(p.name for p in docs.iterdir())
     slow, other = keys[1], keys[4]
     assert len(build(load_settings(project, env={}), jobs=2).built) == 6
-    real = build_module.process_key
+    real = pipeline.Pipeline.process
 
-    def process(key, paths):
+    def process(self, key, paths):
         if key == slow:
             time.sleep(600)
-        return real(key, paths)
+        return real(self, key, paths)
 
-    monkeypatch.setattr(build_module, "process_key", process)
+    monkeypatch.setattr(pipeline.Pipeline, "process", process)
     settings = load_settings(project, env={"UNKG_DOCUMENT_TIMEOUT": "10"})
     lang = next((docs / slow).glob("*.txt")).stem
     for jobs, changed in ((2, [slow, other]), (1, [slow])):  # two tasks: workers; one: the build's process
@@ -237,7 +238,7 @@ def test_a_second_build_at_the_same_time_is_refused(seed_project):
     settings = load_settings(seed_project, env={})
     build(settings)
     before = tree(settings.build_dir)
-    lock = build_module._lock(settings.build_dir)  # a build running
+    lock = _lock(settings.build_dir)  # a build running
     try:
         result = run_unkg("build", cwd=seed_project)
     finally:
@@ -251,12 +252,12 @@ def test_a_second_build_at_the_same_time_is_refused(seed_project):
 
 SLOW_BUILD = """
 import sys, time
-import unkg.build as b
-real = b.process_key
-def slow(key, paths):
+from unkg.pipeline import Pipeline
+real = Pipeline.process
+def slow(self, key, paths):
     time.sleep(600)
-    return real(key, paths)
-b.process_key = slow
+    return real(self, key, paths)
+Pipeline.process = slow
 from unkg.cli import main
 sys.argv = ["unkg", "build", "-j", "2"]
 main()

@@ -107,6 +107,24 @@ def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.pass_context
+def clean(ctx: click.Context) -> None:
+    """Remove what `unkg build` made (build/, the two folders it alternates between, and what an interrupted
+    build or the store's upkeep left beside them); the sources are not touched."""
+    import shutil
+
+    from .build import leftovers
+
+    settings = load_settings(ctx.obj)
+    for path in leftovers(settings.build_dir):
+        if path.is_symlink() or not path.is_dir():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path)
+        click.echo(f"removed {path}")
+
+
 class _terminated_as_interrupt:
     """SIGTERM (a service manager stopping the build, `kill`) ends the build as Ctrl-C does: what it was
     writing is removed and build/ stays the previous build."""
@@ -152,7 +170,7 @@ def query(ctx: click.Context, query: str, fmt: str, federate: bool) -> None:
     with SERVICE (a request to another endpoint) is refused unless --federate is given."""
     import re
 
-    from .querying import calls_service
+    from .serve import calls_service
     from .store import open_store, render, run_query
 
     settings = load_settings(ctx.obj)
@@ -203,7 +221,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 def push(ctx: click.Context, url: str) -> None:
     """Load the built dataset into a SPARQL 1.1 Graph Store endpoint at URL, one named graph at a time
     (each replaced whole). Credentials: UNKG_PUSH_USER and UNKG_PUSH_PASSWORD."""
-    from .push import push as run_push
+    from .store.push import push as run_push
 
     settings = load_settings(ctx.obj)
     report = run_push(settings.build_dir / "dataset.nq", url)
@@ -254,15 +272,15 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
     marc (MARCXML collection), mrk (MARC breaker), dc (Dublin Core, one document), akn (Akoma Ntoso, one
     language version). Each version is parsed, mapped and validated first (as `unkg build` does); a document
     that fails is refused with its name and the reason, and nothing is written."""
-    from .build import Worker, documents, violations_text
+    from .build import documents
+    from .pipeline import Pipeline, violations_text
     from .exchange.akn import akn_xml
     from .exchange.dc import dc_xml
     from .exchange.marc import breaker, marc_record, marcxml
-    from .mapping import map_document
 
     settings = load_settings(ctx.obj)
-    worker = Worker(settings, reference=False)  # what a build's worker loads: authorities, shapes, crosswalks
-    auth, exchange = worker.auth, worker.exchange
+    pipeline = Pipeline(settings)  # what a build's worker loads: authorities, shapes, crosswalks
+    auth, exchange = pipeline.auth, pipeline.exchange
     paths = documents(settings.documents_dir)
     known = sorted({p.parent.name for p in paths})
     for key in keys:
@@ -276,11 +294,10 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
     for path in paths:
         if path.parent.name not in chosen:
             continue
-        doc = parse_file(path, auth)
-        results = worker.validate(map_document(doc, auth, settings.base))
-        if any(r.severity == "Violation" for r in results):
-            raise InputError(str(path), f"refused: {violations_text(results)}")
-        versions.setdefault(path.parent.name, []).append(doc)
+        checked = pipeline.check(path)
+        if not checked.conforms:
+            raise InputError(str(path), f"refused: {violations_text(checked.results)}")
+        versions.setdefault(path.parent.name, []).append(checked.doc)
     records = [exchange.record(versions[k]) for k in chosen]
     if fmt == "marc":
         data = marcxml([marc_record(r, exchange.marc) for r in records])

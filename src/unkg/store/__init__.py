@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError
+from ..errors import InputError
 
 STAMP = "dataset.sha256"  # beside the store's files: the dataset it was loaded from
 
@@ -86,7 +86,7 @@ def render(result, fmt: str) -> str:
 
 
 def _width(s: str) -> int:
-    from .text import display_width
+    from ..text import display_width
 
     return display_width(s, cjk=True)
 

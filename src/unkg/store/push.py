@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .errors import InputError
-from .rdfio import read_quads
+from ..errors import InputError
+from ..rdfio import read_quads
 
 
 @dataclass

@@ -233,3 +233,14 @@ def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = No
     link(f"{src}/{MANIFEST}", f"{to}/{MANIFEST}")
     link(f"{src}/{STATE}", f"{to}/{STATE}")
     Generations.finish(spare, generation)
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Everything a build of `target` makes beside the project's sources, for ``unkg clean``: the link and
+    its two folders, and what a build, a switch, a discard or the store's upkeep leaves while it works (or
+    when killed): staging folders, old links, trash, the store's compacted copy and its lock."""
+    parent, name = target.parent, target.name
+    found = [p for p in (target, *Generations(target).slots) if p.is_symlink() or p.exists()]
+    for kind in ("staging", "old", "link", "trash", "store"):
+        found += sorted(parent.glob(f".{name}.{kind}-*"))
+    return found

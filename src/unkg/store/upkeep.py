@@ -23,8 +23,7 @@ from pathlib import Path
 import orjson
 import pyoxigraph as ox
 
-from .generations import MANIFEST
-from .store import STAMP, identity
+from . import STAMP, identity
 
 UPKEEP_AFTER = 8  # incremental changes a store takes before a compacted copy of it is made
 HOLDS = "documents.json"  # in the copy: the tool and, per document, its input and graphs
@@ -51,17 +50,19 @@ def due(target: Path, updates: int) -> bool:
     return updates >= UPKEEP_AFTER and not compacted(target).exists()
 
 
-def start(target: Path, store: Path) -> None:
-    """Compact a copy of `store` (the store in use of the build `target`) in a detached process."""
-    subprocess.Popen([sys.executable, "-m", "unkg.upkeep", os.fspath(target), os.fspath(store)],
+def start(target: Path, store: Path, manifest: Path) -> None:
+    """Compact a copy of `store` (the store in use of the build `target`, described by `manifest`) in a
+    detached process."""
+    subprocess.Popen([sys.executable, "-m", "unkg.store.upkeep", os.fspath(target), os.fspath(store),
+                      os.fspath(manifest)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                      start_new_session=True, close_fds=True)
 
 
-def compact(target: Path, store: Path) -> bool:
-    """Write a compacted copy of `store` (beside its build's manifest) as `compacted(target)`; False if
-    another upkeep holds the lock, or the store and the manifest beside it are not of the same build (one
-    is being replaced)."""
+def compact(target: Path, store: Path, manifest_file: Path) -> bool:
+    """Write a compacted copy of `store` as `compacted(target)`, with what its build's `manifest_file` says
+    it holds; False if another upkeep holds the lock, or the store and the manifest are not of the same
+    build (one is being replaced)."""
     lock = _lock(target)
     if lock is None:
         return False
@@ -69,7 +70,7 @@ def compact(target: Path, store: Path) -> bool:
     try:
         if compacted(target).exists():  # one made meanwhile, not taken yet: enough
             return False
-        manifest = orjson.loads((store.parent / MANIFEST).read_bytes())
+        manifest = orjson.loads(manifest_file.read_bytes())
         documents = manifest["documents"]
         stamp = identity(manifest["tool"], documents)
         if (store / STAMP).read_text() != stamp:
@@ -134,4 +135,4 @@ def stale(target: Path) -> None:
 
 
 if __name__ == "__main__":  # the detached process
-    compact(Path(sys.argv[1]), Path(sys.argv[2]))
+    compact(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
