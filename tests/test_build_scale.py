@@ -28,14 +28,17 @@ from conftest import ROOT, make_project
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
 
+
 # the store's database files are Oxigraph's; the rest of what a build leaves is its output, the same bytes for
 # the same input (manifest.json included), but its bookkeeping: generations and its sources' time stamps
 BOOKKEEPING = ("store", ".unkg-complete", ".unkg-state.json")
+
 
 def tree(folder: Path, skip: tuple[str, ...] = BOOKKEEPING) -> dict[str, str]:
     """Every file under `folder` (but those of `skip`) with the SHA-256 of its bytes."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] not in skip}
+
 
 @pytest.fixture()
 def corpus(tmp_path) -> Path:
@@ -44,6 +47,7 @@ def corpus(tmp_path) -> Path:
     generate(tmp_path / "generated", 24, seed=2, defects=0)
     os.replace(tmp_path / "generated" / "documents", folder / "source" / "documents")
     return folder
+
 
 def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
     settings = load_settings(corpus, env={})
@@ -55,6 +59,7 @@ def test_parallel_and_serial_builds_are_byte_identical(corpus, tmp_path):
     parallel = build(settings, jobs=3)
     assert serial.built == parallel.built and len(serial.built) == 24
     assert tree(settings.build_dir) == first
+
 
 def test_only_the_changed_document_is_processed_again(corpus):
     settings = load_settings(corpus, env={})
@@ -87,12 +92,14 @@ def test_only_the_changed_document_is_processed_again(corpus):
                                              format=ox.RdfFormat.N_QUADS)}
     assert third.store_reloaded
 
+
 def test_a_change_of_shapes_processes_everything_again(corpus):
     settings = load_settings(corpus, env={})
     build(settings, jobs=2)
     shapes = corpus / "shapes" / "text.shacl.ttl"
     shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert len(build(settings, jobs=2).processed) == 24
+
 
 def test_a_killed_build_leaves_the_previous_build_intact(corpus):
     settings = load_settings(corpus, env={})
@@ -117,6 +124,7 @@ def test_a_killed_build_leaves_the_previous_build_intact(corpus):
     report = build(settings, jobs=2)  # the next build cleans up and succeeds
     assert len(report.built) == 24 and not list(corpus.glob(".build.staging-*"))
 
+
 def test_a_worker_that_dies_costs_only_its_document(corpus, monkeypatch):
     victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[5]
     real = pipeline.Pipeline.process
@@ -133,6 +141,7 @@ def test_a_worker_that_dies_costs_only_its_document(corpus, monkeypatch):
     assert "died" in report.refused[0].reason and "signal 9" in report.refused[0].reason
     assert len(report.built) == 23
 
+
 def test_an_exception_on_one_document_costs_only_that_document(corpus, monkeypatch):
     victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[3]
     real = pipeline.Pipeline.process
@@ -146,6 +155,7 @@ def test_an_exception_on_one_document_costs_only_that_document(corpus, monkeypat
     report = build(load_settings(corpus, env={}), jobs=1)
     assert len(report.refused) == 1 and "internal error: RuntimeError: boom" in report.refused[0].reason
     assert len(report.built) == 23
+
 
 def test_a_worker_that_dies_while_writing_leaves_nothing_of_its_document(corpus, monkeypatch):
     victim = sorted(p.name for p in (corpus / "source" / "documents").iterdir())[7]
@@ -167,6 +177,7 @@ def test_a_worker_that_dies_while_writing_leaves_nothing_of_its_document(corpus,
     assert left == []
     assert len(report.built) == 23
 
+
 def _edit(corpus: Path, index: int, name: str) -> str:
     """Change the signatory of the index-th English document; its key."""
     path = sorted((corpus / "source" / "documents").glob("*/en.txt"))[index]
@@ -175,10 +186,12 @@ def _edit(corpus: Path, index: int, name: str) -> str:
     path.write_text(text.replace(signed, f"(Signed) {name}"), encoding="utf-8")
     return path.parent.name
 
+
 def _documents(build_dir: Path) -> dict:
     """The manifest's record of each document, but where its sources' time stamps are."""
     documents = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))["documents"]
     return {key: {k: v for k, v in entry.items() if k not in ("stat", "dir")} for key, entry in documents.items()}
+
 
 def test_incremental_builds_equal_a_build_from_nothing(corpus, tmp_path):
     """Builds alternate between the two folders; after each, the output is the bytes a build from nothing
@@ -200,6 +213,7 @@ def test_incremental_builds_equal_a_build_from_nothing(corpus, tmp_path):
         assert {k: v for k, v in tree(spare).items() if k.split("/")[0] in ("documents", "facts", "reports")} \
             == {k: v for k, v in tree(settings.build_dir).items() if k.split("/")[0] in ("documents", "facts",
                                                                                           "reports")}
+
 
 def test_a_dataset_file_written_over_a_longer_one_is_cut_to_its_length(corpus, tmp_path):
     """An incremental build writes the spare's dataset files where they are (no blocks freed and taken
@@ -225,6 +239,7 @@ def test_a_dataset_file_written_over_a_longer_one_is_cut_to_its_length(corpus, t
         assert (settings.build_dir / name).read_bytes() == (fresh / "build" / name).read_bytes(), name
     assert not any(n.startswith(gone.name + "/") for n in report.built)
 
+
 def test_a_killed_incremental_build_leaves_the_build_in_use_intact(corpus):
     settings = load_settings(corpus, env={})
     build(settings, jobs=2)
@@ -248,6 +263,7 @@ def test_a_killed_incremental_build_leaves_the_build_in_use_intact(corpus):
     report = build(settings, jobs=2)  # …but made again
     assert len(report.processed) == 10 and len(report.built) == 24
 
+
 def test_a_version_added_to_a_document_folder_is_noticed(corpus):
     """The folder of a document is listed again only when its modification time changed: adding a file
     changes it."""
@@ -263,6 +279,7 @@ def test_a_version_added_to_a_document_folder_is_noticed(corpus):
     assert report.processed == [target.name]
     assert f"{target.name}/zh" in report.built + [r.name for r in report.refused]
 
+
 def test_what_a_tool_left_in_a_build_does_not_come_back_with_its_folder(corpus):
     """The spare folder is the build before the previous one: a folder another tool wrote into it (the
     browser check's screenshots, say) must not reappear when it is in use again."""
@@ -275,6 +292,7 @@ def test_what_a_tool_left_in_a_build_does_not_come_back_with_its_folder(corpus):
         build(settings, jobs=2)
     assert not (settings.build_dir / "browser").exists()
 
+
 def test_a_build_folder_of_the_earlier_layout_is_replaced(corpus):
     """Before generations, `build` was a plain folder: the first build puts the link in its place."""
     settings = load_settings(corpus, env={})
@@ -284,6 +302,7 @@ def test_a_build_folder_of_the_earlier_layout_is_replaced(corpus):
     assert settings.build_dir.is_symlink() and (settings.build_dir / "dataset.nq").is_file()
     assert not (settings.build_dir / "old.txt").exists()
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith(".build")) == [".build.a", ".build.b"]
+
 
 def test_a_build_after_the_link_was_removed_by_hand_trusts_no_old_folder(corpus, tmp_path):
     """Both folders may hold a build of the same generation number when `build` was removed by hand; the
@@ -300,16 +319,19 @@ def test_a_build_after_the_link_was_removed_by_hand_trusts_no_old_folder(corpus,
     build(load_settings(fresh, env={}), jobs=1)
     assert tree(settings.build_dir, skip=BOOKKEEPING) == tree(fresh / "build", skip=BOOKKEEPING)
 
+
 def _store_quads(build_dir: Path) -> list[str]:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(str(build_dir / "store"))
     return sorted(str(q) for q in store.quads_for_pattern(None, None, None, None))
 
+
 def _dataset_quads(build_dir: Path) -> list[str]:
     import pyoxigraph as ox
 
     return sorted(str(q) for q in ox.parse((build_dir / "dataset.nq").read_bytes(), format=ox.RdfFormat.N_QUADS))
+
 
 def _with_a_compacted_copy(corpus: Path):
     """A build, an incremental one, and the upkeep's copy of its store: the settings and the copy."""
@@ -322,6 +344,7 @@ def _with_a_compacted_copy(corpus: Path):
     assert upkeep.compact(settings.build_dir, settings.build_dir.resolve() / "store",
                           settings.build_dir / "manifest.json")
     return settings, upkeep.compacted(settings.build_dir)
+
 
 def test_an_incremental_build_starts_from_the_compacted_copy_of_the_store_in_use(corpus):
     """The upkeep's compacted copy of the store in use replaces the checkpoint the next incremental build
@@ -340,6 +363,7 @@ def test_an_incremental_build_starts_from_the_compacted_copy_of_the_store_in_use
     quads = _store_quads(settings.build_dir)
     assert quads == _dataset_quads(settings.build_dir)
     assert any('"Ada Lovelace"' in q for q in quads)
+
 
 def test_a_compacted_copy_made_builds_ago_is_brought_up_to_date(corpus, tmp_path, monkeypatch):
     """Builds may come faster than the upkeep: a copy made before the last builds is taken all the same,
@@ -366,6 +390,7 @@ def test_a_compacted_copy_made_builds_ago_is_brought_up_to_date(corpus, tmp_path
     assert not any("Quentin Zephyrine" in q for q in quads)
     assert all(any(name in q for q in quads) for name in ("Emmy Noether", "Ada Lovelace", "Grace Hopper"))
 
+
 def test_a_compacted_copy_made_by_another_tool_is_not_used(corpus):
     from unkg.store import upkeep
 
@@ -379,12 +404,13 @@ def test_a_compacted_copy_made_by_another_tool_is_not_used(corpus):
     assert manifest["store_updates"] == 2
     assert _store_quads(settings.build_dir) == _dataset_quads(settings.build_dir)
 
+
 def test_the_upkeep_starts_once_a_store_has_taken_enough_changes(corpus, monkeypatch):
     from unkg.store import upkeep
 
     started: list[tuple[Path, Path]] = []
     monkeypatch.setattr(upkeep, "UPKEEP_AFTER", 2)
-    monkeypatch.setattr(upkeep, "start", lambda target, store: started.append((target, store)))
+    monkeypatch.setattr(upkeep, "start", lambda target, store, manifest: started.append((target, store)))
     settings = load_settings(corpus, env={})
     build(settings, jobs=2)
     _edit(corpus, 0, "Quentin Zephyrine")
@@ -393,6 +419,7 @@ def test_the_upkeep_starts_once_a_store_has_taken_enough_changes(corpus, monkeyp
     _edit(corpus, 1, "Ada Lovelace")
     build(settings, jobs=2)
     assert started == [(settings.build_dir, settings.build_dir.resolve() / "store")]
+
 
 def test_the_detached_upkeep_writes_the_compacted_copy(corpus):
     """`start` runs `python -m unkg.store.upkeep` on its own; the copy appears once it is done."""
@@ -409,6 +436,7 @@ def test_the_detached_upkeep_writes_the_compacted_copy(corpus):
     assert (copy / "dataset.sha256").read_text() == (in_use / "dataset.sha256").read_text()
     assert not list(corpus.glob(".build.store-compacting-*"))
 
+
 def test_what_a_killed_upkeep_left_is_removed_by_the_next_build(corpus):
     settings = load_settings(corpus, env={})
     build(settings, jobs=2)
@@ -418,6 +446,7 @@ def test_what_a_killed_upkeep_left_is_removed_by_the_next_build(corpus):
     _edit(corpus, 0, "Quentin Zephyrine")
     build(settings, jobs=2)
     assert not left.exists()
+
 
 def test_no_upkeep_starts_while_a_compacted_copy_waits_to_be_taken(tmp_path):
     from unkg.store import upkeep

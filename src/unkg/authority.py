@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 
 from .errors import InputError
 from .model import Entity
+from .vocab import SCHEMA, UNKG
 
-SCHEMA = Namespace("https://schema.org/")
-UNKG = Namespace("https://w3id.org/unkg/ontology#")
 
 KINDS: dict[URIRef, str] = {
     SCHEMA.Country: "state",

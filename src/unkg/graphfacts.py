@@ -9,7 +9,7 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from .mapping import UNDO
+from .vocab import UNDO
 
 PARTS = ("document", "symbols", "organs", "agenda", "sender", "recipients", "circulation", "annexes")
 

@@ -12,24 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import __version__
-from .authority import SCHEMA, UNKG, Authorities
+from .authority import Authorities
 from .model import Agent, Document, Entity, Mention
 from .text import Text, normalise
+from .vocab import ALLOT, DOCO, OA, PREFIXES, SCHEMA, UNDO, UNKG
 
-UNDO = Namespace("https://w3id.org/un/ontology/undo/")
-ALLOT = Namespace("https://w3id.org/akn/ontology/allot/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-DOCO = Namespace("http://purl.org/spar/doco/")
-
-PREFIXES = {
-    "undo": UNDO, "allot": ALLOT, "dcterms": DCTERMS, "schema": SCHEMA, "org": ORG, "skos": SKOS,
-    "prov": PROV, "oa": OA, "doco": DOCO, "owl": OWL, "rdfs": RDFS, "xsd": XSD, "unkg": UNKG,
-}
 QUOTE_CONTEXT = 20  # characters of prefix and suffix kept with each quoted mention
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError
-from .mapping import PREFIXES
+from .vocab import PREFIXES
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
 

@@ -14,7 +14,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..authority import UNKG, Authorities
+from ..authority import Authorities
+from ..vocab import UNKG
 from ..errors import InputError
 from ..model import Document, Entity
 

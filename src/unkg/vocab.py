@@ -1,0 +1,33 @@
+"""The vocabularies the graph uses: one namespace per prefix, read from the package's JSON-LD context
+(``defaults/ontology/context.jsonld``, where every prefix the published JSON-LD uses is declared), so the
+prefixes of Turtle, JSON-LD, the pages and the SPARQL queries are the same, written once."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+from rdflib import Namespace
+
+
+def _prefixes() -> dict[str, Namespace]:
+    text = resources.files("unkg").joinpath("defaults/ontology/context.jsonld").read_text(encoding="utf-8")
+    context = json.loads(text)["@context"]
+    return {name: Namespace(iri) for name, iri in context.items()
+            if isinstance(iri, str) and not name.startswith("@") and iri.endswith(("/", "#"))}
+
+
+PREFIXES = _prefixes()  # in the context's order (the order Turtle files declare them in)
+UNDO = PREFIXES["undo"]
+ALLOT = PREFIXES["allot"]
+DCTERMS = PREFIXES["dcterms"]
+SCHEMA = PREFIXES["schema"]
+ORG = PREFIXES["org"]
+SKOS = PREFIXES["skos"]
+PROV = PREFIXES["prov"]
+OA = PREFIXES["oa"]
+DOCO = PREFIXES["doco"]
+OWL = PREFIXES["owl"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+UNKG = PREFIXES["unkg"]
