@@ -23,8 +23,8 @@ from werkzeug.test import Client
 
 from unkg.build import build
 from unkg.config import load_settings
-from unkg.querying import calls_service
 from unkg.serve import App, make_server
+from unkg.serve.sparql import calls_service
 
 from conftest import ROOT, make_project, process_gone, wait_until
 

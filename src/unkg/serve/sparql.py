@@ -8,7 +8,10 @@ build changes, :meth:`Pool.reopen` points the pool at the new store: idle worker
 finish their query and are then stopped.
 
 :func:`calls_service` tells whether a query uses ``SERVICE`` (a request the server itself would send
-elsewhere), from the query parsed by rdflib's SPARQL parser.
+elsewhere), from the query parsed by rdflib's SPARQL parser; ``unkg query`` asks it too.
+
+A worker is this module run as ``python -m unkg.serve.sparql``: it imports neither werkzeug nor the rest of
+the server (``serve/__init__.py`` imports nothing until asked), so a worker starts quickly.
 """
 
 from __future__ import annotations
@@ -186,15 +189,15 @@ class _Refusal(Exception):
 
 # -- the pool -----------------------------------------------------------------------------------------------
 class _Worker:
-    """A worker process (``python -m unkg.querying STORE JOBS ANSWERS``): a new interpreter, never a fork of
-    the threaded server, and no re-import of the server's main module."""
+    """A worker process (``python -m unkg.serve.sparql STORE JOBS ANSWERS``): a new interpreter, never a fork
+    of the threaded server, and no re-import of the server's main module."""
 
     def __init__(self, store_path: str, generation: int):
         jobs_r, jobs_w = os.pipe()
         answers_r, answers_w = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "unkg.querying", store_path, str(jobs_r), str(answers_w)],
+                [sys.executable, "-m", "unkg.serve.sparql", store_path, str(jobs_r), str(answers_w)],
                 pass_fds=(jobs_r, answers_w), stdin=subprocess.DEVNULL, close_fds=True)
         except OSError:
             for fd in (jobs_r, jobs_w, answers_r, answers_w):
@@ -324,5 +327,5 @@ class Pool:
         self.reopen(self.store_path)
 
 
-if __name__ == "__main__":  # a worker: python -m unkg.querying STORE JOBS-FD ANSWERS-FD
+if __name__ == "__main__":  # a worker: python -m unkg.serve.sparql STORE JOBS-FD ANSWERS-FD
     _work(sys.argv[1], Connection(int(sys.argv[2]), writable=False), Connection(int(sys.argv[3]), readable=False))

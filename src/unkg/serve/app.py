@@ -1,31 +1,4 @@
-"""``unkg serve``: the SPARQL 1.1 Protocol at ``/sparql``, read-only, over the store ``unkg build`` made.
-
-- Queries by GET (``?query=``), by POST as a form (``application/x-www-form-urlencoded``) or directly
-  (``application/sparql-query``, UTF-8); ``default-graph-uri`` and ``named-graph-uri`` set the dataset
-  (without them the default graph is the union of all graphs).
-- Results by ``Accept``: SPARQL JSON (the default), XML, CSV or TSV for SELECT and ASK; Turtle (the
-  default), N-Triples or RDF/XML for CONSTRUCT and DESCRIBE.
-- Relative IRIs in a query resolve against the endpoint's URL. Updates are refused (403): the endpoint
-  is read-only. A query that does not parse gets 400 with the
-  parser's message; one with ``SERVICE`` gets 400 (the server never sends a request elsewhere); one that
-  runs past ``query_timeout`` seconds or returns more than ``result_limit`` results gets 503 with a
-  message, and the server stays up.
-- Queries run in worker processes (``querying.py``): a query past the time limit has its worker killed.
-  At most ``query_workers`` queries run at once; one more gets 503 with ``Retry-After`` at once. A
-  request whose body or URL is larger than ``request_limit`` bytes gets 413.
-- A new build (``build`` pointed at the other folder, or a new store) is noticed at the next request
-  and served from then on, without a restart.
-- Every malformed request gets a 4xx with a message; an unexpected error is a 500 whose body says only
-  that (the traceback goes to the server's log, never to the client).
-
-Every IRI the project mints under its base is served at its path (``{base}/akn/…`` at ``/akn/…``):
-``text/html`` (browsers) gets a page, ``text/turtle``, ``application/ld+json`` and
-``application/n-triples`` get the resource's description (or ``?format=turtle|jsonld|ntriples``); labels
-are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` lists
-the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (DCAT and VoID),
-``/data/…`` serves the dataset's dumps, ``/oai`` is an OAI-PMH 2.0 repository (``exchange/oai.py``).
-Pages come from ``templates/`` (Jinja2, autoescaped).
-"""
+"""The WSGI application of ``unkg serve`` (what it serves: ``serve/__init__.py``)."""
 
 from __future__ import annotations
 
@@ -40,11 +13,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from .config import Settings
-from .exchange.oai import Repository
+from ..config import Settings
+from ..store import STAMP, open_store
+from .oai import Repository
 from .pages import LANGS, Pages, formats
-from .querying import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied
-from .store import STAMP, open_store
+from .sparql import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied
 
 LOG = logging.getLogger("unkg.serve")
 RETRY_AFTER = 5  # seconds a client refused for lack of a free query worker is asked to wait
@@ -212,7 +185,7 @@ class App:
         return response
 
     def serialise(self, triples: list, kind: str) -> bytes:
-        from .publish import PREFIX_MAP, jsonld, load_context
+        from ..publish import PREFIX_MAP, jsonld, load_context
 
         if kind == "application/ld+json":
             return jsonld(triples, load_context(self.settings.ontology_dir / "context.jsonld"))
@@ -222,7 +195,7 @@ class App:
 
     def void(self, request: Request) -> Response:
         """The dataset described with DCAT and VoID (Turtle, or JSON-LD by Accept)."""
-        from .exchange.dataset import description
+        from ..exchange.dataset import description
 
         count = next(iter(self.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
         triples = description(self.settings.templates_dir, self.settings.base, request.host_url,
