@@ -1,18 +1,12 @@
-"""Validation with SHACL (pySHACL): what a publishable communication must satisfy (``shapes/*.shacl.ttl``).
-
-A document conforms when its graph, read together with the authority graph (the shapes look up the
-language codes and agenda schemes there), has no result of severity ``sh:Violation``; warnings are
-reported but do not fail it."""
+"""What a validation gives, whichever validator ran: results (``Result``), a report (``Report``) and its
+text, the order reports list results in, and the report as Turtle (``results_turtle``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
-
-from .errors import InputError
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -62,34 +56,6 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
-def load_shapes(folder: Path, base: str) -> Graph:
-    """Every ``*.shacl.ttl`` of `folder`, with ``{base}`` replaced by the configured base."""
-    files = sorted(folder.glob("*.shacl.ttl"))
-    if not files:
-        raise InputError(str(folder), "no shapes (*.shacl.ttl) found")
-    from .rdfio import parse_turtle_files
-
-    shapes = parse_turtle_files(files, transform=lambda text: text.replace("{base}", base.rstrip("/")))
-    return shapes
-
-
-def _messages(shapes: Graph, report: Graph, result) -> dict[str | None, str]:
-    """A result's messages in every language the shape gives, with {?value} and {$this} filled in.
-
-    pySHACL copies only one of a shape's sh:message values into a result, chosen in hash order, so the
-    report's language would change from run to run: the messages are taken from the shapes instead."""
-    source = report.value(result, SH.sourceConstraint) or report.value(result, SH.sourceShape)
-    value = term_text(report.value(result, SH.value)) or ""
-    focus = term_text(report.value(result, SH.focusNode)) or ""
-    found = {}
-    for m in shapes.objects(source, SH.message):
-        if isinstance(m, Literal):
-            found[m.language] = str(m).replace("{?value}", value).replace("{$this}", focus)
-    if not found:
-        found = {m.language: str(m) for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)}
-    return found
-
-
 def term_text(node) -> str | None:
     """A term as a result shows it: an IRI as itself, a literal or blank node in N-Triples form."""
     if node is None:
@@ -97,35 +63,6 @@ def term_text(node) -> str | None:
     if isinstance(node, URIRef):
         return str(node)
     return node.n3()
-
-
-def validate_graph(data: Graph, shapes: Graph) -> Report:
-    from pyshacl import validate as shacl_validate
-
-    conforms, report_graph, _ = shacl_validate(
-        data, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True,  # SPARQL targets
-        abort_on_first=False,
-    )
-    results = []
-    for r in list(report_graph.subjects(SH.resultSeverity, None)):
-        severity = SEVERITIES.get(report_graph.value(r, SH.resultSeverity), "Info")
-        messages = _messages(shapes, report_graph, r)
-        report_graph.remove((r, SH.resultMessage, None))
-        for lang, text in sorted(messages.items(), key=lambda kv: kv[0] or ""):
-            report_graph.add((r, SH.resultMessage, Literal(text, lang=lang)))
-        results.append(Result(
-            severity=severity,
-            focus=term_text(report_graph.value(r, SH.focusNode)) or "",
-            path=term_text(report_graph.value(r, SH.resultPath)),
-            value=term_text(report_graph.value(r, SH.value)),
-            message=messages.get("en") or messages.get(None) or next(iter(messages.values()), ""),
-            message_zh=messages.get("zh"),
-            shape=term_text(report_graph.value(r, SH.sourceShape)) or "",
-            constraint=term_text(report_graph.value(r, SH.sourceConstraintComponent)) or "",
-            source=term_text(report_graph.value(r, SH.sourceConstraint)),
-        ))
-    results = ordered(results)
-    return Report(not any(x.severity == "Violation" for x in results), tuple(results), report_graph)
 
 
 def ordered(results) -> list[Result]:
@@ -152,7 +89,7 @@ def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
 
     import pyoxigraph as ox
 
-    from .publish import PREFIX_MAP
+    from ..publish import PREFIX_MAP
 
     sh = "http://www.w3.org/ns/shacl#"
     lines = ["_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sValidationReport> ." % sh,
@@ -173,3 +110,8 @@ def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
                 lines.append(f"{node} <{sh}resultMessage> {json.dumps(text, ensure_ascii=False)}@{lang} .")
     triples = sorted(set(ox.parse("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)), key=str)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={"sh": sh, **PREFIX_MAP})
+
+
+def report_graph(results) -> Graph:
+    """The report of `results` as an rdflib graph (what ``results_turtle`` writes)."""
+    return Graph().parse(data=results_turtle(results), format="turtle")
