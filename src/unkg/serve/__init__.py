@@ -28,7 +28,7 @@ Pages come from ``templates/`` (Jinja2, autoescaped), the query page's script fr
 
 The modules (``app.py`` imports the other three, which import none of each other):
 
-- ``app.py``: the WSGI application: its routes, content negotiation, the SPARQL
+- ``app.py``: the WSGI application: its routes (a werkzeug ``Map``), content negotiation, the SPARQL
   protocol's requests, refusals (4xx), the production server (waitress);
 - ``oai.py``: the OAI-PMH repository over ``build/oai.json``;
 - ``pages.py``: what the linked-data pages show, read from the store (no HTTP);

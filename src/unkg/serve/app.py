@@ -1,15 +1,26 @@
-"""The WSGI application of ``unkg serve`` (what it serves: ``serve/__init__.py``)."""
+"""The WSGI application of ``unkg serve`` (what it serves: ``serve/__init__.py``).
+
+A request is first checked against ``request_limit`` (413), then routed by :data:`ROUTES` (a werkzeug
+``Map``) to the ``on_…`` method its rule names; a path no rule matches is the page or description of the
+IRI minted there (``on_resource``), or 404. A handler refuses a request by raising :class:`Refused` (or one
+of werkzeug's ``HTTPException``), which becomes a plain-text 4xx or 503; anything else raised is a 500 whose
+body says only that.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import tomllib
 import traceback
+from importlib import resources
 from urllib.parse import parse_qs
 
 import pyoxigraph as ox
-from werkzeug.exceptions import HTTPException
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
@@ -25,8 +36,23 @@ RETRY_AFTER = 5  # seconds a client refused for lack of a free query worker is a
 PAGE_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
 FORMAT_PARAMS = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples",
                  "html": "text/html"}
-DUMPS = ("dataset.ttl", "dataset.trig", "dataset.nt", "dataset.nq", "dataset.jsonld", "context.jsonld",
-         "ontology.ttl", "catalogue.marc.xml", "catalog.ttl")
+DUMPS = {"dataset.ttl": "text/turtle", "dataset.trig": "application/trig", "dataset.nt": "application/n-triples",
+         "dataset.nq": "application/n-quads", "dataset.jsonld": "application/ld+json",
+         "context.jsonld": "application/ld+json", "ontology.ttl": "text/turtle",
+         "catalogue.marc.xml": "application/marcxml+xml", "catalog.ttl": "text/turtle"}  # the build's, by name
+
+# Each rule names the App's method ``on_{endpoint}``; a path no rule matches goes to ``on_resource``. Rules take
+# every method (``on_sparql`` refuses all but GET and POST, as the protocol has it), slashes are never merged
+# and there is no redirect: every answer is the handler's.
+ROUTES = Map([
+    Rule("/", endpoint="index"),
+    Rule("/query", endpoint="query"),
+    Rule("/sparql", endpoint="sparql", strict_slashes=False),  # /sparql/ too
+    Rule("/static/query.js", endpoint="script"),
+    Rule("/oai", endpoint="oai"),
+    Rule("/.well-known/void", endpoint="void"),
+    Rule("/data/<any({}):name>".format(", ".join(repr(name) for name in DUMPS)), endpoint="dump"),
+], merge_slashes=False, redirect_defaults=False)
 
 
 class Refused(Exception):
@@ -41,16 +67,12 @@ class App:
     """The WSGI application."""
 
     def __init__(self, settings: Settings):
-        from jinja2 import Environment, FileSystemLoader, select_autoescape
-
         self.settings = settings
         self._lock = threading.Lock()
         self._seen = self._build_stamp()
         self.store = open_store(settings.build_dir / "store")
         self.pages = Pages(self.store, settings.base)
         self.queries = Pool(os.path.realpath(settings.build_dir / "store"), settings.query_workers)
-        import tomllib
-
         described = tomllib.loads((settings.templates_dir / "dataset.toml").read_text(encoding="utf-8"))
         self.oai = Repository(settings.build_dir, described["repository_name"], settings.admin_email,
                               settings.oai_page_size)
@@ -108,33 +130,12 @@ class App:
             if request.content_length is not None and request.content_length > limit:
                 raise Refused(413, f"the request body is larger than the limit ({limit} bytes)")
             self._follow_build()
-            path = request.path
-            if path.rstrip("/") == "/sparql":
-                response = self.sparql(request)
-            elif path == "/":
-                response = self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
-            elif path == "/query":
-                default = (self.settings.queries_dir / "letters.rq").read_text(encoding="utf-8")
-                response = self.html("query.html", request, query=request.args.get("query", default))
-            elif path == "/static/query.js":
-                from importlib import resources
-
-                script = resources.files("unkg").joinpath("static/query.js").read_bytes()
-                response = Response(script, content_type="text/javascript; charset=utf-8")
-            elif path == "/oai":
-                response = self.oai.respond(request)
-            elif path == "/.well-known/void":
-                response = self.void(request)
-            elif path.startswith("/data/") and path[len("/data/"):] in DUMPS \
-                    and (self.settings.build_dir / path[len("/data/"):]).is_file():  # (`dumps` setting)
-                name = path[len("/data/"):]
-                kind = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
-                        "nq": "application/n-quads", "jsonld": "application/ld+json",
-                        "xml": "application/marcxml+xml"}[name.rsplit(".", 1)[-1]]
-                response = send_file(self.settings.build_dir / name, request.environ, mimetype=kind,
-                                     conditional=False)  # streamed: at 10,000 documents a file is 370 MB
-            else:
-                response = self.resource(request)
+            try:
+                # routed by path alone: the Host header (bind_to_environ checks it) is none of the router's concern
+                endpoint, values = ROUTES.bind("localhost").match(request.path, request.method)
+            except NotFound:
+                endpoint, values = "resource", {}
+            response = getattr(self, f"on_{endpoint}")(request, **values)
         except Refused as exc:
             response = _text(exc.status, exc.message)
             if exc.status == 405:
@@ -144,6 +145,30 @@ class App:
         except HTTPException as exc:
             response = _text(exc.code or 400, f"{exc.name}: {exc.description}")
         return response
+
+    # -- the routes ----------------------------------------------------------------------------------
+    def on_index(self, request: Request) -> Response:
+        return self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
+
+    def on_query(self, request: Request) -> Response:
+        """The query page, with the query asked for (``?query=``) or the example ``letters.rq``."""
+        default = (self.settings.queries_dir / "letters.rq").read_text(encoding="utf-8")
+        return self.html("query.html", request, query=request.args.get("query", default))
+
+    def on_script(self, request: Request) -> Response:
+        script = resources.files("unkg").joinpath("static/query.js").read_bytes()
+        return Response(script, content_type="text/javascript; charset=utf-8")
+
+    def on_oai(self, request: Request) -> Response:
+        return self.oai.respond(request)
+
+    def on_dump(self, request: Request, name: str) -> Response:
+        """A dump of the dataset the build wrote (setting ``dumps``), streamed: at 10,000 documents a file is
+        370 MB. A name the build did not write is looked for as a resource, like any other path."""
+        path = self.settings.build_dir / name
+        if not path.is_file():
+            return self.on_resource(request)
+        return send_file(path, request.environ, mimetype=DUMPS[name], conditional=False)
 
     # -- pages ---------------------------------------------------------------------------------------
     def lang(self, request: Request) -> str:
@@ -162,7 +187,7 @@ class App:
             return FORMAT_PARAMS[asked]
         return request.accept_mimetypes.best_match(PAGE_TYPES, default="text/html")
 
-    def resource(self, request: Request) -> Response:
+    def on_resource(self, request: Request) -> Response:
         """The page or the description of an IRI the project mints, found at its path."""
         iri = self.settings.base.rstrip("/") + request.path
         triples = self.pages.describe(iri)
@@ -193,7 +218,7 @@ class App:
             return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
 
-    def void(self, request: Request) -> Response:
+    def on_void(self, request: Request) -> Response:
         """The dataset described with DCAT and VoID (Turtle, or JSON-LD by Accept)."""
         from ..exchange.dataset import description
 
@@ -205,7 +230,7 @@ class App:
         return Response(self.serialise(triples, kind), content_type=kind)
 
     # -- the SPARQL protocol --------------------------------------------------------------------------
-    def sparql(self, request: Request) -> Response:
+    def on_sparql(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
             raise Refused(405, f"{request.method} is not a SPARQL protocol operation: use GET or POST")
         params = parse_qs(request.query_string.decode("latin-1"), keep_blank_values=True)
