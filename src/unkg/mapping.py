@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.stores.memory import SimpleMemory
 
@@ -375,15 +375,3 @@ def _mention(g: Graph, parts: dict, expr: URIRef, i: int, m: Mention, source: Te
             g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
         if after:
             g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
-
-
-def dataset(docs: list[Document], auth: Authorities, base: str) -> Dataset:
-    """Every document's graph and the authority graph, as one rdflib Dataset."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    for g in [authority_graph(auth, base)] + [map_document(d, auth, base) for d in docs]:
-        target = ds.graph(g.identifier)
-        for t in g:
-            target.add(t)
-    return ds

@@ -16,15 +16,9 @@ import orjson
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .errors import InputError
 from .vocab import PREFIXES
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
-
-
-def no_network(url: str, options=None):
-    """PyLD document loader: remote documents are never fetched."""
-    raise InputError(url, "remote JSON-LD documents are never fetched (offline by design)")
 
 
 def load_context(path: Path) -> dict:

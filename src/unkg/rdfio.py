@@ -61,10 +61,13 @@ def read_quads(path: Path) -> list[ox.Quad]:
         raise InputError(str(path), f"not valid {fmt.name}: {exc}", line) from None
 
 
+def no_network(url: str, options=None):
+    """PyLD document loader: remote documents are never fetched."""
+    raise InputError(url, "remote JSON-LD documents are never fetched (offline by design)")
+
+
 def _jsonld_quads(path: Path, data: bytes) -> list[ox.Quad]:
     from pyld import jsonld as pyld
-
-    from .publish import no_network
 
     try:
         doc = json.loads(data.decode("utf-8"))

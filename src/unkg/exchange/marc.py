@@ -32,11 +32,6 @@ def marcxml(records: list[pymarc.Record]) -> bytes:
     return etree.tostring(collection, xml_declaration=True, encoding="UTF-8") + b"\n"
 
 
-def record_element(rec: pymarc.Record) -> etree._Element:
-    """One ``<record>`` in the MARCXML namespace (for OAI-PMH ``marc21``)."""
-    return etree.fromstring(pymarc.record_to_xml(rec, namespace=True))
-
-
 def breaker(rec: pymarc.Record) -> str:
     """The record in MARC breaker form (``.mrk``), as MarcEdit shows it."""
     return str(rec) + "\n"
