@@ -133,10 +133,10 @@ def test_the_seed_record_leaves_out_what_the_text_does_not_give(project):
     assert values(rec, "710", "a", "2") == ["UN. General Assembly (79th sess. : 2024-2025)", "UN. Security Council"]
 
 
-def test_the_readme_shows_the_seeds_record_in_breaker_form(project):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- seed.mrk -->\n```\n(.*?)```", readme, re.S)
-    assert block, "README has no seed.mrk block"
+def test_the_exchange_guide_shows_the_seeds_record_in_breaker_form(project):
+    guide = (ROOT / "docs" / "exchange.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- seed.mrk -->\n```\n(.*?)```", guide, re.S)
+    assert block, "docs/exchange.md has no seed.mrk block"
     assert block.group(1) == (project / "build" / "marc" / f"{SEED_KEY}.mrk").read_text(encoding="utf-8")
 
 
