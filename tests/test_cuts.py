@@ -63,7 +63,7 @@ def content_end(raw: str, doc) -> int:
     """Where the document's text ends: the end of its last line that is not page furniture (a job
     number, print code, page number or running header, with its language line, after the last words are
     no part of what is read, and the parser skips them as it does)."""
-    from unkg.parse import core
+    from unkg.parse import masthead as core
     from unkg.text import normalise
 
     own = {s.value for s in doc.symbols} | {s.surface for s in doc.symbols}

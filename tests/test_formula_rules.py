@@ -8,7 +8,7 @@ import pytest
 
 from unkg.facts import card
 from unkg.parse import parse_text
-from unkg.parse.core import english_name
+from unkg.parse.lexicon import english_name
 
 LETTER = """S/2024/901
 

@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 
 from unkg.errors import InputError
 from unkg.model import Entity, Fact
-from unkg.parse import core, parse_text, zh
+from unkg.parse import lexicon, parse_text
+from unkg.parse.formulas import unspaced_formulas
+from unkg.parse.masthead import _EN_DATE_IN_LINE
 from unkg.text import normalise
 
 from conftest import SEED
 
+ZH = unspaced_formulas("zh")
 SEED_LINES = SEED.read_text(encoding="utf-8").split("\n")
 RUNS = settings(max_examples=200, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -79,30 +82,30 @@ def _says(field: str, fact: Fact, auth, lang: str) -> bool:
     """Does the surface text at the fact's span say the fact's value?"""
     value, surface = fact.value, fact.surface
     if isinstance(value, Entity):
-        names = {core.compact(n) for langs in auth.labels[value.iri].values() for n in langs}
-        return core.compact(surface) in names
+        names = {lexicon.compact(n) for langs in auth.labels[value.iri].values() for n in langs}
+        return lexicon.compact(surface) in names
     if isinstance(value, bool):
-        return value is bool(zh.SIGNED.fullmatch(surface))
+        return value is bool(ZH.signed.fullmatch(surface))
     if isinstance(value, dt.date):
         text = normalise(surface).lines[0].text
-        m = zh.DATE_RE.fullmatch(text)
+        m = ZH.date.fullmatch(text)
         if m:
-            return zh._date(m) == value
-        m = core._EN_DATE_IN_LINE.fullmatch(text)
-        months = core.lexicon()["months"]["en"]
+            return ZH.read_date(m) == value
+        m = _EN_DATE_IN_LINE.fullmatch(text)
+        months = lexicon.lexicon()["months"]["en"]
         return bool(m) and dt.date(int(m["y"]), months[m["m"].casefold()], int(m["d"])) == value
     if isinstance(value, int):
-        m = zh.SESSION.fullmatch(surface.replace(" ", "")) or zh.YEAR.fullmatch(surface.replace(" ", ""))
-        n = zh.number(m["n"])
+        m = next(m for _, p in ZH.periods if (m := p.fullmatch(surface.replace(" ", ""))))
+        n = ZH.number(m["n"])
         return value in (n, 1945 + n)
     if field == "label":
-        return value == (core.ROMAN[zh.number(surface)] if surface else "")
+        return value == (lexicon.ROMAN[ZH.number(surface)] if surface else "")
     if field == "kind":
-        return zh.KINDS[surface] == value
+        return ZH.kinds[surface] == value
     if field == "original_language":
-        return core.language_code(surface) == value
+        return lexicon.language_code(surface) == value
     if field in ("number", "agenda_items"):
-        return core.compact(value) == core.compact(surface)
+        return lexicon.compact(value) == lexicon.compact(surface)
     return value == surface  # values kept as written
 
 

@@ -9,6 +9,7 @@ InputError."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InputError
@@ -66,11 +67,12 @@ class PdfText(str):
         return (PdfText, (str(self), self.ocr, self.warnings))
 
 
-def pdf_text(path: Path, data: bytes) -> str:
+def pdf_text(path: Path, data: bytes, detect: Callable[[str], str | None]) -> str:
     """The text of the PDF whose bytes are `data` (read from `path`, which errors name): its text layer,
-    and OCR's reading of its pages that have none (then a `PdfText`). Whatever PDFium cannot read (the file,
-    a page, a page's text) is an InputError naming the file and the page: PDFium is handed the bytes of a
-    file anyone can write, so any exception it raises is the input's fault, never a traceback."""
+    and OCR's reading of its pages that have none (then a `PdfText`; `detect`, the parser's language
+    detection, tells OCR the language of a text read). Whatever PDFium cannot read (the file, a page, a
+    page's text) is an InputError naming the file and the page: PDFium is handed the bytes of a file anyone
+    can write, so any exception it raises is the input's fault, never a traceback."""
     import pypdfium2 as pdfium
 
     where = str(path)
@@ -105,7 +107,7 @@ def pdf_text(path: Path, data: bytes) -> str:
         ocr = None
         warnings: tuple[str, ...] = ()
         if blank:
-            pages, ocr, warnings = _read_by_ocr(doc, path, pages, blank)
+            pages, ocr, warnings = _read_by_ocr(doc, path, pages, blank, detect)
     finally:
         doc.close()
     text = "\n".join(p.rstrip("\n") for p in pages)
@@ -114,13 +116,12 @@ def pdf_text(path: Path, data: bytes) -> str:
     return PdfText(text, ocr, warnings)
 
 
-def _read_by_ocr(doc, path: Path, pages: list[str], blank: list[int]):
+def _read_by_ocr(doc, path: Path, pages: list[str], blank: list[int], detect: Callable[[str], str | None]):
     """`pages` with the text OCR reads on the `blank` ones (1-based), the `model.Ocr` of that reading (None
     when it read nothing) and its warnings. A PDF with no text on any page that OCR cannot read is an
     InputError; one whose other pages have text is read without them, with a warning."""
     from . import ocr
     from .model import Ocr
-    from .parse import detect_language
 
     where = str(path)
     scan = len(blank) == len(pages)
@@ -147,7 +148,7 @@ def _read_by_ocr(doc, path: Path, pages: list[str], blank: list[int]):
     named = stem if stem in ocr.PACKS else None
     known = "\n".join(pages)
     try:
-        reading = ocr.read_pages(image_of, blank, named, known, detect_language)
+        reading = ocr.read_pages(image_of, blank, named, known, detect)
     except ocr.OcrError as exc:
         raise InputError(where, f"the PDF has no text layer on {ocr.page_list(blank)}, and {exc}") from None
     read = [n for n in blank if reading.texts.get(n, "").strip()]
