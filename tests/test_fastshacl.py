@@ -11,10 +11,9 @@ from rdflib import Graph
 
 from unkg import authority
 from unkg.errors import InputError
-from unkg.fastshacl import Unsupported, Validator
 from unkg.mapping import authority_graph, map_document
 from unkg.parse import parse_file
-from unkg.validate import load_shapes, validate_graph
+from unkg.validate import ShapeSets, Unsupported, Validator, load_shapes, validate, validate_graph
 
 from conftest import ROOT, default, make_project, run_unkg
 
@@ -22,6 +21,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from corpus import generate  # noqa: E402
 
 EXAMPLES = sorted((Path(__file__).parent / "shapes").glob("*/*.ttl"))
+PROFILE_EXAMPLES = sorted((Path(__file__).parent / "shapes").glob("*/*/*.ttl"))  # catalog/valid/… (test_shapes)
 
 
 def key(r):
@@ -34,6 +34,11 @@ def setup(settings):
     auth_graph = authority_graph(auth, settings.base)
     shapes = load_shapes(default("shapes"), settings.base)
     return auth, auth_graph, shapes, Validator(shapes, auth_graph)
+
+
+@pytest.fixture(scope="module")
+def shape_sets(settings):
+    return ShapeSets(default("shapes"), settings.base)
 
 
 def fast(validator, graph):
@@ -90,3 +95,19 @@ def test_build_refuses_unimplemented_shapes_and_points_to_the_reference(tmp_path
     result = run_unkg("build", cwd=folder)
     assert result.returncode == 2 and "shacl#or" in result.stderr and "--reference" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("example", EXAMPLES + PROFILE_EXAMPLES,
+                         ids=lambda p: str(p.relative_to(Path(__file__).parent / "shapes")))
+def test_validate_gives_the_same_report_with_either_validator(setup, shape_sets, example):
+    """validate(): the same results in the same order, so the same text and the same report bytes, whichever
+    validator runs, with the shapes chosen for the graph (a profile's for the catalogue, reports, ontology)."""
+    _, auth_graph, _, _ = setup
+    graph = Graph().parse(example)
+    shapes = shape_sets.shapes_for(graph)
+    compiled = validate(graph, shapes, auth_graph)
+    reference = validate(graph, shapes, auth_graph, reference=True)
+    assert compiled.results == reference.results
+    assert compiled.text(example.name) == reference.text(example.name)
+    if example.parent.name == "invalid":
+        assert not reference.conforms

@@ -30,6 +30,43 @@ def test_every_published_file_conforms(project):
     assert (build / "reports" / f"{SEED_KEY}.zh.ttl.report.ttl").is_file()
 
 
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> list[str]:
+    """Every RDF file (Turtle, JSON-LD, TriG, N-Triples, N-Quads) of build/ of the seed project built in a
+    temp folder in every format, listed before anything else is written there."""
+    project = make_project(tmp_path_factory.mktemp("published"))
+    result = run_unkg("build", cwd=project, env={"UNKG_DUMPS": "nq ttl jsonld trig nt"})
+    assert result.returncode == 0, result.stderr
+    build = (project / "build").resolve()
+    return sorted(str(p) for p in build.rglob("*") if p.suffix in (".ttl", ".jsonld", ".trig", ".nt", ".nq")
+                  and "store" not in p.relative_to(build).parts)
+
+
+@pytest.mark.parametrize("validator", [[], ["--reference"]], ids=["compiled", "reference"])
+def test_every_rdf_file_build_publishes_conforms(published, validator, tmp_path):
+    """The catalogue, the ontology, the SHACL reports, the dataset files and every document conform, each to
+    the shapes of its kind (the catalogue to DCAT-AP's, not to the communication shapes)."""
+    names = {Path(f).name for f in published}
+    assert {"catalog.ttl", "ontology.ttl", "context.jsonld", "dataset.ttl", "dataset.jsonld", "dataset.nq",
+            f"{SEED_KEY}.zh.ttl", f"{SEED_KEY}.zh.jsonld"} <= names
+    assert any(Path(f).parent.name == "reports" for f in published)
+    result = run_unkg("validate", *validator, "--report-dir", str(tmp_path), *published)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("conforms (0 violation(s)") == len(published)
+
+
+def test_the_catalogue_is_held_to_dcat_ap(published, tmp_path):
+    catalog = next(Path(f) for f in published if Path(f).name == "catalog.ttl")
+    broken = tmp_path / "catalog.ttl"
+    broken.write_text(catalog.read_text(encoding="utf-8").replace("dcterms:publisher", "dcterms:creator"),
+                      encoding="utf-8")
+    for validator in ([], ["--reference"]):
+        result = run_unkg("validate", *validator, "--report-dir", str(tmp_path / "reports"), str(broken))
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "does NOT conform (1 violation(s)" in result.stdout
+        assert "A catalogue has exactly one publisher" in result.stdout
+
+
 def test_violations_exit_1_with_a_readable_report(project):
     example = ROOT / "tests" / "shapes" / "invalid" / "01-no-date.ttl"
     result = run_unkg("validate", str(example), cwd=project)
@@ -83,3 +120,19 @@ def test_build_refuses_a_document_that_does_not_conform(project):
         assert (build / "documents" / f"{SEED_KEY}.zh.ttl").is_file()  # the others are published
     finally:
         shutil.rmtree(folder)
+
+
+def test_shapes_the_compiled_validator_lacks_exit_2_and_point_to_the_reference(tmp_path):
+    project = make_project(tmp_path, documents=False)
+    (project / "shapes" / "extra.shacl.ttl").write_text("""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+<urn:x:s> a sh:NodeShape ; sh:targetClass <https://w3id.org/un/ontology/undo/OfficialLetter> ;
+    sh:or ( [ sh:path <https://schema.org/sender> ; sh:minCount 1 ] ) .
+""", encoding="utf-8")
+    example = ROOT / "tests" / "shapes" / "valid" / "01-letter.ttl"
+    result = run_unkg("validate", "--report-dir", str(tmp_path / "reports"), str(example), cwd=project)
+    assert result.returncode == 2 and "shacl#or" in result.stderr and "--reference" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_unkg("validate", "--reference", "--report-dir", str(tmp_path / "reports"), str(example),
+                      cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
