@@ -230,31 +230,38 @@ def push(ctx: click.Context, url: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reference", is_flag=True,
+              help="Validate with pySHACL (the reference validator) instead of the compiled shapes.")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the SHACL report graphs (default: build/reports/).")
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], report_dir: Path | None) -> None:
-    """Validate RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD) against the shapes.
+def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, report_dir: Path | None) -> None:
+    """Validate RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD) against the shapes that apply to each:
+    the communication shapes, or those of the catalogue (DCAT-AP), of SHACL reports or of the ontology.
 
     Each file is read together with the authority data. Exit 0: every file conforms (warnings
     allowed); 1: violations; 2: a file cannot be read."""
-    from .build import report_turtle
     from .mapping import authority_graph
     from .rdfio import read_rdf
-    from .validate import load_shapes, validate_graph
+    from .validate import ShapeSets, Unsupported, results_turtle
+    from .validate import validate as run_validate
 
     settings = load_settings(ctx.obj)
     auth = authority.load(settings.authorities_dir, settings.base)
-    shapes = load_shapes(settings.shapes_dir, settings.base)
+    shape_sets = ShapeSets(settings.shapes_dir, settings.base)
     auth_graph = authority_graph(auth, settings.base)
     report_dir = report_dir or settings.build_dir / "reports"
     graphs = [(f, read_rdf(f)) for f in files]  # every file is read before anything is validated
     failed = False
     for f, graph in graphs:
-        report = validate_graph(graph + auth_graph, shapes)
+        try:
+            report = run_validate(graph, shape_sets.shapes_for(graph), auth_graph, reference=reference)
+        except Unsupported as exc:
+            raise InputError(str(settings.shapes_dir), f"{exc}; validate with pySHACL instead "
+                             "(unkg validate --reference)") from None
         click.echo(report.text(str(f)), nl=False)
         report_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(report_dir / f"{f.name}.report.ttl", report_turtle(report).decode("utf-8"))
+        write_atomic(report_dir / f"{f.name}.report.ttl", results_turtle(report.results).decode("utf-8"))
         failed |= not report.conforms
     if failed:
         sys.exit(1)
