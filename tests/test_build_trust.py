@@ -351,3 +351,27 @@ def test_two_files_of_a_folder_read_as_the_same_language(tmp_path):
     assert [r.name for r in report.refused] == ["letter/fr"]
     assert report.refused[0].reason.endswith("is already that of letter/en (two files of the folder hold the same "
                                              "language version)")
+
+
+def test_clean_removes_what_the_build_made_and_nothing_else(seed_project):
+    """`unkg clean` (what `make clean` runs) removes build/, its two folders and what an interrupted build
+    or upkeep left beside them, named by the build itself; the sources and other dot-folders stay."""
+    assert run_unkg("build", cwd=seed_project).returncode == 0
+    assert run_unkg("build", cwd=seed_project).returncode == 0  # both folders made
+    left = [seed_project / ".build.staging-x1", seed_project / ".build.trash-99-x", seed_project / ".build.store-compacted"]
+    for p in left:
+        p.mkdir()
+        (p / "f").write_text("x")
+    (seed_project / ".build.old-7").symlink_to(".build.a")
+    keep = [seed_project / ".builder", seed_project / ".git-like", seed_project / "buildings"]
+    for p in keep:
+        p.mkdir()
+    sources = tree(seed_project / "source")
+    result = run_unkg("clean", cwd=seed_project)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in seed_project.iterdir())
+    assert not [n for n in names if n == "build" or n.startswith(".build.")], names
+    assert all(p.is_dir() for p in keep)
+    assert tree(seed_project / "source") == sources
+    assert f"removed {seed_project / 'build'}" in result.stdout.splitlines()
+    assert run_unkg("clean", cwd=seed_project).stdout == ""  # nothing left to remove
