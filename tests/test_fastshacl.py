@@ -1,5 +1,6 @@
-"""The compiled shapes (fastshacl) give exactly pySHACL's results: on every shapes example and on a generated
-corpus with deliberate defects; a shape using SHACL they do not implement is refused, never ignored."""
+"""The compiled shapes (unkg.validate: compiled.py, fast.py) give exactly pySHACL's results: on every shapes
+example and on a generated corpus with deliberate defects; a shape using SHACL they do not implement is refused,
+never ignored."""
 
 from __future__ import annotations
 

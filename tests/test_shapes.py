@@ -157,14 +157,14 @@ def test_a_profile_the_project_lacks_is_the_package_s(tmp_path, settings):
     import shutil
 
     shutil.copy(default("shapes") / "communication.shacl.ttl", tmp_path / "communication.shacl.ttl")
-    shutil.copytree(default("shapes") / "ontology", tmp_path / "ontology")
-    (tmp_path / "ontology" / "extra.shacl.ttl").write_text(
+    (tmp_path / "ontology.profile.ttl").write_text(
         "<urn:x:s> a <http://www.w3.org/ns/shacl#NodeShape> ; "
         "<http://www.w3.org/ns/shacl#targetClass> <urn:x:C> .\n", encoding="utf-8")
     sets = ShapeSets(tmp_path, settings.base)
     own = {p.name: p for p in sets.profiles}
     assert set(own) == {"catalog", "ontology", "report"}
-    assert "urn:x:C" in {str(c) for c in own["ontology"].classes}  # the project's own replaces the package's
+    assert {str(c) for c in own["ontology"].classes} == {"urn:x:C"}  # the project's own replaces the package's
+    assert len(sets.communication.shapes) < len(load_shapes(default("shapes"), settings.base))
 
 
 def test_profile_shapes_conform_to_shacl_for_shacl(shape_sets):

@@ -1,23 +1,23 @@
 """Which shapes a graph is validated against.
 
-The shapes folder's own ``*.shacl.ttl`` are the communication shapes: what a publishable communication must
-satisfy, the only shapes the build validates its documents with (``load_shapes``). Each subfolder holding
-``*.shacl.ttl`` is a *profile* for another kind of graph that unkg publishes, chosen from the shapes' own
-targets:
+The shapes folder's ``*.shacl.ttl`` are the communication shapes: what a publishable communication must
+satisfy, the only shapes the build validates its documents with (``load_shapes``). Each ``NAME.profile.ttl``
+beside them is a *profile*: the shapes of another kind of graph that unkg publishes, chosen from the shapes'
+own targets:
 
-- ``catalog/`` — the DCAT catalogue (``build/catalog.ttl``), DCAT-AP's mandatory properties;
-- ``report/`` — the SHACL validation reports (``build/reports/*.ttl``);
-- ``ontology/`` — the OWL ontology (``build/ontology.ttl``).
+- ``catalog.profile.ttl`` — the DCAT catalogue (``build/catalog.ttl``), DCAT-AP's mandatory properties;
+- ``report.profile.ttl`` — the SHACL validation reports (``build/reports/*.ttl``);
+- ``ontology.profile.ttl`` — the OWL ontology (``build/ontology.ttl``).
 
 A profile applies to a graph that has an instance (an ``rdf:type`` statement in the graph itself) of a class
 one of its node shapes targets with ``sh:targetClass``: a graph with a ``dcat:Catalog`` gets the catalogue
 shapes, one with a ``sh:ValidationReport`` the report shapes. A graph several profiles apply to gets them
-all; a graph none applies to is a communication graph and gets the top-level shapes. So the communication
-shapes, whose namespace check targets every node, are never applied to a catalogue, a report or the
-ontology, and adding a profile is adding a folder, not code.
+all; a graph none applies to is a communication graph and gets the communication shapes. So the
+communication shapes, whose namespace check targets every node, are never applied to a catalogue, a report
+or the ontology, and adding a profile is adding a file, not code.
 
-A project's own ``shapes/`` folder replaces the package's communication shapes as a whole; a profile folder
-it lacks is taken from the package (the catalogue, reports and ontology are written by unkg itself, whatever
+A project's own ``shapes/`` folder replaces the package's communication shapes as a whole; a profile it
+lacks is taken from the package (the catalogue, reports and ontology are written by unkg itself, whatever
 the project's communication shapes), one it has replaces the package's.
 """
 
@@ -33,23 +33,23 @@ from ..config import DEFAULTS
 from ..errors import InputError
 
 PATTERN = "*.shacl.ttl"
+PROFILE = ".profile.ttl"
 
 
 def load_shapes(folder: Path, base: str) -> Graph:
-    """Every ``*.shacl.ttl`` of `folder` (not its subfolders), with ``{base}`` replaced by the configured base."""
+    """Every ``*.shacl.ttl`` of `folder` (the communication shapes), with ``{base}`` replaced by the configured
+    base."""
     files = sorted(folder.glob(PATTERN))
     if not files:
         raise InputError(str(folder), "no shapes (*.shacl.ttl) found")
-    from ..rdfio import parse_turtle_files
-
-    return parse_turtle_files(files, transform=lambda text: text.replace("{base}", base.rstrip("/")))
+    return _read(files, base)
 
 
 @dataclass(frozen=True)
 class Profile:
     """The shapes for one kind of graph."""
 
-    name: str  # its folder's name ("" for the communication shapes, the top level)
+    name: str  # its file's name without .profile.ttl ("" for the communication shapes)
     shapes: Graph
     classes: frozenset[URIRef]  # the classes its node shapes target: a graph with an instance of one gets it
 
@@ -59,11 +59,11 @@ class ShapeSets:
 
     def __init__(self, folder: Path, base: str):
         self.communication = Profile("", load_shapes(folder, base), frozenset())
-        folders = {p.name: p for p in _profile_folders(DEFAULTS / "shapes")}
-        folders.update({p.name: p for p in _profile_folders(folder)})
+        files = {p.name[:-len(PROFILE)]: p for p in sorted((DEFAULTS / "shapes").glob("*" + PROFILE))}
+        files.update({p.name[:-len(PROFILE)]: p for p in sorted(folder.glob("*" + PROFILE))})
         self.profiles = []
-        for name, path in sorted(folders.items()):
-            shapes = load_shapes(path, base)
+        for name, path in sorted(files.items()):
+            shapes = _read([path], base)
             classes = frozenset(c for c in shapes.objects(None, SH.targetClass) if isinstance(c, URIRef))
             self.profiles.append(Profile(name, shapes, classes))
 
@@ -84,7 +84,7 @@ class ShapeSets:
         return union
 
 
-def _profile_folders(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_dir() and any(p.glob(PATTERN)))
+def _read(files: list[Path], base: str) -> Graph:
+    from ..rdfio import parse_turtle_files
+
+    return parse_turtle_files(files, transform=lambda text: text.replace("{base}", base.rstrip("/")))
