@@ -240,7 +240,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
     the communication shapes, or those of the catalogue (DCAT-AP), of SHACL reports or of the ontology.
 
     Each file is read together with the authority data. Exit 0: every file conforms (warnings
-    allowed); 1: violations; 2: a file cannot be read."""
+    allowed); 1: violations; 2: a file cannot be read, or the shapes use SHACL the compiled shapes do not
+    implement (--reference does)."""
     from .mapping import authority_graph
     from .rdfio import read_rdf
     from .validate import ShapeSets, Unsupported, results_turtle
