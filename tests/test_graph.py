@@ -22,7 +22,7 @@ from unkg.facts import card
 from unkg.graphfacts import card_from_graph, load_queries, versions
 from unkg.mapping import map_document
 from unkg.parse import parse_file
-from unkg.rdfio import read_quads, read_rdf
+from unkg.rdf.read import read_quads, read_rdf
 
 from conftest import ROOT, SEED, SEED_KEY, default, make_project, shared_path
 
@@ -52,7 +52,7 @@ def test_seed_graph_matches_snapshot(auth, settings, update_snapshots):
         if os.environ.get("CI"):  # under CI a missing snapshot is a failure: there is nothing to compare with
             pytest.fail(f"{SNAPSHOT} is missing; write it with pytest --update-snapshots, review it, commit it")
     if update_snapshots or not SNAPSHOT.exists():
-        from unkg.publish import triples, turtle
+        from unkg.rdf.write import triples, turtle
 
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_bytes(turtle(triples([graph])))

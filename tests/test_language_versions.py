@@ -14,7 +14,7 @@ from unkg.build import build
 from unkg.config import load_settings
 from unkg.facts import card
 from unkg.parse import parse_file
-from unkg.rdfio import read_rdf
+from unkg.rdf.read import read_rdf
 
 from conftest import default, make_project
 

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from unkg.build import build
 from unkg.config import load_settings
-from unkg.rdfio import read_quads
+from unkg.rdf.read import read_quads
 from unkg.serve import App
 
 from conftest import ROOT, SEED_KEY, WsgiServer, make_project

@@ -235,7 +235,7 @@ def load(folder: Path, base: str) -> Authorities:
     files = sorted(folder.rglob("*.ttl"))
     if not files:
         raise InputError(str(folder), "no authority data (*.ttl) found")
-    from .rdfio import parse_turtle_files
+    from .rdf.read import parse_turtle_files
 
     graph = parse_turtle_files(files, public_id=lambda _: base.rstrip("/") + "/id/")
     return from_graph(graph)

@@ -243,7 +243,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
     allowed); 1: violations; 2: a file cannot be read, or the shapes use SHACL the compiled shapes do not
     implement (--reference does)."""
     from .mapping import authority_graph
-    from .rdfio import read_rdf
+    from .rdf.read import read_rdf
     from .validate import ShapeSets, Unsupported, results_turtle
     from .validate import validate as run_validate
 

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import authority, publish
+from . import authority
+from .rdf import write
 from .config import Settings, dump_files
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, set_names
@@ -83,8 +84,8 @@ class Pipeline:
         self.auth = authority.load(settings.authorities_dir, settings.base)
         self.auth_graph = authority_graph(self.auth, settings.base)
         self.shapes = load_shapes(settings.shapes_dir, settings.base)
-        self.context = publish.load_context(settings.ontology_dir / "context.jsonld")
-        self.jsonld = publish.JsonLd(self.context)
+        self.context = write.load_context(settings.ontology_dir / "context.jsonld")
+        self.jsonld = write.JsonLd(self.context)
         self.dumps = dump_files(settings) + (CATALOGUE,)
         self.exchange = Exchange.load(settings.crosswalks_dir, settings.templates_dir, self.auth, settings.base)
         self.validator = None
@@ -109,7 +110,7 @@ class Pipeline:
         readable)."""
         doc = parse_file(path, self.auth)
         graph = map_document(doc, self.auth, self.settings.base)
-        quads = publish.quads([graph])
+        quads = write.quads([graph])
         return Checked(doc, graph, quads, self.validate(graph, quads))
 
     def process(self, key: str, paths: list[Path]) -> Outcome:
@@ -134,7 +135,7 @@ class Pipeline:
                                           "of the folder hold the same language version)"))
                 continue
             claimed[iri] = name
-            quads = publish.quads([graph])
+            quads = write.quads([graph])
             results = self.validate(graph, quads)
             stem = f"{key}.{path.stem}"
             files[f"reports/{stem}.ttl"] = results_turtle(results)
@@ -146,14 +147,14 @@ class Pipeline:
                 out.refused.append((name, violations_text(results)))
                 continue
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
-            files[f"documents/{stem}.ttl"] = publish.turtle(publish.triples_of(quads))
+            files[f"documents/{stem}.ttl"] = write.turtle(write.triples_of(quads))
             files[f"documents/{stem}.jsonld"], line = self.jsonld.named_graph_and_line(graph)
-            nquads = publish.nquads(quads)
+            nquads = write.nquads(quads)
             parts["dataset.nq"].append(nquads)
             if "dataset.nt" in parts:
                 parts["dataset.nt"].append(ntriples_of(nquads))
             if "dataset.trig" in parts:
-                parts["dataset.trig"].append(publish.trig(quads))
+                parts["dataset.trig"].append(write.trig(quads))
             if "dataset.ttl" in parts:
                 parts["dataset.ttl"].append(files[f"documents/{stem}.ttl"])
             if "dataset.jsonld" in parts:

@@ -9,17 +9,17 @@ from pathlib import Path
 
 import orjson
 
-from .. import publish
+from ..rdf import write
 from ..pipeline import CATALOGUE, Pipeline, ntriples_of
 
 def heads(main: Pipeline) -> dict[str, bytes]:
     """What the dataset files begin with: the authority graph (and the collection's opening tag)."""
     from ..exchange.marc import MARC_NS
 
-    quads = publish.quads([main.auth_graph])
-    nq = publish.nquads(quads)
-    heads = {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": publish.trig(quads),
-             "dataset.ttl": publish.turtle(publish.triples_of(quads)),
+    quads = write.quads([main.auth_graph])
+    nq = write.nquads(quads)
+    heads = {"dataset.nq": nq, "dataset.nt": ntriples_of(nq), "dataset.trig": write.trig(quads),
+             "dataset.ttl": write.turtle(write.triples_of(quads)),
              "dataset.jsonld": b'{"@context": ' + orjson.dumps(main.jsonld.inner, option=orjson.OPT_SORT_KEYS)
              + b',\n"@graph": [\n' + main.jsonld.named_graph_and_line(main.auth_graph)[1],
              CATALOGUE: f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\">\n"

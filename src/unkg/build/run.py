@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import publish
+from ..rdf import write
 from ..config import Settings
 from ..errors import InputError
 from ..exchange import oai_index
@@ -366,4 +366,4 @@ def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: i
     new_file(folder / "context.jsonld", (settings.ontology_dir / "context.jsonld").read_bytes())
     new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
     described = description(settings.templates_dir, settings.base, settings.base, count, None, records)
-    new_file(folder / "catalog.ttl", publish.turtle(described))
+    new_file(folder / "catalog.ttl", write.turtle(described))

@@ -11,9 +11,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .errors import InputError
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from ..errors import InputError
+from .terms import rdflib_term
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -21,21 +20,6 @@ FORMATS = {
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
 }
-
-
-def rdflib_term(term):
-    """An Oxigraph term as an rdflib term (None stays None)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:  # RDF 1.1: a simple literal is an xsd:string; rdflib
-            return Literal(term.value)  # matches them only when both are written the same way
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    return BNode(term.value)
 
 
 def read_quads(path: Path) -> list[ox.Quad]:

@@ -16,7 +16,8 @@ import orjson
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .vocab import PREFIXES
+from ..vocab import PREFIXES
+from .terms import ox_term, rdflib_term
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
 
@@ -24,23 +25,6 @@ PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
 def load_context(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
-
-# -- rdflib -> Oxigraph -----------------------------------------------------------------------------
-
-
-def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term as an Oxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
@@ -86,7 +70,6 @@ def nquads(items: list[ox.Quad]) -> bytes:
 def jsonld(items: list[ox.Triple] | list[ox.Quad], context: dict) -> bytes:
     """JSON-LD compacted with `context` (embedded in the file): one named graph per graph name of the quads,
     or the default graph for triples. See `JsonLd`."""
-    from .rdfio import rdflib_term
 
     graphs: dict[str, Graph] = {}  # graph name ("" for the default graph) -> its triples
     for item in items:

@@ -210,7 +210,7 @@ class App:
         return response
 
     def serialise(self, triples: list, kind: str) -> bytes:
-        from ..publish import PREFIX_MAP, jsonld, load_context
+        from ..rdf.write import PREFIX_MAP, jsonld, load_context
 
         if kind == "application/ld+json":
             return jsonld(triples, load_context(self.settings.ontology_dir / "context.jsonld"))

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..rdfio import read_quads
+from ..rdf.read import read_quads
 
 
 @dataclass

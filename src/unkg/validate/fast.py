@@ -16,8 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
-from ..publish import ox_term
-from ..rdfio import rdflib_term
+from ..rdf.terms import ox_term, rdflib_term
 from .compiled import (CLASS, COMPONENT, DATATYPE, HAS_VALUE, IN, LANG_STRING, MAX_COUNT, MAX_INCL, MIN_COUNT,
                        MIN_INCL, NODE_KIND, PATTERN, RDF_TYPE, SPARQL, SUBCLASS, XSD_STRING, Check, NodeShape,
                        Target, Unsupported, compile_shapes)

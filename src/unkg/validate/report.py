@@ -89,7 +89,7 @@ def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
 
     import pyoxigraph as ox
 
-    from ..publish import PREFIX_MAP
+    from ..rdf.write import PREFIX_MAP
 
     sh = "http://www.w3.org/ns/shacl#"
     lines = ["_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sValidationReport> ." % sh,

@@ -85,6 +85,6 @@ class ShapeSets:
 
 
 def _read(files: list[Path], base: str) -> Graph:
-    from ..rdfio import parse_turtle_files
+    from ..rdf.read import parse_turtle_files
 
     return parse_turtle_files(files, transform=lambda text: text.replace("{base}", base.rstrip("/")))
