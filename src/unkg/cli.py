@@ -16,7 +16,7 @@ from .config import load_settings
 from .errors import InputError
 from .facts import card, dumps
 from .parse import parse_file
-from .util import write_atomic, write_atomic_bytes
+from .util import write_atomic
 
 PROGRESS_FROM = 5  # builds of more documents than this show a progress bar
 
@@ -262,7 +262,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
                              "(unkg validate --reference)") from None
         click.echo(report.text(str(f)), nl=False)
         report_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(report_dir / f"{f.name}.report.ttl", results_turtle(report.results).decode("utf-8"))
+        write_atomic(report_dir / f"{f.name}.report.ttl", results_turtle(report.results))
         failed |= not report.conforms
     if failed:
         sys.exit(1)
@@ -324,4 +324,4 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
     if output is None:
         sys.stdout.buffer.write(data)
     else:
-        write_atomic_bytes(output, data)
+        write_atomic(output, data)

@@ -24,7 +24,7 @@ from .facts import card, dumps
 from .mapping import authority_graph, map_document
 from .model import Document
 from .parse import parse_file
-from .validate import Report, Result, load_shapes, ordered, results_turtle, validate_graph
+from .validate import Report, Result, Unsupported, Validator, load_shapes, ordered, results_turtle, validate_graph
 
 CATALOGUE = "catalogue.marc.xml"  # the MARCXML collection of every document, streamed as the dataset files are
 
@@ -90,8 +90,6 @@ class Pipeline:
         self.exchange = Exchange.load(settings.crosswalks_dir, settings.templates_dir, self.auth, settings.base)
         self.validator = None
         if not reference:
-            from .fastshacl import Unsupported, Validator
-
             try:
                 self.validator = Validator(self.shapes, self.auth_graph)
             except Unsupported as exc:

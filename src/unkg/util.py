@@ -23,28 +23,15 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_atomic(path: Path, content: str) -> None:
-    """Write a file whole or not at all (a temporary file renamed over the old one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            os.fchmod(fh.fileno(), _file_mode())  # readable as any file the user writes, not owner-only
-            fh.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_atomic_bytes(path: Path, content: bytes) -> None:
-    """`write_atomic` for bytes."""
+def write_atomic(path: Path, content: bytes | str) -> None:
+    """Write a file whole or not at all (a temporary file renamed over the old one); text as UTF-8."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             os.fchmod(fh.fileno(), _file_mode())  # readable as any file the user writes, not owner-only
-            fh.write(content)
+            fh.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,10 +1,12 @@
 """The vocabularies the graph uses: one namespace per prefix, read from the package's JSON-LD context
 (``defaults/ontology/context.jsonld``, where every prefix the published JSON-LD uses is declared), so the
-prefixes of Turtle, JSON-LD, the pages and the SPARQL queries are the same, written once."""
+prefixes of Turtle, JSON-LD, the pages and the SPARQL queries are the same, written once; and the six
+official languages (``data/languages.toml``), the codes of the language versions."""
 
 from __future__ import annotations
 
 import json
+import tomllib
 from importlib import resources
 
 from rdflib import Namespace
@@ -31,3 +33,8 @@ OWL = PREFIXES["owl"]
 RDFS = PREFIXES["rdfs"]
 XSD = PREFIXES["xsd"]
 UNKG = PREFIXES["unkg"]
+SH = "http://www.w3.org/ns/shacl#"  # (the reports' vocabulary: not in the published data's context)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+LANGUAGES: tuple[str, ...] = tuple(tomllib.loads(
+    resources.files("unkg").joinpath("data/languages.toml").read_text(encoding="utf-8"))["official"])

@@ -15,8 +15,8 @@ from .. import __version__
 from ..config import Settings, dump_files
 from ..errors import InputError
 from ..parse import SIDECAR
+from ..vocab import LANGUAGES as LANGS
 
-LANGS = ("ar", "zh", "en", "fr", "ru", "es")
 TOOL_INPUTS = ("shapes_dir", "ontology_dir", "crosswalks_dir", "templates_dir", "authorities_dir")  # besides the code
 
 

@@ -9,14 +9,10 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-LANGS = ("en", "zh", "fr", "es", "ru", "ar")
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-DCT = "http://purl.org/dc/terms/"
-UNDO = "https://w3id.org/un/ontology/undo/"
-ALLOT = "https://w3id.org/akn/ontology/allot/"
-PROV = "http://www.w3.org/ns/prov#"
-UNKG = "https://w3id.org/unkg/ontology#"
+from ..vocab import ALLOT, LANGUAGES, PROV, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
+from ..vocab import DCTERMS as DCT
+
+LANGS = ("en", *(lang for lang in LANGUAGES if lang != "en"))  # offered to readers: English first (the fallback)
 LABELS = (SKOS + "prefLabel", DCT + "title", SCHEMA + "name", UNKG + "nameAsWritten", UNKG + "annexLabel")
 
 
@@ -58,7 +54,7 @@ class Pages:
         return iri
 
     def is_letter(self, iri: str) -> bool:
-        return ox.NamedNode(UNDO + "OfficialLetter") in self.values(iri, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        return ox.NamedNode(UNDO + "OfficialLetter") in self.values(iri, RDF_TYPE)
 
     # -- views --------------------------------------------------------------------------------------
     def letters(self, lang: str) -> list[dict]:

@@ -90,8 +90,7 @@ def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
     import pyoxigraph as ox
 
     from ..rdf.write import PREFIX_MAP
-
-    sh = "http://www.w3.org/ns/shacl#"
+    from ..vocab import SH as sh
     lines = ["_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sValidationReport> ." % sh,
              '_:report <%sconforms> "%s"^^<http://www.w3.org/2001/XMLSchema#boolean> .'
              % (sh, "false" if any(r.severity == "Violation" for r in results) else "true")]
