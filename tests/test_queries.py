@@ -107,3 +107,22 @@ def test_store_is_reloaded_only_when_the_dataset_changed(project):
     finally:
         doc.unlink()
         build(settings)
+
+
+def test_a_shared_entity_gives_each_row_once(tmp_path):
+    """Two letters from the same post (the seed and a letter of Azerbaijan's Permanent Representative, the
+    English parser case): the post, its State and the agenda item are described in both documents' graphs,
+    and the store's default graph is their union, so a query that does not ask for distinct rows gets each
+    of those rows once per graph. The shipped queries give each row once."""
+    import shutil
+
+    project = make_project(tmp_path)
+    other = project / "source" / "documents" / "added-letter"
+    other.mkdir()
+    shutil.copy(Path(__file__).parent / "cases" / "en-full-masthead" / "input.txt", other / "en.txt")
+    report = build(load_settings(project, env={}))
+    assert len(report.built) == 2 and not report.refused
+    for name in ("who-signed", "letters", "letters-by-sender-state", "annexes", "documents-under-agenda-item"):
+        rows = [tuple(r.values()) for r in _rows(project, name)]
+        assert rows and len(rows) == len(set(rows)), (name, rows)
+    assert len({r["letter"] for r in _rows(project, "who-signed")}) == 2
