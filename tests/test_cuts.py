@@ -81,7 +81,7 @@ def body_end(raw: str, doc) -> int:
 
 
 def undetectable(raw: str, doc, end: int) -> bool:
-    """README "Truncated files": a cut that falls at the end of a sentence inside the text of the last
+    """docs/reading.md, "Truncated files": a cut that falls at the end of a sentence inside the text of the last
     annex (after its heading and title) leaves a text that reads as a complete document whose annex ends
     there."""
     if not doc.annexes:
@@ -118,7 +118,7 @@ def within(cut, whole) -> bool:
 def check(path, at: int, auth, anywhere: bool = False) -> None:
     """The three properties for `path` cut after `at` characters; (b) for a cut before the letter's
     signature block, or, `anywhere`, before the end of the text's content but for the last annex's
-    sentence ends (README "Truncated files")."""
+    sentence ends (docs/reading.md, "Truncated files")."""
     raw, full, full_card = whole(path, auth)
     prefix = raw[:at]
     end = len(prefix.rstrip())

@@ -1,5 +1,5 @@
 """From the document model to RDF: one named graph per document (language version), plus the graph of the
-authority data. See README "The graph" for what a user can rely on.
+authority data. See docs/graph.md for what a user can rely on.
 
 IRIs follow the AKN4UN naming convention under the configured base (`Minter`); every node is an IRI, so
 the same input always gives the same triples. What the document says is attributed, never asserted

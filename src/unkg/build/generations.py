@@ -1,4 +1,4 @@
-"""Where a build is written, and how it takes the place of the previous one (README "Outputs").
+"""Where a build is written, and how it takes the place of the previous one (docs/internals.md, "Generations").
 
 ``build`` is a symbolic link to one of two sibling folders, ``.build.a`` and ``.build.b``: the build in use
 and its spare. A build writes into the spare, then points ``build`` at it by replacing the link
