@@ -245,7 +245,7 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
         _carried_work(g, auth, node, annex, doc, text)
 
     # mentions: allot:mentions from the part to the entity, and an annotation anchoring it in the text
-    source_text = normalise(doc.source.raw)
+    source_text = doc.source.text if doc.source.text is not None else normalise(doc.source.raw)
     for i, mention in enumerate(doc.mentions, 1):
         _mention(g, parts, expr, i, mention, source_text, lang)
 

@@ -152,6 +152,8 @@ class Source:
     raw: str = field(repr=False, compare=False)
     ocr: Ocr | None = None
     warnings: tuple[str, ...] = ()
+    text: object = field(default=None, repr=False, compare=False)  # the normalised text (`unkg.text.Text`)
+    # of `raw`, into which every span of the document points: made once, by the parser
 
     def __post_init__(self) -> None:
         if self.ocr is None and getattr(self.raw, "ocr", None) is not None:

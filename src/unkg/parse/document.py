@@ -58,7 +58,7 @@ def parse_text(raw: str, auth: Authorities, path: str = "<text>", sidecar: dict 
 
 def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, key: str,
                 named_language: str | None) -> Document:
-    text = normalise(raw)
+    text = normalised = normalise(raw)  # (the text every span points into, kept on the Source)
     lang = detect_language(raw, auth)
     disagreement = None
     if lang is None and named_language is not None:
@@ -94,7 +94,7 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
         if not parts.get(name):
             ctx.warn(f"no {what} in the text")
     return Document(
-        source=Source(path, key, hashlib.sha256(raw.encode("utf-8")).hexdigest(), raw),
+        source=Source(path, key, hashlib.sha256(raw.encode("utf-8")).hexdigest(), raw, text=normalised),
         language=Fact(lang, None, lang),
         kind=parts.get("kind"),
         symbols=tuple(parts.get("symbols", ())),
