@@ -28,8 +28,8 @@ from unkg.text import normalise
 ROOT = Path(__file__).resolve().parent.parent
 # (name, file, first and last line of the body repeated (1-based, inclusive), line the copies go after)
 LETTERS = (
-    ("zh seed (zh.py)", ROOT / "source" / "documents" / "000_5b684ff4652c0d37" / "zh.txt", 60, 140, 140),
-    ("en case (formula.py)", ROOT / "tests" / "cases" / "en-full-masthead" / "input.txt", 22, 24, 24),
+    ("zh seed (unspaced.py)", ROOT / "source" / "documents" / "000_5b684ff4652c0d37" / "zh.txt", 60, 140, 140),
+    ("en case (spaced.py)", ROOT / "tests" / "cases" / "en-full-masthead" / "input.txt", 22, 24, 24),
 )
 
 

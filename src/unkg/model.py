@@ -79,7 +79,7 @@ class Agent:
     state: Fact[Entity] | None
     rank: Fact[Entity] | None
     signed: Fact[bool] | None
-    # the name an English card gives a person the authority data does not know (see parse.core.english_name)
+    # the name an English card gives a person the authority data does not know (see parse.lexicon.english_name)
     label: str | None = None
 
 

@@ -15,6 +15,7 @@ from .. import __version__
 from ..config import Settings, dump_files
 from ..errors import InputError
 from ..parse import SIDECAR
+from ..validate.shapes import PROFILE
 from ..vocab import LANGUAGES as LANGS
 
 TOOL_INPUTS = ("shapes_dir", "ontology_dir", "crosswalks_dir", "templates_dir", "authorities_dir")  # besides the code
@@ -54,7 +55,8 @@ def tool_fingerprint(settings: Settings, reference: bool) -> str:
     roots = [(code, sorted(p for p in code.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".js")
                            and code / "defaults" not in p.parents))]  # the defaults: below, if in effect
     for folder in [getattr(settings, name) for name in TOOL_INPUTS]:  # the project's own, or the defaults
-        roots.append((folder, sorted(p for p in folder.rglob("*") if p.is_file())))
+        roots.append((folder, sorted(p for p in folder.rglob("*") if p.is_file()
+                                     and not p.name.endswith(PROFILE))))  # (profiles: `unkg validate`'s)
     for root, files in roots:  # paths relative to their folder: a project moved elsewhere is the same
         h.update(f"{root.name}/\n".encode())
         for p in files:
