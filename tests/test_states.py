@@ -274,3 +274,45 @@ def test_hidden_forms_are_never_displayed(auth):
     assert "Исламской Республики Иран" not in auth.labels[iran]["ru"]
     assert not any(Literal(f, lang="ru") in set(auth.graph.objects(URIRef(iran), SKOS.prefLabel))
                    for f in auth.forms[iran]["ru"])
+
+
+def _sender_state(auth, title_date: str, year: str) -> tuple[str | None, list[str]]:
+    from unkg.parse import parse_text
+
+    text = (f"UNITED\nNATIONS\n\nSecurity Council\n\nDistr.\nGENERAL\n\nS/{year}/100\n\nORIGINAL: ENGLISH\n\n"
+            f"Letter{title_date} from the Permanent Representative of Yemen to the United Nations addressed "
+            "to the President of the Security Council\n\n I have the honour to inform you that my Government "
+            "supports the efforts of the Secretary-General.\n\n(Signed) Ahmed Ali AL-HADDAD\n"
+            "Permanent Representative\n")
+    doc = parse_text(text, auth)
+    state = doc.sender.state.value.iri if doc.sender and doc.sender.state else None
+    return state, [w.message for w in doc.warnings]
+
+
+def test_a_name_a_former_state_sat_under_is_read_as_of_the_documents_date(auth):
+    """'Yemen' was the Yemen Arab Republic's name in the United Nations until 22 May 1990 and is today's
+    Member's: a letter dated before then is from the former, after it from the present Member, and one
+    without a date keeps the present Member with a warning naming the other."""
+    assert _sender_state(auth, " dated 11 March 1985", "1985")[0] == ID + "state/yemen-arab-republic"
+    assert _sender_state(auth, " dated 21 May 1990", "1990")[0] == ID + "state/yemen-arab-republic"
+    assert _sender_state(auth, " dated 22 May 1990", "1990")[0] == ID + "state/yemen"
+    from unkg.model import Fact, Span
+    from unkg.parse.context import Context
+    from unkg.parse.dated import states_as_of
+    from unkg.text import normalise
+
+    yemen = auth.entities[ID + "state/yemen"]
+    ctx = Context("letter.txt", normalise("Yemen"), auth, "en")  # a document that gives no date
+    parts = states_as_of(ctx, {"states": (Fact(yemen, Span(0, 5, 3, 3), "Yemen"),)})
+    assert parts["states"][0].value == yemen
+    warnings = [w.message for w in ctx.warnings]
+    assert any("line 3" in w and "no date" in w and "Yemen Arab Republic" in w and "22 May 1990" in w
+               for w in warnings), warnings
+
+
+def test_only_a_name_now_a_present_members_is_read_by_date(auth):
+    """Democratic Yemen's name is not today's Member's: it is never what 'Yemen' means, whatever the date;
+    and the present Member with a former name of its own (Germany, once Federal Republic of Germany) is
+    unaffected."""
+    assert set(auth.earlier) == {ID + "state/yemen"}
+    assert [former.iri for _, _, former in auth.earlier[ID + "state/yemen"]] == [ID + "state/yemen-arab-republic"]

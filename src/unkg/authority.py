@@ -9,6 +9,7 @@ displayed: the Russian cases of States' names, "Исламской Респуб�
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from dataclasses import dataclass, field
@@ -73,6 +74,9 @@ class Authorities:
     _finders: dict[tuple[str, frozenset[str]], list] = field(  # [pattern (or its text), flags, names]
         default_factory=dict, repr=False
     )
+    # a present Member's IRI -> the former States that sat under its present name, each with the period
+    # (start, end) of that membership: ("Yemen" was the Yemen Arab Republic's name until 22 May 1990)
+    earlier: dict[str, list[tuple[_dt.date, _dt.date, Entity]]] = field(default_factory=dict)
     # answers of the look-ups below, asked again for every document (the graph does not change once loaded)
     _memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
@@ -133,6 +137,20 @@ class Authorities:
         """The entity whose name is exactly `name`."""
         _, _, table = self._finder(lang, frozenset(kinds))
         return table.get(self._key(name, lang))
+
+    def as_of(self, entity: Entity, date: _dt.date | None) -> tuple[Entity, Entity | None]:
+        """`entity` as a document of `date` names it: the former State that sat under the present Member's
+        name at that date, if one did. The second value is that former State when `date` is None (the
+        name is ambiguous: the caller warns), else None."""
+        periods = self.earlier.get(entity.iri)
+        if not periods:
+            return entity, None
+        if date is None:
+            return entity, periods[0][2]
+        for start, end, former in periods:
+            if start <= date < end:
+                return former, None
+        return entity, None
 
     def agenda_items(self, organ: Entity, session: int) -> dict[str, AgendaEntry]:
         return self.agenda.get((organ.iri, session), {})
@@ -266,6 +284,7 @@ def from_graph(graph: Graph) -> Authorities:
             if isinstance(lit, Literal) and lit.language:
                 hidden.setdefault(lit.language, []).append(str(lit))
         auth.forms[iri] = hidden
+    _earlier_names(graph, auth)
     for organ, unit in graph.subject_objects(UNKG.periodUnit):
         auth.period_unit[str(organ)] = str(unit)
     for organ, year in graph.subject_objects(UNKG.firstYear):
@@ -289,3 +308,17 @@ def from_graph(graph: Graph) -> Authorities:
             items[str(notation)] = AgendaEntry(ent, titles)
         auth.agenda[(str(organ), int(session))] = items
     return auth
+
+
+def _earlier_names(graph: Graph, auth: Authorities) -> None:
+    """The former States whose United Nations name (a membership's label) is now a present Member's name
+    (its English preferred label) and which that Member replaces (dcterms:replaces)."""
+    for present, former in sorted(graph.subject_objects(DCTERMS.replaces)):
+        ent, gone = auth.entities.get(str(present)), auth.entities.get(str(former))
+        if ent is None or gone is None:
+            continue
+        for membership in sorted(graph.subjects(ORG.member, former)):
+            labels = {str(x) for x in graph.objects(membership, RDFS.label) if isinstance(x, Literal)}
+            start, end = graph.value(membership, SCHEMA.startDate), graph.value(membership, SCHEMA.endDate)
+            if ent.label in labels and start is not None and end is not None:
+                auth.earlier.setdefault(ent.iri, []).append((start.toPython(), end.toPython(), gone))

@@ -17,6 +17,7 @@ from ..text import normalise
 from . import spaced, unspaced
 from .context import Context, NotACommunication
 from .cuts import drop_at_cut
+from .dated import states_as_of
 from .files import SIDECAR, read_sidecar, read_text
 from .formulas import languages
 from .language import detect_language, file_language, language_name
@@ -88,6 +89,7 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
     if parts.get("cut") is not None:
         parts = drop_at_cut(ctx, parts, parts["cut"].line)
     parts = _apply_sidecar(ctx, parts, sidecar or {})
+    parts = states_as_of(ctx, parts)  # (after the sidecar: its date counts too)
     for name, what in (("symbols", "document symbol"), ("issued", "issue (Distr.) date"),
                        ("original_language", "original language"), ("date", "date"),
                        ("title", "title"), ("sender", "sender")):

@@ -1,0 +1,61 @@
+"""States named as a document of its date names them: a name a former State sat under in the United
+Nations, and which a present Member bears now ("Yemen": the Yemen Arab Republic until 22 May 1990), read
+as the former State when the document's date falls in that membership (the authority data's dates). A
+document that gives no date keeps the present Member and is warned that the name was also the other's."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..model import Entity, Fact, Span
+from .context import Context
+
+
+def states_as_of(ctx: Context, parts: dict) -> dict:
+    """`parts` (the parser's values) with every State resolved as of the document's date (or issue date)."""
+    if not ctx.auth.earlier:
+        return parts
+    when = parts.get("date") or parts.get("issued")
+    date = when.value if isinstance(when, Fact) else None
+    ambiguous: dict[str, tuple[Entity, Entity, Span | None]] = {}
+
+    def entity(ent: Entity, span: Span | None) -> Entity:
+        if ent.kind != "state":
+            return ent
+        named, other = ctx.auth.as_of(ent, date)
+        if other is not None and ent.iri not in ambiguous:
+            ambiguous[ent.iri] = (ent, other, span)
+        return named
+
+    def walk(value, span: Span | None = None):
+        if isinstance(value, Entity):
+            return entity(value, span)
+        if isinstance(value, Fact):
+            inner = walk(value.value, value.span)
+            return value if inner is value.value else dataclasses.replace(value, value=inner)
+        if isinstance(value, (tuple, list)):
+            items = [walk(v, span) for v in value]
+            return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            here = getattr(value, "surface", None)  # a mention: its entity is anchored at its surface
+            where = here.span if isinstance(here, Fact) else span
+            changes = {}
+            for f in dataclasses.fields(value):
+                old = getattr(value, f.name)
+                new = walk(old, where)
+                if new is not old:
+                    changes[f.name] = new
+            return dataclasses.replace(value, **changes) if changes else value
+        return value
+
+    out = {name: walk(value) for name, value in parts.items()}
+    for ent, other, span in ambiguous.values():
+        where = f" (line {span.line})" if span is not None else ""
+        ctx.warn(f"{ent.label}{where} is read as the present Member: the document gives no date, and until "
+                 f"{_end(ctx, ent, other)} the name was also that of the {other.label}", span)
+    return out
+
+
+def _end(ctx: Context, ent: Entity, other: Entity) -> str:
+    ends = [end for _, end, former in ctx.auth.earlier.get(ent.iri, []) if former == other]
+    return ends[0].strftime("%-d %B %Y") if ends else "a date the data does not give"
