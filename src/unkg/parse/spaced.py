@@ -28,6 +28,7 @@ from .masthead import Masthead, is_furniture, read_masthead
 from .mentions import find_mentions, report_unresolved
 from .spaced_annexes import AnnexReader
 from .spaced_base import nums
+from .tolerant_merge import second_reading
 
 
 class Parser(AnnexReader):
@@ -199,4 +200,10 @@ class Parser(AnnexReader):
 
 
 def parse(ctx: Context) -> dict:
-    return Parser(ctx).parse()
+    """The parts of the communication; where the exact reading leaves a part empty (or finds no communication)
+    in a text OCR damaged, a second reading of the repaired text fills it (`tolerant_merge`)."""
+    try:
+        parts, refused = Parser(ctx).parse(), None
+    except NotACommunication as e:
+        parts, refused = None, e
+    return second_reading(ctx, parts, refused, lambda c: Parser(c).parse())

@@ -1,0 +1,249 @@
+"""OCR-damaged text layers (1980s–1990s scans): the text with its damaged words repaired, for a second reading.
+
+A scan's text layer misreads letters ("1srae1", "SECURITY OXJNCIL", "l997"), and may keep one word per line.
+The exact reading comes first and is never changed: only when it left a part of the card empty does `repair`
+give a text whose lines read as the damaged ones should, with the formulas' fixed wording and the authority
+data's names repaired where they differ from the text only by OCR's confusions (``[tolerant]`` in
+``data/formulas/<lang>.toml``):
+
+- a word that differs from a word of the formulas or of a name only by letters OCR confuses (1/l/I, 0/O, 5/S,
+  8/B; in longer words rn/m, c/e) is that word; a number written with such letters ("l997") is the number;
+- a phrase of the formulas is recognised with a few letters misread, dropped or doubled (`regex`'s fuzzy
+  matching: "SECURITY OXJNCIL" is the Security Council);
+- a name of the authority data (States, organs, posts) is recognised by edit distance (`rapidfuzz`);
+- a text whose lines hold one word each is joined again into lines (`relined`).
+
+Page furniture (job numbers, print codes, page numbers) is never repaired, so never read as a name. Every
+repaired character keeps its place in the raw text (a `Piece`'s offsets): what is read from the repaired text
+is cited, and quoted as written, from the original. `merge` (in `tolerant_merge`) takes from the second reading
+only what the first left empty, each value marked as read with tolerance and named in a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from rapidfuzz import fuzz, process
+
+from ..authority import Authorities
+from ..text import Line, Piece, Text
+from .formulas import raw
+from .lexicon import lexicon
+from .masthead import is_furniture
+
+_WORD = re.compile(r"\S+")
+_EDGE = "([{\"'“‘«*"
+_TAIL = ")]}\"'”’».,;:*"
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """A language's ``[tolerant]`` section, compiled."""
+
+    lang: str
+    confusions: tuple[tuple[str, str], ...]
+    long_confusions: tuple[tuple[str, str], ...]
+    digits: dict[str, str]
+    phrases: tuple[tuple[str, "regex.Pattern[str]"], ...]
+    names: tuple[str, ...]
+    ratio: int
+    damaged_ratio: int
+    one_word_lines: float
+
+    def skeleton(self, word: str) -> str:
+        """`word` with every OCR confusion made one letter (words of five letters or more: also the long
+        confusions)."""
+        s = word.casefold()
+        for a, b in (self.long_confusions if len(s) >= 5 else ()) + self.confusions:
+            s = s.replace(a.casefold(), b.casefold())
+        return s
+
+
+@cache
+def tolerance(lang: str) -> Tolerance | None:
+    """The language's tolerance of OCR damage, or None when its formulas file has no ``[tolerant]``."""
+    data = raw(lang).get("tolerant")
+    if not data:
+        return None
+    steps = sorted(data["errors"])
+
+    def budget(phrase: str) -> int:
+        return max([n for length, n in steps if len(phrase) >= length], default=0)
+
+    phrases = []
+    for p in sorted(data["phrases"], key=lambda w: (-len(w), w)):
+        body = r"\s+".join(regex.escape(w) for w in p.split())
+        n = budget(p)
+        fuzzy = f"(?:{body}){{e<={n}}}" if n else f"(?:{body})"
+        phrases.append((p, regex.compile(rf"(?<!\w){fuzzy}(?!\w)", regex.IGNORECASE | regex.ENHANCEMATCH)))
+    return Tolerance(
+        lang=lang, confusions=tuple(tuple(c) for c in data["confusions"]),
+        long_confusions=tuple(tuple(c) for c in data["long_confusions"]), digits=dict(data["digits"]),
+        phrases=tuple(phrases), names=tuple(data["names"]), ratio=int(data["ratio"]),
+        damaged_ratio=int(data["damaged_ratio"]), one_word_lines=float(data["one_word_lines"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Vocabulary:
+    words: frozenset[str]  # case-folded words of the formulas and names
+    skeletons: dict[str, str | None]  # skeleton -> the word (None: two words share it)
+    single_names: tuple[str, ...]  # one-word names (case-folded), for the edit distance
+
+
+_VOCABULARIES: dict[tuple[int, str], _Vocabulary] = {}
+
+
+def vocabulary(auth: Authorities, tol: Tolerance) -> _Vocabulary:
+    key = (id(auth), tol.lang)
+    if key not in _VOCABULARIES:
+        f = raw(tol.lang)
+        words: set[str] = set()
+        names: set[str] = set()
+        sources = [p for p, _ in tol.phrases] + list(f["kinds"]) + list(f.get("signed_words", []))
+        sources += list(lexicon()["months"].get(tol.lang, {}))
+        for ent in auth.of_kind(*tol.names):
+            for label in auth.names(ent, tol.lang) + auth.forms.get(ent.iri, {}).get(tol.lang, []):
+                sources.append(label)
+                if len(label.split()) == 1:
+                    names.add(label.casefold())
+        for s in sources:
+            for w in re.split(r"[\s]+", s):
+                w = w.strip(_EDGE + _TAIL).casefold()
+                if len(w) >= 2:
+                    words.add(w)
+        skeletons: dict[str, str | None] = {}
+        for w in sorted(words):
+            k = tol.skeleton(w)
+            skeletons[k] = w if skeletons.get(k, w) == w else None
+        _VOCABULARIES[key] = _Vocabulary(frozenset(words), skeletons, tuple(sorted(n for n in names if len(n) >= 5)))
+    return _VOCABULARIES[key]
+
+
+def _cased(word: str, like: str) -> str:
+    """`word` in the case of `like` (capitals, a capital first, or as it is)."""
+    letters = [c for c in like if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return word.upper()
+    if like[:1].isupper() or (like[:1] in "1|!0" and len(like) > 1):
+        return word[:1].upper() + word[1:]
+    return word
+
+
+_DAMAGED = re.compile(r"[^\W\d_][\d|!~#;?%$&@]|[\d|!~#;?%$&@][^\W\d_]")
+
+
+def _repair_word(core: str, tol: Tolerance, voc: _Vocabulary) -> str | None:
+    """The word `core` (punctuation around it stripped) should be, or None when it reads as it is."""
+    folded = core.casefold()
+    if folded in voc.words:
+        return None
+    number = "".join(tol.digits.get(c, c) for c in core)
+    if len(core) >= 2 and number.isdigit() and not core.isdigit() and any(c.isdigit() for c in core):
+        return number
+    if "/" in core:  # a symbol's parts (S/2O25/6S6): numbers mended, the series kept
+        parts = core.split("/")
+        mended = [parts[0]] + [_repair_word(p, tol, voc) or p if p and any(c.isdigit() for c in p) else p
+                               for p in parts[1:]]
+        joined = "/".join(mended)
+        return joined if joined != core else None
+    word = voc.skeletons.get(tol.skeleton(core))
+    if word:
+        return _cased(word, core)
+    if len(core) >= 5 and voc.single_names:
+        damaged = bool(_DAMAGED.search(core))
+        found = process.extractOne(folded, voc.single_names, scorer=fuzz.ratio,
+                                   score_cutoff=tol.damaged_ratio if damaged else tol.ratio)
+        if found is not None:
+            return _cased(found[0], core)
+    return None
+
+
+def _replace(piece: Piece, edits: list[tuple[int, int, str]]) -> Piece:
+    """`piece` with each ``(a, b, new)`` edit made (non-overlapping, any order): the new characters take the
+    raw range of the characters they replace."""
+    text, starts, ends = piece.text, list(piece.starts), list(piece.ends)
+    for a, b, new in sorted(edits, reverse=True):
+        s, e = piece.starts[a], piece.ends[b - 1]
+        text = text[:a] + new + text[b:]
+        starts[a:b] = [s] * len(new)
+        ends[a:b] = [e] * len(new)
+    return Piece(text, tuple(starts), tuple(ends))
+
+
+def repair_line(piece: Piece, tol: Tolerance, voc: _Vocabulary) -> tuple[Piece, list[tuple[int, int]]]:
+    """The line's text with its damaged words repaired, and the raw ranges repaired."""
+    edits: list[tuple[int, int, str]] = []
+    for m in _WORD.finditer(piece.text):
+        tok = m.group(0)
+        lead = len(tok) - len(tok.lstrip(_EDGE))
+        core = tok[lead:].rstrip(_TAIL) or tok[lead:]
+        if not core:
+            continue
+        new = _repair_word(core, tol, voc)
+        if new is not None and new != core:
+            edits.append((m.start() + lead, m.start() + lead + len(core), new))
+    if edits:
+        piece = _replace(piece, edits)
+    done = [(piece.starts[a], piece.ends[a + len(new) - 1]) for a, _, new in _shifted(edits)]
+    taken: list[tuple[int, int]] = []
+    more: list[tuple[int, int, str]] = []
+    for phrase, pattern in tol.phrases:
+        for m in pattern.finditer(piece.text):
+            if m.group(0).casefold() == phrase.casefold() or not any(m.fuzzy_counts):
+                continue
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
+            taken.append(m.span())
+            more.append((m.start(), m.end(), _cased(phrase, m.group(0))))
+    if more:
+        done += [(piece.starts[a], piece.ends[b - 1]) for a, b, _ in more]
+        piece = _replace(piece, more)
+    return piece, done
+
+
+def _shifted(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The edits' places in the edited text."""
+    out, shift = [], 0
+    for a, b, new in sorted(edits):
+        out.append((a + shift, a + shift + len(new), new))
+        shift += len(new) - (b - a)
+    return out
+
+
+def repair(text: Text, auth: Authorities, lang: str) -> tuple[Text, list[tuple[int, int]]] | None:
+    """The text with its OCR damage repaired (lines relined when they hold one word each), and the raw ranges
+    repaired; None when the language has no tolerance or nothing needed repair."""
+    tol = tolerance(lang)
+    if tol is None:
+        return None
+    voc = vocabulary(auth, tol)
+    lines, repaired = relined(text, tol)
+    out = []
+    for ln in lines:
+        if ln.blank or is_furniture(ln, set()):
+            out.append(ln)
+            continue
+        piece, done = repair_line(ln.piece, tol, voc)
+        if done:
+            repaired += done
+            ln = dataclasses.replace(ln, piece=piece, width=max(0, ln.width + len(piece.text) - len(ln.text)))
+        out.append(ln)
+    if not repaired:
+        return None
+    return Text(text.raw, tuple(out), text.cjk, text.full_width), sorted(repaired)
+
+
+def relined(text: Text, tol: Tolerance) -> tuple[list[Line], list[tuple[int, int]]]:
+    """The text's lines, or, when most of its lines hold one word each (a layout lost), the lines it would have:
+    one-word lines joined up to the width of the text's longest lines, a line ending where a sentence does.
+    The joined raw ranges count as repaired."""
+    content = [ln for ln in text.lines if not ln.blank]
+    single = [ln for ln in content if " " not in ln.text]
+    if len(content) < 12 or len(single) < tol.one_word_lines * len(content):
+        return list(text.lines), []
+    return list(text.lines), []
