@@ -156,7 +156,8 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     entry_no = 0
     for o in doc.organs:
         period = o.session or o.year
-        if period is None:
+        if period is None:  # the masthead names the organ without a session or year (1980s letters)
+            g.add((work, UNKG.organ, E(o.organ.value)))
             continue
         unit = "session" if o.session else "year"
         session = m.session(o.organ.value, unit, period.value)
