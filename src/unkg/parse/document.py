@@ -14,7 +14,7 @@ from ..authority import Authorities
 from ..errors import InputError
 from ..model import Document, Fact, Source
 from ..text import normalise
-from . import spaced, unspaced
+from . import reflow, spaced, unspaced
 from .context import Context, NotACommunication
 from .cuts import drop_at_cut
 from .dated import states_as_of
@@ -84,8 +84,9 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
         mh = read_masthead(ctx, text.lines[:40])
         parts = {"symbols": tuple(mh.symbols), "issued": mh.issued,
                  "original_language": mh.original_language}
-    else:
-        parts = parser(ctx)
+    else:  # (a text whose lines are not the genre's layout is read re-broken at its formulas: reflow.py)
+        ctx, parts = reflow.read(ctx, parser)
+        text = normalised = ctx.text
     if parts.get("cut") is not None:
         parts = drop_at_cut(ctx, parts, parts["cut"].line)
     parts = _apply_sidecar(ctx, parts, sidecar or {})
