@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -35,7 +36,7 @@ from .formulas import raw
 from .lexicon import lexicon
 from .masthead import is_furniture
 
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"[^\s'’]+")  # (an elided article apart: "L'EGYPTE")
 _EDGE = "([{\"'“‘«*"
 _TAIL = ")]}\"'”’».,;:*"
 
@@ -53,11 +54,14 @@ class Tolerance:
     ratio: int
     damaged_ratio: int
     one_word_lines: float
+    fold_accents: bool
 
     def skeleton(self, word: str) -> str:
         """`word` with every OCR confusion made one letter (words of five letters or more: also the long
-        confusions)."""
+        confusions), and without its accents when the language's capitals may drop them."""
         s = word.casefold()
+        if self.fold_accents:
+            s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
         for a, b in (self.long_confusions if len(s) >= 5 else ()) + self.confusions:
             s = s.replace(a.casefold(), b.casefold())
         return s
@@ -85,6 +89,7 @@ def tolerance(lang: str) -> Tolerance | None:
         long_confusions=tuple(tuple(c) for c in data["long_confusions"]), digits=dict(data["digits"]),
         phrases=tuple(phrases), names=tuple(data["names"]), ratio=int(data["ratio"]),
         damaged_ratio=int(data["damaged_ratio"]), one_word_lines=float(data["one_word_lines"]),
+        fold_accents=bool(data.get("fold_accents", False)),
     )
 
 
@@ -105,7 +110,7 @@ def vocabulary(auth: Authorities, tol: Tolerance) -> _Vocabulary:
         words: set[str] = set()
         names: set[str] = set()
         sources = [p for p, _ in tol.phrases] + list(f["kinds"]) + list(f.get("signed_words", []))
-        sources += list(lexicon()["months"].get(tol.lang, {}))
+        sources += list(lexicon()["months"].get(tol.lang, {})) + [n for ns in lexicon()["names"].values() for n in ns]
         for ent in auth.of_kind(*tol.names):
             for label in auth.names(ent, tol.lang) + auth.forms.get(ent.iri, {}).get(tol.lang, []):
                 sources.append(label)
@@ -194,8 +199,9 @@ def repair_line(piece: Piece, tol: Tolerance, voc: _Vocabulary) -> tuple[Piece, 
     more: list[tuple[int, int, str]] = []
     for phrase, pattern in tol.phrases:
         for m in pattern.finditer(piece.text):
-            if m.group(0).casefold() == phrase.casefold() or not any(m.fuzzy_counts):
-                continue
+            seen, want = m.group(0).casefold(), phrase.casefold()
+            if not any(m.fuzzy_counts) or seen.startswith(want) or want.startswith(seen):
+                continue  # the phrase as written, or another form of its word ("items", "date"): not damage
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             taken.append(m.span())

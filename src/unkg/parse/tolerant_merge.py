@@ -53,16 +53,31 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
     out = dict(parts)
     filled: list[Span] = []
     before = len(ctx.warnings)
+    # a value is read with tolerance when its text was repaired, or it lies in one that was (a title's kind
+    # and date); a value the exact reading missed though its text reads as it is stays missing (it was missed
+    # for another reason, and the repaired text gives no better ground for it)
+    repaired = repaired + [(f.span.start, f.span.end) for key in _SIMPLE if not parts.get(key)
+                           and _touches(found.get(key), repaired) for f in _facts(found.get(key)) if f.span]
     for key in _SIMPLE:
-        if not parts.get(key) and found.get(key):
+        if not parts.get(key) and found.get(key) and _touches(found.get(key), repaired):
             out[key] = _taken(ctx, key, found[key], filled)
     for key in ("organs", "recipients"):
-        out[key] = _more(ctx, key, parts.get(key) or (), found.get(key) or (), filled)
-    out["sender"] = _sender(ctx, parts.get("sender"), found.get("sender"), filled)
+        out[key] = _more(ctx, key, parts.get(key) or (), found.get(key) or (), filled, repaired)
+    out["sender"] = _sender(ctx, parts.get("sender"), found.get("sender"), filled, repaired)
+    for key in ("organs", "circulation", "annexes"):
+        # an exact value that runs into the text of one read with tolerance (agenda titles running on into a
+        # title the exact reading did not find) was read from the wrong lines: the tolerant reading's replaces it
+        if out[key] is parts.get(key) and found.get(key) and _touches(parts.get(key), [(x.start, x.end) for x in filled]):
+            out[key] = _taken(ctx, key, found[key], filled)
     # the exact reading's warnings about a text the tolerant one has read ("recipient … is not in the authority
-    # data") are answered by the warnings that say how it was read
-    ctx.warnings[:] = [w for w in ctx.warnings[:before] if w.span is None or not any(
-        s.start <= w.span.start and w.span.end <= s.end for s in filled)] + ctx.warnings[before:]
+    # data") are answered by the warnings that say how it was read, and by the tolerant reading's own
+    def within(w) -> bool:
+        return w.span is not None and any(s.start < w.span.end and w.span.start < s.end for s in filled)
+
+    kept = [w for w in ctx.warnings[:before] if not within(w)]
+    said = {w.message for w in kept + ctx.warnings[before:]}
+    ctx.warnings[:] = kept + ctx.warnings[before:] + [w for w in second.warnings  # what the values taken say
+                                                      if within(w) and w.message not in said]
     return out
 
 
@@ -101,7 +116,7 @@ def _quote(ctx: Context, fact: Fact) -> str:
     s = fact.surface or (ctx.text.written(fact.span) if fact.span else "")
     if not s and fact.span is not None:
         s = ctx.text.written(fact.span)
-    return s if len(s) <= 60 else f"{s[:18]} … {s[-38:]}"
+    return s if len(s) <= 60 else f"{s[:18].rstrip()} … {s[-38:].lstrip()}"
 
 
 def _taken(ctx: Context, key: str, value: Any, filled: list[Span] | None = None) -> Any:
@@ -120,27 +135,42 @@ def _taken(ctx: Context, key: str, value: Any, filled: list[Span] | None = None)
     return mark(value)
 
 
-def _more(ctx: Context, key: str, exact: tuple, found: tuple, filled: list[Span]) -> tuple:
+def _more(ctx: Context, key: str, exact: tuple, found: tuple, filled: list[Span],
+          repaired: list[tuple[int, int]]) -> tuple:
     """Organs or recipients: the tolerant reading's when it names every one the exact reading named and more
     (the exact reading's own facts kept, the others marked)."""
     def iri(x):
         return (x.organ if key == "organs" else x).value.iri
 
     have = {iri(x): x for x in exact}
-    if not found or not set(have) < {iri(x) for x in found}:
+    if not found or not set(have) < {iri(x) for x in found} or not all(
+            _touches(x, repaired) for x in found if iri(x) not in have):
         return exact
     return tuple(have[iri(x)] if iri(x) in have else _taken(ctx, key, x, filled) for x in found)
 
 
-def _sender(ctx: Context, exact: Agent | None, found: Agent | None, filled: list[Span]) -> Agent | None:
+def _sender(ctx: Context, exact: Agent | None, found: Agent | None, filled: list[Span],
+            repaired: list[tuple[int, int]]) -> Agent | None:
+    """The exact reading's sender, each part it lacks taken from the tolerant reading; a part it read from a
+    damaged line ("(Signe) Karim BENNANI": the marker unread, the lines taken as a name) is read again."""
     if found is None:
         return exact
     if exact is None:
-        return _taken(ctx, "sender", found, filled)
+        return _taken(ctx, "sender", found, filled) if _touches(found, repaired) else None
     changes = {}
-    for name in _AGENT:
-        if getattr(exact, name) is None and getattr(found, name) is not None:
-            changes[name] = _taken(ctx, f"sender {name}", getattr(found, name), filled)
-            if name == "name":
-                changes["person"], changes["label"] = found.person, found.label
+    for name in (*_AGENT, "signed"):
+        mine, theirs = getattr(exact, name), getattr(found, name)
+        if mine is not None and mine.span is None and not mine.value:  # "signed": false, read from nothing
+            mine = None
+        if theirs is None or (mine is not None and (_value(mine) == _value(theirs) or not _touches(mine, repaired))):
+            continue
+        if name == "signed" and not theirs.value:
+            continue
+        changes[name] = _taken(ctx, f"sender {name}", theirs, filled)
+        if name == "name":
+            changes["person"], changes["label"] = found.person, found.label
     return dataclasses.replace(exact, **changes) if changes else exact
+
+
+def _value(fact: Fact) -> Any:
+    return fact.value.iri if isinstance(fact.value, Entity) else fact.value
