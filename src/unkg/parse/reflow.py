@@ -24,8 +24,8 @@ from typing import Callable
 
 from ..text import Line, Piece, Text, display_width
 from .context import Context, NotACommunication
-from .formulas import _filler, formulas, languages, raw, unspaced_formulas
-from .lexicon import lexicon, ordinal
+from .formulas import _filler, alternation, formulas, languages, raw, unspaced_formulas
+from .lexicon import compact, language_code, lexicon, ordinal
 from .masthead import _DISTR_IN_LINE, _ORIGINAL_IN_LINE, _SYMBOL_IN_LINE
 
 LONG = 400
@@ -83,6 +83,8 @@ def rules(lang: str) -> _Rules | None:
                                                   "{numeral}": "[〇零一二两三四五六七八九十百千]"})
         date, title_start, agenda = u.date, u.title_start.pattern, u.agenda.pattern
 
+    edge = r"(?<!\w)" if spaces else ""  # (a word's start; without spaces, any character)
+
     def opt(key: str, case: bool = False) -> re.Pattern[str] | None:
         return re.compile(fill(table[key]), 0 if case else flags) if table.get(key) else None
 
@@ -90,9 +92,16 @@ def rules(lang: str) -> _Rules | None:
         spaces=spaces, salutation=opt("salutation"), body_start=opt("body_start"),
         paragraph=opt("paragraph", case=True), marker=opt("marker"), annex=opt("annex", case=True),
         furniture=tuple(re.compile(p) for p in table.get("furniture", ())), date=date,
-        title_start=re.compile(r"(?<!\w)" + _unanchored(title_start), flags),
-        agenda=re.compile(r"(?<!\w)" + _unanchored(agenda), flags),
+        title_start=re.compile(edge + _unanchored(title_start), flags),
+        agenda=re.compile(edge + _unanchored(agenda), flags),
     )
+
+
+@cache
+def _language_names() -> re.Pattern[str]:
+    """The names of the official languages (data/languages.toml), as whole words."""
+    names = [n for names in lexicon()["names"].values() for n in names]
+    return re.compile(rf"(?<!\w)(?:{alternation(names)})(?!\w)", re.IGNORECASE)
 
 
 # -- the entry -----------------------------------------------------------------------------------------
@@ -260,12 +269,19 @@ class _Breaker:
             else:
                 spans.append((m.start(), m.end(), "the symbols"))
             last_end = m.end()
-        for s, e, _ in self.ctx.auth.find(seg, self.lang, "organ", "organization"):
+        organs = []
+        for s, e, ent in self.ctx.auth.find(seg, self.lang, "organ", "organization"):
             spans.append((s, e, "the organs"))
+            organs.append(ent)
+        sessions: list[int] = []
         for m in _DISTR_IN_LINE.finditer(seg):
             spans.append((m.start(), m.end(), "Distr."))
-        for m in _ORIGINAL_IN_LINE.finditer(seg):
-            spans.append((m.start(), m.end(), "the original language"))
+        for m in _ORIGINAL_IN_LINE.finditer(seg):  # (the language's name may stand further on: 1990s)
+            end = m.end() if language_code(m.group("lang") or "") else m.start("lang")
+            spans.append((m.start(), end, "the original language"))
+        for m in _language_names().finditer(seg):  # the version's language, or the original's alone
+            if not any(s <= m.start() < e for s, e, what in spans if what == "the original language"):
+                spans.append((m.start(), m.end(), "the original language"))
         for m in self.r.date.finditer(seg):
             spans.append((m.start(), m.end(), "the dates"))
         for m in re.finditer(r"(?<!\d)\d{1,2}\s+[A-Za-z]+\s+\d{4}(?!\d)", seg):  # the English masthead date
@@ -273,18 +289,69 @@ class _Breaker:
                 spans.append((m.start(), m.end(), "the dates"))
         if self.r.spaces:
             f = formulas(self.lang)
+            units = {k.casefold(): v for k, v in f.units.items()}
             for m in f.period.finditer(seg):
-                if ordinal(m.group("ord"), self.lang):
+                n = ordinal(m.group("ord"), self.lang)
+                if n:
                     spans.append((m.start(), m.end(), "the sessions"))
+                    if units.get(re.sub(r"\s+", " ", m.group("unit").casefold())) == "session":
+                        sessions.append(n)
         else:
-            for _, p in unspaced_formulas(self.lang).periods:
+            u = unspaced_formulas(self.lang)
+            for unit, p in u.periods:
                 for m in p.finditer(seg):
                     spans.append((m.start(), m.end(), "the sessions"))
-        for m in self.r.agenda.finditer(seg):
-            spans.append((m.start(), m.end(), "the agenda items"))
+                    if unit == "session":
+                        sessions.append(u.number(m.group("n")))
+        agenda = self.r.agenda.search(seg)
+        if agenda:
+            spans.append((agenda.start(), agenda.end(), "the agenda items"))
+            # (the titles may name an organ or the United Nations: only the other parts end them)
+            stop = min((s for s, _, what in spans if s >= agenda.end() and what != "the organs"), default=len(seg))
+            titles = self.agenda_titles(seg, agenda, stop, sessions, organs)
+            spans = [x for x in spans if x[2] == "the agenda items" or not any(
+                a <= x[0] and x[1] <= b and (a, b) != (x[0], x[1]) for a, b, _ in titles)] + titles
         for s, e, what in spans:
             cuts.cut(a + s, what)
             cuts.cut(a + e, what)
+
+    def agenda_titles(self, seg: str, agenda: re.Match[str], stop: int, sessions: list[int],
+                      organs: list) -> list[tuple[int, int, str]]:
+        """The agenda titles run into one line after the agenda line (``seg[agenda.end():stop]``), cut one
+        per item where the authority agenda's titles end; the first item it does not know stops the cut."""
+        organ = next((o for o in organs if self.ctx.auth.period_unit.get(o.iri) == "session"), None)
+        if organ is None or not sessions:
+            return []
+        known = self.ctx.auth.agenda_items(organ, sessions[0])
+        item = formulas(self.lang).item if self.r.spaces else unspaced_formulas(self.lang).item
+        nums = next((g for g, v in agenda.groupdict().items() if g.startswith("nums") and v), None)
+        if nums is None:
+            return []
+        out = []
+        pos = agenda.end()
+        for m in item.finditer(seg, agenda.start(nums), agenda.end(nums)):
+            entry = known.get(re.sub(r"\s+", " ", m.group(0)))
+            title = entry.titles.get(self.lang) if entry else None
+            if not title:
+                break
+            key = compact(title)
+            while pos < stop and seg[pos] == " ":
+                pos += 1
+            got = ""
+            end = None
+            for q in range(pos, stop):
+                if seg[q] != " ":
+                    got += compact(seg[q])
+                if got == key and (q + 1 == stop or not self.r.spaces or seg[q + 1] == " "):
+                    end = q + 1
+                    break
+                if not key.startswith(got):
+                    break
+            if end is None:
+                break
+            out.append((pos, end, "the agenda items"))
+            pos = end
+        return out
 
     # -- the title -----------------------------------------------------------------------------------
     def title_at(self, t: str, a: int, b: int) -> int | None:
@@ -323,6 +390,10 @@ class _Breaker:
         for e in reversed(ends):
             if reader._complete(t[ts:e].strip()):
                 return e
+        if reader.f.fuzzy_signed:  # an OCR-damaged title: up to the last word that reads as a recipient
+            for e in reversed(ends[:40]):
+                if reader._ends_on_recipient(t[ts:e].strip()):
+                    return e
         if limit < len(t):
             return limit
         return None
