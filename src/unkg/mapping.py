@@ -19,6 +19,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 from . import __version__
 from .authority import Authorities
 from .model import Agent, Document, Entity, Mention
+from .parse.tolerant_merge import TOLERANT, facts_in
 from .text import Text, normalise
 from .vocab import ALLOT, DOCO, OA, PREFIXES, SCHEMA, UNDO, UNKG
 
@@ -260,11 +261,31 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     g.add((source, DCTERMS.identifier, Literal(f"sha256:{doc.source.sha256}")))
     if doc.source.ocr is not None:  # the text, or part of it, read from page images (a scan)
         g.add((source, UNKG.readBy, Literal("ocr")))
+    _tolerant_readings(g, expr, doc, lang)
     g.add((build, RDF.type, PROV.SoftwareAgent))
     g.add((build, RDF.type, SCHEMA.SoftwareApplication))
     g.add((build, SCHEMA.name, Literal("unkg", lang="en")))
     g.add((build, SCHEMA.softwareVersion, Literal(__version__)))
     return g
+
+
+def _tolerant_readings(g: Graph, expr: URIRef, doc: Document, lang: str) -> None:
+    """Each value read only with tolerance for OCR damage (parse/tolerant.py), for a cataloguer to check: a
+    reading (read by "ocr-tolerant") naming the card's field and quoting, with its place, the text read."""
+    n = 0
+    for name in ("kind", "symbols", "issued", "original_language", "date", "title", "organs", "sender",
+                 "recipients", "circulation", "annexes"):
+        for fact in facts_in(getattr(doc, name)):
+            if fact.origin == TOLERANT and fact.span is not None:
+                n += 1
+                node = URIRef(f"{expr}#reading_{n}")
+                g.add((expr, UNKG.tolerantReading, node))
+                g.add((node, RDF.type, UNKG.TolerantReading))
+                g.add((node, UNKG.readBy, Literal(TOLERANT)))
+                g.add((node, UNKG.field, Literal(name)))
+                g.add((node, UNKG.exact, Literal(fact.surface or "", lang=lang)))
+                g.add((node, UNKG.start, Literal(fact.span.start)))
+                g.add((node, UNKG.end, Literal(fact.span.end)))
 
 
 def _roman_value(label: str) -> int | None:

@@ -57,7 +57,7 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
     # and date); a value the exact reading missed though its text reads as it is stays missing (it was missed
     # for another reason, and the repaired text gives no better ground for it)
     repaired = repaired + [(f.span.start, f.span.end) for key in _SIMPLE if not parts.get(key)
-                           and _touches(found.get(key), repaired) for f in _facts(found.get(key)) if f.span]
+                           and _touches(found.get(key), repaired) for f in facts_in(found.get(key)) if f.span]
     for key in _SIMPLE:
         if not parts.get(key) and found.get(key) and _touches(found.get(key), repaired):
             out[key] = _taken(ctx, key, found[key], filled)
@@ -81,21 +81,21 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
     return out
 
 
-def _facts(obj: Any):
+def facts_in(obj: Any):
     """The facts in a part of the card (a fact, a tuple of them, an agent, an organ's session…)."""
     if isinstance(obj, Fact):
         yield obj
     elif isinstance(obj, tuple):
         for x in obj:
-            yield from _facts(x)
+            yield from facts_in(x)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, (Entity, type)):
         for f in dataclasses.fields(obj):
-            yield from _facts(getattr(obj, f.name))
+            yield from facts_in(getattr(obj, f.name))
 
 
 def _touches(obj: Any, repaired: list[tuple[int, int]]) -> bool:
     return any(f.span is not None and any(f.span.start < b and a < f.span.end for a, b in repaired)
-               for f in _facts(obj))
+               for f in facts_in(obj))
 
 
 def mark(obj: Any) -> Any:
@@ -121,7 +121,7 @@ def _quote(ctx: Context, fact: Fact) -> str:
 
 def _taken(ctx: Context, key: str, value: Any, filled: list[Span] | None = None) -> Any:
     """`value`, read only with tolerance, marked and named in a warning."""
-    facts = [f for f in _facts(value) if f.span is not None]
+    facts = [f for f in facts_in(value) if f.span is not None]
     if facts:
         first = facts[0]
         where = first.span
