@@ -482,13 +482,29 @@ class _Breaker:
             heading_end = e
             if self.r.spaces:
                 f = formulas(self.lang)
-                m = f.annex_heading_rest.match(t, e + 1) if e < len(t) else None
+                rest = re.compile(_unanchored(f.annex_heading_rest.pattern), f.annex_heading_rest.flags)
+                m = rest.match(t, e + 1) if e < len(t) else None
                 if m:
                     end = self.title_end(t, m.end())
                     heading_end = end if end is not None else e
             else:
                 heading_end = e
             cuts.cut(heading_end, what)
+        if self.r.paragraph is not None:
+            for m in self.r.paragraph.finditer(t, pos):
+                cuts.cut(m.start(), "the numbered paragraphs", indent=1)
+        if self.r.spaces:  # a place and date closing an annex, before furniture or the text's end
+            f = formulas(self.lang)
+            ends = {len(t), *[s for s, _, _ in stops]}
+            for m in f.date.finditer(t, pos):
+                end = m.end() + (t[m.end():m.end() + 1] == ".")
+                if end not in ends and not (t[end:end + 1] == " " and end + 1 in ends):
+                    continue
+                # the line is the date, or a place and the date, after the last sentence's end
+                start = max((i + 2 for i in range(pos, m.start()) if t[i] in f.sentence_end and t[i + 1] == " "),
+                            default=pos)
+                line = t[start:end]
+                cuts.cut(start if f.date_line.match(line) else m.start(), "the closing dates")
         blocks = sorted({pos, *[s for s, _, _ in stops], *[e for _, e, _ in stops], len(t)})
         for m in self.markers(t, pos, len(t)):
             stop = next((x for x in blocks if x > m.start()), len(t))
@@ -527,17 +543,17 @@ class _Breaker:
                     plan[idx] = _Cuts(mid, cuts.what)
                 if self.r.body_start is not None and self.r.body_start.match(t):
                     break
-            elif idx - title_seen <= 5:
-                m = self.r.salutation.search(t) if self.r.salutation is not None else None
+            if title_seen is not None and idx - title_seen <= 5:
+                m = self.r.salutation.search(t, 1) if self.r.salutation is not None else None
                 if m and m.start() > 0:
                     cuts = plan.setdefault(idx, _Cuts())
                     cuts.cut(m.start(), "the salutation")
                     if m.end() < len(t):
                         cuts.cut(len(t) - len(t[m.end():].lstrip()), "the salutation", indent=1)
                     break
-                if self.r.body_start is not None and self.r.body_start.match(t):
+                if idx > title_seen and self.r.body_start is not None and self.r.body_start.match(t):
                     break
-            else:
+            elif title_seen is not None:
                 break
         return plan
 

@@ -46,10 +46,13 @@ class Parser(AnnexReader):
         head_end = title_at[0] if title_at else self.body_start(all_lines, 0)
         masthead = read_masthead(ctx, all_lines[:head_end], self.find_date)
         after_title = None  # a masthead printed under the title (the title above the masthead)
-        if title_at and not masthead.symbols and not self.has_organ(all_lines[:head_end], masthead):
+        if (title_at and (not masthead.symbols or masthead.issued is None)
+                and not self.has_organ(all_lines[:head_end], masthead)):  # (only a symbol above the title)
             body_at = self.body_start(all_lines, title_at[1])
             under = read_masthead(ctx, all_lines[title_at[1]:body_at], self.find_date)
             if under.symbols or self.has_organ(all_lines[title_at[1]:body_at], under):
+                under.symbols = masthead.symbols + [s for s in under.symbols
+                                                    if s.value not in {x.value for x in masthead.symbols}]
                 masthead, after_title = under, (title_at[1], body_at)
         own = {s.value for s in masthead.symbols} | {s.surface for s in masthead.symbols}
         parts: dict = {

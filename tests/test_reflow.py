@@ -1,0 +1,67 @@
+"""A text layer that lost its line breaks (parse/reflow.py): any real text (../shared/corpus/en and the
+seed) joined into one line gives the card of the original for the parts that identify the communication
+(symbols, date, organs, sender, recipients); a text in the genre's layout is never re-broken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from unkg.facts import card
+from unkg.parse.document import parse_text
+
+from conftest import SEED, SHARED
+
+CORPUS = SHARED / "corpus" / "en"
+TEXTS = ([SEED] + sorted(CORPUS.glob("*.txt"))) if CORPUS.is_dir() else [SEED]
+COMPARED = ("symbols", "date", "organs", "sender", "recipients")
+_cards: dict = {}
+
+
+def _original(path, auth) -> dict:
+    if path not in _cards:
+        _cards[path] = card(parse_text(path.read_text(encoding="utf-8"), auth, str(path)))
+    return _cards[path]
+
+
+@settings(derandomize=True, deadline=None, max_examples=40, suppress_health_check=list(HealthCheck))
+@given(index=st.integers(min_value=0, max_value=len(TEXTS) - 1),
+       joiner=st.sampled_from([" ", "  ", " \t", "\u00a0"]))
+def test_a_text_joined_into_one_line_gives_the_original_card(index, joiner, auth):
+    path = TEXTS[index]
+    raw = path.read_text(encoding="utf-8")
+    one_line = joiner.join(raw.split())
+    got = card(parse_text(one_line, auth, str(path)))
+    want = _original(path, auth)
+    for field in COMPARED:
+        assert got[field] == want[field], f"{path.name}: {field}"
+    assert any("the text had no line breaks: read by the genre's formulas" in w for w in got["warnings"])
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[p.name for p in TEXTS])
+def test_every_real_text_joined_into_one_line(path, auth):
+    """The same, for each text once (the property's examples may leave one out)."""
+    one_line = re.sub(r"\s+", " ", path.read_text(encoding="utf-8")).strip()
+    got = card(parse_text(one_line, auth, str(path)))
+    want = _original(path, auth)
+    assert {f: got[f] for f in COMPARED} == {f: want[f] for f in COMPARED}
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=[p.name for p in TEXTS])
+def test_a_text_in_the_layout_is_not_rebroken(path, auth):
+    doc = parse_text(path.read_text(encoding="utf-8"), auth, str(path))
+    assert not any("read by the genre's formulas" in w.message for w in doc.warnings)
+    assert len(doc.source.text.lines) == doc.source.raw.count("\n") + 1
+
+
+def test_spans_point_into_the_original_text(auth):
+    """Re-breaking inserts nothing: every span of a one-line text quotes the text it was read from."""
+    raw = re.sub(r"\s+", " ", SEED.read_text(encoding="utf-8")).strip()
+    doc = parse_text(raw, auth, "seed-one-line")
+    assert doc.source.text.raw == raw
+    for mention in doc.mentions:
+        span = mention.surface.span
+        assert span is not None and doc.source.text.written(span) == mention.surface.value
