@@ -1,11 +1,13 @@
 """Robustness on real texts (the seed and ../shared/corpus/en): hypothesis mutates one line (drops it,
-joins it to the next, makes OCR-like swaps, makes its digits full-width) and the parser never raises
+joins it to the next, makes one OCR-like swap or every one across the line, writes it in capitals, makes its
+digits full-width) and the parser never raises
 anything but an InputError, never invents a value of the facts card (a value may differ from the
 original only on or next to the changed line, or where a suspected cut's warning names the field), and still finds the masthead facts the mutation did not
 touch (a session or year is read as its organ's, so it depends on the organ's line too)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,7 +40,7 @@ def mutations(draw):
     lines = path.read_text(encoding="utf-8").split("\n")
     content = [i for i, ln in enumerate(lines) if ln.strip()]
     i = draw(st.sampled_from(content))
-    op = draw(st.sampled_from(["drop", "join", "ocr", "fullwidth"]))
+    op = draw(st.sampled_from(["drop", "join", "ocr", "fullwidth", "ocr-line", "capitals"]))
     origin = list(range(1, len(lines) + 1))
     if op == "drop":
         del lines[i], origin[i]
@@ -56,6 +58,13 @@ def mutations(draw):
             return Mutation(path.name, "\n".join(lines), frozenset(), tuple(origin), "none")
         k = draw(st.sampled_from(keys))
         lines[i] = lines[i].replace(k, OCR[k], 1)
+        touched = {i + 1}
+    elif op == "ocr-line":  # every confusion across the line
+        for k in OCR:
+            lines[i] = lines[i].replace(k, OCR[k])
+        touched = {i + 1}
+    elif op == "capitals":
+        lines[i] = lines[i].upper()
         touched = {i + 1}
     else:
         lines[i] = lines[i].translate(FULL_WIDTH)
@@ -147,3 +156,80 @@ def test_mutated_texts_never_raise_or_invent(auth, case):
         if key.startswith(("session", "year")) and _near(organ_lines, touched, content):
             continue  # a session or year is read as its organ's
         assert after.get(key, (None,))[0] == value, f"{key}: lost {value!r}"
+
+
+# -- the whole text damaged as old scans are (issue 16, item 2) -------------------------------------------------
+
+WHOLE = settings(max_examples=60, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+_LATIN = [p for p in TEXTS if p != SEED]  # (the confusions are the Latin script's)
+
+
+@st.composite
+def damaged_texts(draw, ops=("ocr-text",)):
+    """A real text damaged throughout: one OCR confusion across the whole text, the whole text in capitals,
+    or one word per line; and the same damage as a function of a value as written."""
+    path = draw(st.sampled_from(_LATIN))
+    text = path.read_text(encoding="utf-8")
+    op = draw(st.sampled_from(ops))
+    if op == "ocr-text":
+        k = draw(st.sampled_from(sorted(k for k in OCR if k in text)))
+        return Damaged(path, text.replace(k, OCR[k]), lambda v, k=k: v.replace(k, OCR[k]), f"{op} {k}->{OCR[k]}")
+    if op == "capitals":
+        return Damaged(path, text.upper(), str.upper, op)
+    return Damaged(path, "\n".join(text.split()), lambda v: v, op)
+
+
+class Damaged:
+    def __init__(self, path, text, damage, op):
+        self.path, self.text, self.damage, self.op = path, text, damage, op
+
+    def __repr__(self) -> str:
+        return f"Damaged({self.path.name}: {self.op})"
+
+
+_AS_WRITTEN = ("title", "agenda", "sender name", "annex")  # values kept as written: damaged with the text
+
+
+@pytest.mark.xfail(reason="one confusion across the whole text: agenda titles the authority agenda no longer "
+                          "recognises ('THE SITUATI0N IN THE MIDDLE EAST') are split by the layout into the wrong "
+                          "items in A/45/155 (to fix in agenda.py: split with tolerance)", strict=False)
+@WHOLE
+@given(damaged_texts())
+def test_damaged_texts_get_a_card_and_never_a_wrong_value(auth, damaged):
+    """A text a person still reads (one OCR confusion across the whole text) gets a card, never an InputError; each value
+    it gives is the undamaged text's (a value kept as written, damaged the same way), unless a warning says the
+    text appears to stop there."""
+    _check_damaged(auth, damaged)
+
+
+@pytest.mark.xfail(reason="whole text in capitals: the exact reading of S/1997/106's 'IDENTICAL LETTERS … FROM THE "
+                          "SECRETARYGENERAL ADDRESSED TO THE PRESIDENT OF THE GENERAL ASSEMBLY …' takes a recipient "
+                          "for the sender's function (to fix in spaced_title)", strict=False)
+@WHOLE
+@given(damaged_texts(ops=("capitals",)))
+def test_capitals_get_a_card_and_never_a_wrong_value(auth, damaged):
+    _check_damaged(auth, damaged)
+
+
+@pytest.mark.xfail(reason="one word per line: the tolerant reading does not yet re-line such a text (tolerant.relined "
+                          "is a stub), so a symbol a body footnote cites is read as the document's own", strict=False)
+@WHOLE
+@given(damaged_texts(ops=("one-word",)))
+def test_one_word_per_line_gets_a_card_and_never_a_wrong_value(auth, damaged):
+    _check_damaged(auth, damaged)
+
+
+def _check_damaged(auth, damaged):
+    path, text, damage, op = damaged.path, damaged.text, damaged.damage, damaged.op
+    doc = parse_text(text, auth, str(path))  # (no InputError: the undamaged text is a communication)
+    before, after = _card_facts(original_of(path, auth)), _card_facts(doc)
+    for key, (value, _) in after.items():
+        want = before.get(key, (None,))[0]
+        if want is not None and key.startswith(_AS_WRITTEN) and not key.endswith(("date", "place", "label")):
+            want = damage(want)
+        if value == want:
+            continue
+        if any(key.split(" ")[0] in w.message for w in doc.warnings if "appears to stop" in w.message):
+            continue
+        assert False, f"{path.name} {op}: {key}: {value[:80]!r} (undamaged: {want and want[:80]!r})"

@@ -117,8 +117,16 @@ def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
     """OCR adds stray letters to a symbol's last part (A/45/155J): where the text elsewhere (a running
     header) gives the same symbol without them, that reading wins."""
     out = []
+    digits = _ocr_digits(ctx.lang)
     for sym in symbols:
         value = sym.value.rstrip("*")  # a footnote mark (S/1997/347*) is not part of the symbol
+        parts = value.split("/")
+        mended = "/".join(parts[:1] + [_number_part(p, digits) for p in parts[1:]])
+        if mended != value:  # a number part OCR wrote with letters for digits (A/45/l55): read with tolerance
+            ctx.warn(f"symbols: read with tolerance for OCR damage from {sym.value!r}, as {mended.rstrip('*')!r} "
+                     f"(line {sym.span.line if sym.span else '?'})", sym.span)
+            sym = Fact(sym.value, sym.span, sym.surface, "ocr-tolerant")
+            value = mended
         m = re.match(r"^(?P<head>.*/\d+)(?P<tail>[A-Za-z]+)$", value)
         if m:  # a number part never ends in letters: a letter glued on (OCR, a joined line) is not the symbol's
             confirmed = re.search(rf"(?m)^\s*{re.escape(m.group('head'))}\s*$", ctx.text.raw)
@@ -131,6 +139,29 @@ def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
         if sym.value not in [o.value for o in out]:
             out.append(sym)
     return out
+
+
+def _ocr_digits(lang: str) -> dict[str, str]:
+    """The letters OCR reads for digits (``[tolerant] digits`` of the language's formulas, else English's:
+    symbols are written in Latin script in every language version)."""
+    from .formulas import languages, raw
+
+    for code in (lang, "en"):
+        if code in languages() and raw(code).get("tolerant"):
+            return raw(code)["tolerant"]["digits"]
+    return {}
+
+
+def _number_part(part: str, digits: dict[str, str]) -> str:
+    """A symbol's part that is a number written with letters OCR reads for digits ("l55J", "2O25"), as that
+    number (letters after it kept: `_clean_symbols` reads them); any other part as it is."""
+    k = 0
+    while k < len(part) and (part[k].isdigit() or part[k] in digits):
+        k += 1
+    head, tail = part[:k], part[k:]
+    if not any(c.isdigit() for c in head) or not (tail.isalpha() or not tail):
+        return part
+    return "".join(digits.get(c, c) for c in head) + tail
 
 
 # -- page furniture -------------------------------------------------------------------------------
