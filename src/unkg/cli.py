@@ -233,7 +233,7 @@ def push(ctx: click.Context, url: str) -> None:
 @click.option("--reference", is_flag=True,
               help="Validate with pySHACL (the reference validator) instead of the compiled shapes.")
 @click.option("--report-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the SHACL report graphs (default: build/reports/).")
+              help="Also write each file's SHACL report graph (Turtle) into DIR (build/ is never written to).")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, report_dir: Path | None) -> None:
     """Validate RDF files (Turtle, TriG, N-Triples, N-Quads, JSON-LD) against the shapes that apply to each:
@@ -251,7 +251,6 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
     auth = authority.load(settings.authorities_dir, settings.base)
     shape_sets = ShapeSets(settings.shapes_dir, settings.base)
     auth_graph = authority_graph(auth, settings.base)
-    report_dir = report_dir or settings.build_dir / "reports"
     graphs = [(f, read_rdf(f)) for f in files]  # every file is read before anything is validated
     failed = False
     for f, graph in graphs:
@@ -261,8 +260,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
             raise InputError(str(settings.shapes_dir), f"{exc}; validate with pySHACL instead "
                              "(unkg validate --reference)") from None
         click.echo(report.text(str(f)), nl=False)
-        report_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(report_dir / f"{f.name}.report.ttl", results_turtle(report.results))
+        if report_dir is not None:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(report_dir / f"{f.name}.report.ttl", results_turtle(report.results))
         failed |= not report.conforms
     if failed:
         sys.exit(1)
