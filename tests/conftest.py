@@ -33,15 +33,15 @@ def default(name: str) -> Path:
 def make_project(folder: Path, documents: bool = True) -> Path:
     """A project in `folder`, to build there: the settings, a copy of the default shapes, ontology,
     queries, templates, crosswalks and authority data as the project's own folders (tests edit them), and,
-    unless `documents` is false, the documents."""
+    unless `documents` is false, the seed document."""
     import shutil
 
     shutil.copy(ROOT / "pyproject.toml", folder / "pyproject.toml")
     for name in ("shapes", "ontology", "queries", "templates", "crosswalks"):
         shutil.copytree(default(name), folder / name)
     shutil.copytree(default("authorities"), folder / "source" / "authorities")
-    if documents:
-        shutil.copytree(ROOT / "source" / "documents", folder / "source" / "documents")
+    if documents:  # the seed only: a user's own documents in the checkout's source/ are not the tests'
+        shutil.copytree(SEED.parent, folder / "source" / "documents" / SEED_KEY)
     return folder
 
 
@@ -132,7 +132,6 @@ class WsgiServer:
         self.httpd.shutdown()
 
 
-SEED_KEY = "000_5b684ff4652c0d37"
 # the documents of the exchange project (MARC, AKN, OAI-PMH tests): folder -> {language: test case}
 DOCUMENTS = {
     "A-79-900": {lang: f"{lang}-full-masthead" for lang in ("ar", "zh", "en", "fr", "ru", "es")},

@@ -36,7 +36,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SEED
 
 README = ROOT / "README.md"
 LETTER = ROOT / "tests" / "cases" / "en-full-masthead" / "input.txt"  # the reader's `letter.txt`
@@ -186,7 +186,7 @@ def project(tmp_path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
-    shutil.copytree(ROOT / "source" / "documents", project / "source" / "documents")
+    shutil.copytree(SEED.parent, project / "source" / "documents" / SEED.parent.name)  # the seed only
     shutil.copy(LETTER, project / "letter.txt")
     return project
 
