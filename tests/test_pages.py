@@ -147,3 +147,22 @@ def test_query_page(server):
     assert page.select_one('script[src="/static/query.js"]')
     status, ctype, script = server.request("GET", "/static/query.js")
     assert status == 200 and ctype.startswith("text/javascript") and b"textContent" in script
+
+
+def test_a_fragments_page_links_to_its_own_description(server):
+    """A fragment's page (the letter's ``#…`` nodes, e.g. its signature): its format links keep the fragment
+    escaped, and each gives that fragment's description, not the letter's page."""
+    import re
+
+    _, _, described = server.request("GET", WORK + "?format=ntriples")
+    names = sorted(set(re.findall(re.escape(f"<{BASE}{WORK}#") + r"([^>]+)>", described.decode("utf-8"))))
+    assert names, "the letter has fragment nodes"
+    fragment = f"{WORK}%23{names[0]}"
+    status, _, page = _page(server, fragment, Accept="text/html")
+    assert status == 200
+    links = {a["type"]: a["href"] for a in page.select(".formats a")}
+    assert links["text/turtle"] == fragment + "?format=turtle"
+    status, ctype, data = server.request("GET", links["text/turtle"])
+    assert status == 200 and ctype.startswith("text/turtle")
+    subject = BASE + fragment.replace("%23", "#")
+    assert f"<{subject}>" in data.decode("utf-8")

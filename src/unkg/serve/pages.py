@@ -160,6 +160,9 @@ def script_json(data) -> str:
 
 
 def formats(path: str) -> list[dict]:
-    return [{"name": name, "type": kind, "href": f"{path}?format={quote(key)}"}
+    """Links to the page's description in each RDF format; `path` is the request's (decoded) path, so a
+    fragment's ``#`` is written again as ``%23`` (a link with ``#`` would go to the document's page)."""
+    here = quote(path, safe="/!$&'()*+,;=:@~")
+    return [{"name": name, "type": kind, "href": f"{here}?format={quote(key)}"}
             for name, kind, key in (("Turtle", "text/turtle", "turtle"), ("JSON-LD", "application/ld+json", "jsonld"),
                                     ("N-Triples", "application/n-triples", "ntriples"))]
