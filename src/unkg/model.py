@@ -32,8 +32,9 @@ class Span:
 
 @dataclass(frozen=True)
 class Fact(Generic[T]):
-    """A value with its provenance. ``origin`` is ``"text"`` (found at ``span``) or ``"sidecar"``
-    (given by the document's ``document.toml``; ``span`` is then ``None``)."""
+    """A value with its provenance. ``origin`` is ``"text"`` (found at ``span``), ``"ocr-tolerant"`` (found
+    at ``span`` only once OCR damage there was repaired: a warning says so), or ``"sidecar"`` (given by the
+    document's ``document.toml``; ``span`` is then ``None``)."""
 
     value: T
     span: Span | None
