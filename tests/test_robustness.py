@@ -203,9 +203,6 @@ def test_damaged_texts_get_a_card_and_never_a_wrong_value(auth, damaged):
     _check_damaged(auth, damaged)
 
 
-@pytest.mark.xfail(reason="whole text in capitals: the exact reading of S/1997/106's 'IDENTICAL LETTERS … FROM THE "
-                          "SECRETARYGENERAL ADDRESSED TO THE PRESIDENT OF THE GENERAL ASSEMBLY …' takes a recipient "
-                          "for the sender's function (to fix in spaced_title)", strict=False)
 @WHOLE
 @given(damaged_texts(ops=("capitals",)))
 def test_capitals_get_a_card_and_never_a_wrong_value(auth, damaged):

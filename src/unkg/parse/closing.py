@@ -38,7 +38,7 @@ def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: C
     return None
 
 
-def read_recipients(ctx: Context, phrase: Piece, separator: str,
+def read_recipients(ctx: Context, phrase: Piece, separator: str | re.Pattern[str],
                     strip: Callable[[str], str] = lambda s: s) -> tuple[Fact[Entity], ...]:
     """The recipients a title names: `phrase` split at `separator` (a regular expression), each name
     with its leading articles or prepositions removed by `strip`, looked up among posts, functions and

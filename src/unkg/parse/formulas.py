@@ -74,7 +74,7 @@ class Formulas:
     title_start: re.Pattern[str]
     sender_last: bool
     un_phrase: re.Pattern[str]
-    recipient_split: str
+    recipient_split: re.Pattern[str]  # (with the file's case rule: a title in capitals lists "… AND …")
     strip: tuple[str, ...]
     period: re.Pattern[str]
     units: dict[str, str]
@@ -120,7 +120,7 @@ def formulas(lang: str) -> Formulas:
         lang=lang, months={k.casefold(): v for k, v in months.items()}, kinds=data["kinds"],
         date=re.compile(date, F), title=re.compile(fill(data["title"]), F),
         title_start=re.compile(fill(data["title_start"]), F), sender_last=data["sender_last"],
-        un_phrase=re.compile(data["un_phrase"], F), recipient_split=data["recipient_split"],
+        un_phrase=re.compile(data["un_phrase"], F), recipient_split=re.compile(data["recipient_split"], F),
         strip=tuple(data["strip"]), period=re.compile(data["period"], F), units=data["units"],
         item=re.compile(data["item"], F), items=items, subitems=data["subitems"],
         agenda=re.compile(fill(data["agenda"], numbered=True), F), agenda_open=re.compile(data["agenda_open"], F),
