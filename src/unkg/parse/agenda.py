@@ -5,13 +5,16 @@ item with the authority agenda (or, failing it, by the line layout)."""
 from __future__ import annotations
 
 import re
-from typing import Sequence
+import unicodedata
+from functools import cache
+from typing import Callable, Sequence
 
 from ..authority import AgendaEntry
 from ..model import AgendaItem, Entity, Fact, OrganSession
 from ..text import Line, Piece, join
 from .context import Context
 from .lexicon import compact, lexicon
+from .tolerant import tolerance
 
 
 def item_numbers(ctx: Context, item: re.Pattern[str], subitems: dict[str, str], piece: Piece, a: int,
@@ -140,14 +143,15 @@ def split_agenda_titles(
         end = None
         expected = entry.titles.get(ctx.lang) if entry else None
         if expected:
-            key = compact(expected)
-            for j in range(i, len(lines)):
-                got = compact(join([ln.piece for ln in lines[i : j + 1]]).text)
-                if got == key:
-                    end = j + 1
-                    break
-                if not key.startswith(got):
-                    break
+            end = _spelt(lines, i, expected, compact)
+            fold = _folder(ctx.lang)
+            if end is None and fold is not None:
+                # OCR damage ("THE SITUATI0N IN THE MIDDLE EAST"): the lines that spell the title once the
+                # letters OCR confuses are made one
+                end = _spelt(lines, i, expected, fold)
+                if end is not None:
+                    ctx.warn(f"agenda item {number.value}: its title read with tolerance for OCR damage from "
+                             f"line {lines[i].number}", number.span)
         if end is None and _starts_later_title(ctx, lines[i], numbers[k + 1 :], known):
             # these lines spell a later item's title: this item's title is not in the text
             ctx.warn(f"agenda item {number.value}: no title under the masthead", number.span)
@@ -170,14 +174,56 @@ def split_agenda_titles(
     return items
 
 
+def _spelt(lines, i: int, expected: str, key) -> int | None:
+    """The end of the lines from `i` that spell `expected`, compared by `key`; None when they do not."""
+    want = key(expected)
+    for j in range(i, len(lines)):
+        got = key(join([ln.piece for ln in lines[i : j + 1]]).text)
+        if got == want:
+            return j + 1
+        if not want.startswith(got):
+            return None
+    return None
+
+
+@cache
+def _folder(lang: str) -> Callable[[str], str] | None:
+    """A comparison key that also makes one the letters OCR confuses (the language's ``[tolerant]``
+    confusions: "SITUATI0N" is "SITUATION"), or None when the language has no tolerance."""
+    tol = tolerance(lang)
+    if tol is None:
+        return None
+    return lambda s: "".join(tol.skeleton(w) for w in compact_words(s))
+
+
+def compact_words(s: str) -> list[str]:
+    return unicodedata.normalize("NFKC", s).split()
+
+
+def _starts(title: str, text: str, lang: str) -> bool:
+    """Does `text` (a line) open `title`: its first letters (up to 12, at least 4), exactly or, in a language
+    with tolerance of OCR damage, with the letters OCR confuses made one?"""
+    keys = [compact] + [k for k in [_folder(lang)] if k is not None]
+    for key in keys:
+        head = key(text)
+        if head and key(title).startswith(head[: max(4, min(len(head), 12))]):
+            return True
+    return False
+
+
 def _starts_later_title(ctx: Context, line: Line, later, known) -> bool:
-    head = compact(line.text)
     for number in later:
         entry = known.get(number.value)
         title = entry.titles.get(ctx.lang) if entry else None
-        if title and head and compact(title).startswith(head[: max(4, min(len(head), 12))]):
+        if title and _starts(title, line.text, ctx.lang):
             return True
     return False
+
+
+def _opens(title: str, text: str, lang: str) -> bool:
+    """Does the line `text` open `title` (its first 12 letters), exactly or with OCR's confusions made one?"""
+    keys = [compact] + [k for k in [_folder(lang)] if k is not None]
+    return any(key(title).startswith(key(text)[:12] or "\0") for key in keys)
 
 
 def _continues(ctx: Context, above: Line, below: Line, widest: int) -> int:
@@ -207,8 +253,7 @@ def _fallback_end(ctx: Context, lines, i: int, numbers, k: int, known, widest: i
     for j in range(k + 1, len(numbers)):
         entry = known.get(numbers[j].value)
         title = entry.titles.get(ctx.lang) if entry else None
-        at = next((x for x in range(i + 1, len(lines))
-                   if title and compact(title).startswith(compact(lines[x].text)[:12] or "\0")), None)
+        at = next((x for x in range(i + 1, len(lines)) if title and _opens(title, lines[x].text, ctx.lang)), None)
         if at is not None:
             stop = at
             break
