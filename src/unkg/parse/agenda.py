@@ -5,16 +5,14 @@ item with the authority agenda (or, failing it, by the line layout)."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import cache
-from typing import Callable, Sequence
+from typing import Sequence
 
 from ..authority import AgendaEntry
 from ..model import AgendaItem, Entity, Fact, OrganSession
 from ..text import Line, Piece, join
 from .context import Context
 from .lexicon import compact, lexicon
-from .tolerant import tolerance
+from .tolerant import folder
 
 
 def item_numbers(ctx: Context, item: re.Pattern[str], subitems: dict[str, str], piece: Piece, a: int,
@@ -144,7 +142,7 @@ def split_agenda_titles(
         expected = entry.titles.get(ctx.lang) if entry else None
         if expected:
             end = _spelt(lines, i, expected, compact)
-            fold = _folder(ctx.lang)
+            fold = folder(ctx.lang)
             if end is None and fold is not None:
                 # OCR damage ("THE SITUATI0N IN THE MIDDLE EAST"): the lines that spell the title once the
                 # letters OCR confuses are made one
@@ -186,24 +184,10 @@ def _spelt(lines, i: int, expected: str, key) -> int | None:
     return None
 
 
-@cache
-def _folder(lang: str) -> Callable[[str], str] | None:
-    """A comparison key that also makes one the letters OCR confuses (the language's ``[tolerant]``
-    confusions: "SITUATI0N" is "SITUATION"), or None when the language has no tolerance."""
-    tol = tolerance(lang)
-    if tol is None:
-        return None
-    return lambda s: "".join(tol.skeleton(w) for w in compact_words(s))
-
-
-def compact_words(s: str) -> list[str]:
-    return unicodedata.normalize("NFKC", s).split()
-
-
 def _starts(title: str, text: str, lang: str) -> bool:
     """Does `text` (a line) open `title`: its first letters (up to 12, at least 4), exactly or, in a language
     with tolerance of OCR damage, with the letters OCR confuses made one?"""
-    keys = [compact] + [k for k in [_folder(lang)] if k is not None]
+    keys = [compact] + [k for k in [folder(lang)] if k is not None]
     for key in keys:
         head = key(text)
         if head and key(title).startswith(head[: max(4, min(len(head), 12))]):
@@ -222,7 +206,7 @@ def _starts_later_title(ctx: Context, line: Line, later, known) -> bool:
 
 def _opens(title: str, text: str, lang: str) -> bool:
     """Does the line `text` open `title` (its first 12 letters), exactly or with OCR's confusions made one?"""
-    keys = [compact] + [k for k in [_folder(lang)] if k is not None]
+    keys = [compact] + [k for k in [folder(lang)] if k is not None]
     return any(key(title).startswith(key(text)[:12] or "\0") for key in keys)
 
 

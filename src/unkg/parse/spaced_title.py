@@ -3,13 +3,18 @@ matching its formula, and reading its kind, date, sender and recipients."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+
+from rapidfuzz import fuzz
 
 from ..model import Entity, Fact
 from ..text import Block, Piece
 from .closing import find_lines, read_recipients
 from .spaced_base import SpacedBase
+from .tolerant import folder, tolerance
+from .tolerant_merge import TOLERANT
 
 
 class _TitleMatch:
@@ -214,6 +219,8 @@ class TitleReader(SpacedBase):
         if funcs:
             a, b, ent = min(funcs, key=lambda h: h[0])
             function = ctx.fact(ent, phrase, a, b)
+            if ent.kind == "function":  # "President of the 5ecurity Council": the post, OCR-damaged
+                function, b = self.damaged_post(phrase, a) or (function, b)
             states = [h for h in ctx.find(phrase, "state") if h[0] >= b]
             if states and ent.kind == "function":
                 x, y, st = states[0]
@@ -223,6 +230,33 @@ class TitleReader(SpacedBase):
             if function is None:
                 ctx.warn(f"function in {phrase.text!r} is not in the authority data", ctx.span(phrase))
         return state, function
+
+    def damaged_post(self, phrase: Piece, a: int) -> tuple[Fact[Entity], int] | None:
+        """The post whose name the words of `phrase` from `a` spell once the letters OCR confuses are made one
+        ("President of the 5ecurity Council", where the exact reading finds only the function "President"), up
+        to the ratio of a misspelt name of the language's ``[tolerant]`` (a short word is not folded: "thc"):
+        the longest, read with tolerance and named in a warning, and where its name ends."""
+        ctx, fold = self.ctx, folder(self.ctx.lang)
+        if fold is None:
+            return None
+        words = list(re.finditer(r"\S+", phrase.text[a:]))
+        best = None
+        for ent in sorted(ctx.auth.of_kind("post"), key=lambda e: e.iri):
+            for name in ctx.auth.names(ent, ctx.lang):
+                n = len(name.split())
+                if n > len(words):
+                    continue
+                end = a + words[n - 1].end()
+                end -= len(phrase.text[a:end]) - len(phrase.text[a:end].rstrip(".,;:"))
+                score = fuzz.ratio(fold(phrase.text[a:end]), fold(name))  # ("thc": a short word unfolded)
+                if score >= tolerance(ctx.lang).ratio and (best is None or (score, end) > best[:2]):
+                    best = (score, end, ent)
+        if best is None:
+            return None
+        _, end, ent = best
+        ctx.warn(f"sender function: read with tolerance for OCR damage from {phrase.text[a:end]!r} as "
+                 f"{ent.label!r}", ctx.span(phrase, a, end))
+        return dataclasses.replace(ctx.fact(ent, phrase, a, end), origin=TOLERANT), end
 
     def dehyphenated_post(self, phrase: Piece) -> Fact[Entity] | None:
         """A post whose name the text layer wrote without its hyphen ("SecretaryGeneral": the hyphen of a

@@ -26,6 +26,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Callable
 
 import regex
 from rapidfuzz import fuzz, process
@@ -91,6 +92,16 @@ def tolerance(lang: str) -> Tolerance | None:
         damaged_ratio=int(data["damaged_ratio"]), one_word_lines=float(data["one_word_lines"]),
         fold_accents=bool(data.get("fold_accents", False)),
     )
+
+
+@cache
+def folder(lang: str) -> Callable[[str], str] | None:
+    """A comparison key (NFKC, case-folded, without white space) that also makes one the letters OCR confuses
+    ("SITUATI0N" is "SITUATION", "5ecurity" is "Security"), or None when the language has no tolerance."""
+    tol = tolerance(lang)
+    if tol is None:
+        return None
+    return lambda s: "".join(tol.skeleton(w) for w in unicodedata.normalize("NFKC", s).split())
 
 
 @dataclass(frozen=True)
