@@ -13,7 +13,7 @@ from ..model import Entity, Fact
 from ..text import Block, Piece
 from .closing import find_lines, read_recipients
 from .spaced_base import SpacedBase
-from .tolerant import folder, tolerance
+from .tolerant import folder, mended, tolerance
 from .tolerant_merge import TOLERANT
 
 
@@ -42,11 +42,13 @@ class _TitleMatch:
 class TitleReader(SpacedBase):
     """Finds and reads the title."""
 
-    def _complete(self, text: str) -> bool:
-        """Is this the whole title? Its formula matches, its recipients are known posts, and a sender
-        that closes the title ends as a sender's phrase does (or is a known post)."""
+    def _complete(self, text: str, tolerant: bool = False) -> bool:
+        """Is this the whole title? Its formula matches, its recipients are known posts (`tolerant`: or
+        names of them OCR damaged, "the President of the 5ecurity Council"), and a sender that closes the
+        title ends as a sender's phrase does (or is a known post)."""
         m = self.match_title(text)
-        if not m or not self.recipients(m.group("recipients")):
+        if not m or not (self.recipients(m.group("recipients"))
+                         or (tolerant and self.damaged_recipients(m.group("recipients")))):
             return False
         if not self.f.sender_last:
             return True
@@ -58,6 +60,9 @@ class TitleReader(SpacedBase):
         """The title's lines: from a line that opens as a title does to the line that completes it (up to
         five lines); for OCR-damaged English titles, up to the line whose end reads as a recipient."""
         found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)), self._complete, 5)
+        if found is None and folder(self.ctx.lang) is not None:  # a recipient's name or the date OCR-damaged
+            found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
+                               lambda t: self._complete(mended(t, self.ctx.lang), tolerant=True), 5)
         if found is None and self.f.fuzzy_signed:
             found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
                                     self._ends_on_recipient, 5)
@@ -158,6 +163,19 @@ class TitleReader(SpacedBase):
                 return None
             out.append(ent)
         return out or None
+
+    def damaged_recipients(self, text: str) -> bool:
+        """Is each name of `text` a post, function or organ, exactly or once the letters OCR confuses are made
+        one (up to the ratio of a misspelt name of the language's ``[tolerant]``)?"""
+        fold, tol = folder(self.ctx.lang), tolerance(self.ctx.lang)
+        if fold is None or tol is None:
+            return False
+        names = [self.strip(p) for p in re.split(self.f.recipient_split, text.strip().rstrip(".")) if p.strip()]
+        known = [fold(n) for e in self.ctx.auth.of_kind("post", "function", "organ")
+                 for n in self.ctx.auth.names(e, self.ctx.lang)]
+        return bool(names) and all(
+            self.ctx.auth.lookup(n, self.ctx.lang, "post", "function", "organ") is not None
+            or max((fuzz.ratio(fold(n), k) for k in known), default=0) >= tol.ratio for n in names)
 
     def title(self, title: Block, parts: dict) -> None:
         ctx = self.ctx

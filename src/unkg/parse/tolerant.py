@@ -104,6 +104,29 @@ def folder(lang: str) -> Callable[[str], str] | None:
     return lambda s: "".join(tol.skeleton(w) for w in unicodedata.normalize("NFKC", s).split())
 
 
+def mended(text: str, lang: str) -> str:
+    """`text` with each word that mixes digits and letters OCR confuses made whole: a number written with such
+    letters is the number ("2OO3", "l9"), a word with a digit among its letters has its letters back ("Ju1y");
+    for tests on a damaged line's shape only (values are read from the text as written)."""
+    tol = tolerance(lang)
+    if tol is None:
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if not any(c.isdigit() for c in w) or w.isdigit():
+            return w
+        if all(c.isdigit() or c in tol.digits for c in w):
+            return "".join(tol.digits.get(c, c) for c in w)
+        out = w
+        for a, b in tol.confusions:
+            if a.isdigit() and not b.isdigit():
+                out = out.replace(a, b)
+        return out
+
+    return re.sub(r"\w+", fix, text)
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     words: frozenset[str]  # case-folded words of the formulas and names
