@@ -11,6 +11,7 @@ from ..text import Block, Line, block, paragraphs
 from .closing import find_lines
 from .lexicon import ROMAN, compact, english_name, language_code, lexicon
 from .masthead import ORIGINAL_NOTE
+from .tolerant import mended
 from .spaced_signature import SignatureReader
 
 
@@ -114,9 +115,13 @@ class AnnexReader(SignatureReader):
         return lines, []
 
     def is_original_note(self, ln: Line) -> bool:
-        """"[Original: French]": the original-language note of an annex, never its title."""
-        m = ORIGINAL_NOTE.match(ln.text)
-        return bool(m) and language_code(m.group("lang")) is not None
+        """"[Original: French]": the original-language note of an annex, never its title (also OCR-damaged:
+        "[0riginal: 5panish]", its words mended)."""
+        for text in (ln.text, mended(ln.text, self.ctx.lang)):
+            m = ORIGINAL_NOTE.match(text)
+            if m and language_code(m.group("lang")) is not None:
+                return True
+        return False
 
     def annex_title(self, lines: list[Line]) -> tuple[list[Line], int]:
         """An annex's title lines and the index of the line after them (original-language notes
@@ -144,7 +149,8 @@ class AnnexReader(SignatureReader):
                 if title_lines:
                     break
                 continue
-            if (self.f.date_line.match(ln.text) or self.f.para_number.match(ln.text) or ctx.text.is_full(ln)
+            if (self.f.date_line.match(ln.text) or self.f.date_line.match(mended(ln.text, ctx.lang))  # (2O25)
+                    or self.f.para_number.match(ln.text) or ctx.text.is_full(ln)
                     or (title_lines and self.ends_sentence(title_lines[-1].text)) or self.opens_body(lines, idx)
                     or self.runs_on(lines, idx)):
                 break
