@@ -211,8 +211,6 @@ def test_capitals_get_a_card_and_never_a_wrong_value(auth, damaged):
     _check_damaged(auth, damaged)
 
 
-@pytest.mark.xfail(reason="one word per line: the tolerant reading does not yet re-line such a text (tolerant.relined "
-                          "is a stub), so a symbol a body footnote cites is read as the document's own", strict=False)
 @WHOLE
 @given(damaged_texts(ops=("one-word",)))
 def test_one_word_per_line_gets_a_card_and_never_a_wrong_value(auth, damaged):

@@ -11,9 +11,10 @@ so every span, offset and quote stays the original's (nothing is inserted or rem
 numbers count the lines as re-broken. A document read this way carries a warning saying so.
 
 `read` is the one entry (parse/document.py): a text with a line far longer than a printed line is
-re-broken before it is read; a text whose head runs parts together is read as it is first, and read
-re-broken only when that reading misses parts of the card, keeping whichever reading finds more. Text
-in the genre's layout is never changed."""
+re-broken before it is read, and so is a text whose lines hold one word each, its words joined into one
+line first (relined.py: the newline between two words is their separator); a text whose head runs parts
+together is read as it is first, and read re-broken only when that reading misses parts of the card,
+keeping whichever reading finds more. Text in the genre's layout is never changed."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from typing import Callable
 from ..text import Line, Text, display_width
 from .context import Context, NotACommunication
 from .reflow_breaks import Breaker, Cuts, rules
+from .relined import joined
 
 LONG = 400
 """A line longer than this (in characters) is longer than any printed line (a page's lines hold fewer
@@ -44,6 +46,12 @@ def read(ctx: Context, parser: Callable[[Context], dict]) -> tuple[Context, dict
     if r is None:
         return ctx, parser(ctx)
     before = list(ctx.warnings)
+    one_line = joined(ctx.text, ctx.lang)
+    if one_line is not None:  # one word per line: read as a text without line breaks
+        text, layout = one_line
+        words = Context(ctx.path, text, ctx.auth, ctx.lang, list(before))
+        rebroken = _rebreak(words, r, whole=True, longer=0, layout=layout)
+        return _read_in(ctx, before, rebroken or (text, f"{layout}: read as one line"), parser)
     if any(len(ln.text) > LONG for ln in ctx.text.lines):
         rebroken = _rebreak(ctx, r, whole=True)
         if rebroken is not None:
@@ -79,10 +87,11 @@ def _read_in(ctx: Context, before: list, rebroken: tuple[Text, str], parser) -> 
     return new, parser(new)
 
 
-def _rebreak(ctx: Context, r, whole: bool) -> tuple[Text, str] | None:
+def _rebreak(ctx: Context, r, whole: bool, longer: int = LONG, layout: str | None = None) -> tuple[Text, str] | None:
     """The text of `ctx` re-broken, and the warning that says so; None when nothing is to be re-broken.
-    `whole`: the lines longer than `LONG` are re-broken throughout (a text that lost its line breaks);
-    else only the head's lines (the masthead's, and the title's up to the salutation)."""
+    `whole`: the lines longer than `longer` are re-broken throughout (a text that lost its line breaks);
+    else only the head's lines (the masthead's, and the title's up to the salutation). `layout`: what the
+    warning says of a text whose words were joined into one line (relined.py)."""
     text = ctx.text
     breaker = Breaker(ctx, r)
     plan: dict[int, Cuts] = {}
@@ -91,7 +100,7 @@ def _rebreak(ctx: Context, r, whole: bool) -> tuple[Text, str] | None:
         for idx, ln in enumerate(text.lines):
             if ln.blank:
                 continue
-            if len(ln.text) > LONG:
+            if len(ln.text) > longer:
                 cuts = Cuts()
                 zone = breaker.line(ln.text, zone, cuts)
                 if cuts.at:
@@ -125,7 +134,10 @@ def _rebreak(ctx: Context, r, whole: bool) -> tuple[Text, str] | None:
     for cuts in plan.values():
         what += [w for w in cuts.what if w not in what]
     where = ", ".join(str(text.lines[i].number) for i in sorted(plan))
-    if whole:
+    if layout is not None:
+        note = (f"{layout}: its words were read as one line, re-broken by the genre's formulas (at "
+                f"{', '.join(what)}; {len(lines)} lines; line numbers count the lines as re-broken)")
+    elif whole:
         note = (f"the text had no line breaks: read by the genre's formulas (line {where} re-broken at "
                 f"{', '.join(what)}; {len(lines)} lines; line numbers count the lines as re-broken)")
     else:

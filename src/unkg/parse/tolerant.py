@@ -11,7 +11,8 @@ data's names repaired where they differ from the text only by OCR's confusions (
 - a phrase of the formulas is recognised with a few letters misread, dropped or doubled (`regex`'s fuzzy
   matching: "SECURITY OXJNCIL" is the Security Council);
 - a name of the authority data (States, organs, posts) is recognised by edit distance (`rapidfuzz`);
-- (not yet: a text whose lines hold one word each, `relined`).
+- (a text whose lines hold one word each is read re-lined before: `relined.py`, and the reading it gives is
+  the one repaired here).
 
 Page furniture (job numbers, print codes, page numbers) is never repaired, so never read as a name. Every
 repaired character keeps its place in the raw text (a `Piece`'s offsets): what is read from the repaired text
@@ -32,7 +33,7 @@ import regex
 from rapidfuzz import fuzz, process
 
 from ..authority import Authorities
-from ..text import Line, Piece, Text
+from ..text import Piece, Text
 from .formulas import raw
 from .lexicon import lexicon
 from .masthead import is_furniture
@@ -256,15 +257,15 @@ def _shifted(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 def repair(text: Text, auth: Authorities, lang: str) -> tuple[Text, list[tuple[int, int]]] | None:
-    """The text with its OCR damage repaired (lines relined when they hold one word each), and the raw ranges
-    repaired; None when the language has no tolerance or nothing needed repair."""
+    """The text with its OCR damage repaired, and the raw ranges repaired; None when the language has no
+    tolerance or nothing needed repair."""
     tol = tolerance(lang)
     if tol is None:
         return None
     voc = vocabulary(auth, tol)
-    lines, repaired = relined(text, tol)
+    repaired: list[tuple[int, int]] = []
     out = []
-    for ln in lines:
+    for ln in text.lines:
         if ln.blank or is_furniture(ln, set()):
             out.append(ln)
             continue
@@ -277,13 +278,3 @@ def repair(text: Text, auth: Authorities, lang: str) -> tuple[Text, list[tuple[i
         return None
     return Text(text.raw, tuple(out), text.cjk, text.full_width), sorted(repaired)
 
-
-def relined(text: Text, tol: Tolerance) -> tuple[list[Line], list[tuple[int, int]]]:
-    """The text's lines, and the raw ranges joined again. Not done yet: a text whose lines hold one word each
-    (at least ``one_word_lines`` of them) is recognised but read as it is (tests/test_robustness.py's one-word
-    test is an expected failure until it is re-lined, e.g. joined into one line for parse/reflow.py)."""
-    content = [ln for ln in text.lines if not ln.blank]
-    single = [ln for ln in content if " " not in ln.text]
-    if len(content) < 12 or len(single) < tol.one_word_lines * len(content):
-        return list(text.lines), []
-    return list(text.lines), []
