@@ -65,3 +65,59 @@ def test_spans_point_into_the_original_text(auth):
     for mention in doc.mentions:
         span = mention.surface.span
         assert span is not None and doc.source.text.written(span) == mention.surface.value
+
+
+# -- one word per line (parse/relined.py) ---------------------------------------------------------------
+
+_LATIN = [p for p in TEXTS if p != SEED]  # (the layout is told in the languages with a [tolerant] table)
+ONE_WORD = COMPARED + ("kind", "issued", "original_language", "title", "circulate_as")
+
+
+@pytest.mark.parametrize("path", _LATIN, ids=[p.name for p in _LATIN])
+def test_a_text_one_word_per_line_gives_the_original_card(path, auth):
+    """Its words joined into one line (a newline between two words is their separator) and re-broken at the
+    genre's formulas: the card of the original, but for an annex's parts, which may be left out."""
+    raw = path.read_text(encoding="utf-8")
+    got = card(parse_text("\n".join(raw.split()), auth, str(path)))
+    want = _original(path, auth)
+    assert {f: got[f] for f in ONE_WORD} == {f: want[f] for f in ONE_WORD}
+    assert any(w.startswith("the text held one word per line") and "read by the genre's formulas" in w
+               for w in got["warnings"])
+
+
+@settings(derandomize=True, deadline=None, max_examples=15, suppress_health_check=list(HealthCheck))
+@given(index=st.integers(min_value=0, max_value=max(0, len(_LATIN) - 1)),
+       joiner=st.sampled_from(["\n", "\r\n", "\n\n", " \n", "\n\u00a0"]))
+def test_one_word_per_line_with_any_line_ends(index, joiner, auth):
+    if not _LATIN:
+        pytest.skip("no real English text")
+    path = _LATIN[index]
+    got = card(parse_text(joiner.join(path.read_text(encoding="utf-8").split()), auth, str(path)))
+    want = _original(path, auth)
+    assert {f: got[f] for f in COMPARED} == {f: want[f] for f in COMPARED}
+
+
+def test_one_word_per_line_spans_quote_the_original(auth):
+    """Joining inserts nothing: every span quotes the text it was read from, across the newlines."""
+    if not _LATIN:
+        pytest.skip("no real English text")
+    raw = "\n".join(_LATIN[0].read_text(encoding="utf-8").split())
+    doc = parse_text(raw, auth, "one-word")
+    assert doc.source.text.raw == raw
+    facts = [m.surface for m in doc.mentions] + list(doc.symbols) + [doc.title, doc.date]
+    for fact in facts:
+        if fact is not None and fact.span is not None:
+            assert doc.source.text.written(fact.span) == fact.surface
+
+
+def test_a_page_of_running_headers_is_not_one_word_per_line(auth):
+    """Many lines of one word that hold few of the text's words (the running headers and page numbers of
+    pages left empty) are page furniture, not the layout lost."""
+    from unkg.parse.relined import one_word_per_line
+    from unkg.text import normalise
+
+    letter = ("I have the honour to transmit herewith the decision adopted today by the Tribunal, and "
+              "kindly ask you to forward it to the members of the Security Council.\n") * 6
+    pages = "".join(f"/...\nS/1997/126\nEnglish\nPage {n}\n" for n in range(2, 12))
+    assert one_word_per_line(normalise(letter + pages), "en") is None
+    assert one_word_per_line(normalise("\n".join((letter + pages).split())), "en") is not None

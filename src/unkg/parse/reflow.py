@@ -51,7 +51,7 @@ def read(ctx: Context, parser: Callable[[Context], dict]) -> tuple[Context, dict
         text, layout = one_line
         words = Context(ctx.path, text, ctx.auth, ctx.lang, list(before))
         rebroken = _rebreak(words, r, whole=True, longer=0, layout=layout)
-        return _read_in(ctx, before, rebroken or (text, f"{layout}: read as one line"), parser)
+        return _read_in(ctx, before, rebroken or (text, f"{layout}: its words read as one line"), parser)
     if any(len(ln.text) > LONG for ln in ctx.text.lines):
         rebroken = _rebreak(ctx, r, whole=True)
         if rebroken is not None:
@@ -135,7 +135,7 @@ def _rebreak(ctx: Context, r, whole: bool, longer: int = LONG, layout: str | Non
         what += [w for w in cuts.what if w not in what]
     where = ", ".join(str(text.lines[i].number) for i in sorted(plan))
     if layout is not None:
-        note = (f"{layout}: its words were read as one line, re-broken by the genre's formulas (at "
+        note = (f"{layout}: its words joined into one line and read by the genre's formulas (re-broken at "
                 f"{', '.join(what)}; {len(lines)} lines; line numbers count the lines as re-broken)")
     elif whole:
         note = (f"the text had no line breaks: read by the genre's formulas (line {where} re-broken at "
