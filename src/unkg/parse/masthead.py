@@ -38,7 +38,7 @@ class Masthead:
 _SYMBOL_IN_LINE = re.compile(rf"(?<![A-Za-z0-9/]){SYMBOL}")
 _DISTR_IN_LINE = re.compile(r"(?<![A-Za-z])Distr\.?\s*:?\s*(?:General|Limited|Restricted|générale|general|restreinte)?",
                             re.IGNORECASE)
-_EN_DATE_IN_LINE = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})(?!\d)")
+_EN_DATE_IN_LINE = re.compile(r"(?<![A-Za-z0-9|!])(?P<d>\d{1,2})\s+(?P<m>[A-Za-z]+)\s+(?P<y>\d{4})(?!\d)")
 # the original-language label (data/languages.toml), never the end of a longer word ("Unoriginal")
 _ORIGINAL = "|".join((rf"(?<![{before}])" if before else "") + re.escape(label)
                      for label, before in lexicon()["original_labels"].items())
