@@ -113,6 +113,24 @@ def read_masthead(ctx: Context, lines: Sequence[Line],
     return mh
 
 
+def is_masthead_line(line: Line, find_date: Callable[[str], tuple[dt.date, int, int] | None] | None = None) -> bool:
+    """Is the line's text only masthead items (symbols, ``Distr.``, a date, ``Original:``, ``General``)? A
+    date among other words (a body's "the 30 May 1997 election date") is not."""
+    t = line.text
+    spans = [m.span() for p in (_SYMBOL_IN_LINE, _DISTR_IN_LINE, _ORIGINAL_IN_LINE) for m in p.finditer(t)]
+    m = _EN_DATE_IN_LINE.search(t)
+    if m and lexicon()["months"]["en"].get(m.group("m").casefold()):
+        spans.append(m.span())
+    elif find_date is not None and (found := find_date(t)):
+        spans.append(found[1:])
+    rest = list(t)
+    for a, b in spans:
+        rest[a:b] = " " * (b - a)
+    residue = "".join(rest).strip(" .,;:")
+    return bool(spans) and not re.search(r"\w", residue) or bool(re.fullmatch(r"(?:General|Limited|Restricted)",
+                                                                          residue, re.IGNORECASE))
+
+
 def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
     """OCR adds stray letters to a symbol's last part (A/45/155J): where the text elsewhere (a running
     header) gives the same symbol without them, that reading wins."""

@@ -24,7 +24,7 @@ from .circulation import check_circulation, read_circulation
 from .context import Context, NotACommunication
 from .cuts import check_complete, check_first_page, last_content_line, suspect_cut
 from .lexicon import ROMAN, language_code, ordinal
-from .masthead import Masthead, is_furniture, read_masthead
+from .masthead import Masthead, is_furniture, is_masthead_line, read_masthead
 from .mentions import find_mentions, report_unresolved
 from .spaced_annexes import AnnexReader
 from .spaced_base import nums
@@ -48,7 +48,7 @@ class Parser(AnnexReader):
         after_title = None  # a masthead printed under the title (the title above the masthead)
         if (title_at and (not masthead.symbols or masthead.issued is None)
                 and not self.has_organ(all_lines[:head_end], masthead)):  # (only a symbol above the title)
-            body_at = self.body_start(all_lines, title_at[1])
+            body_at = self.masthead_end(all_lines, title_at[1], self.body_start(all_lines, title_at[1]))
             under = read_masthead(ctx, all_lines[title_at[1]:body_at], self.find_date)
             if under.symbols or self.has_organ(all_lines[title_at[1]:body_at], under):
                 under.symbols = masthead.symbols + [s for s in under.symbols
@@ -173,6 +173,18 @@ class Parser(AnnexReader):
 
     def has_organ(self, lines, masthead: Masthead) -> bool:
         return any(self.ctx.segment(masthead.organ_piece(ln), "organ") for ln in lines if not ln.blank)
+
+    def masthead_end(self, lines, start: int, stop: int) -> int:
+        """The end of a masthead printed under the title, from `start`: its lines are masthead items, organ,
+        organization and language names, and page furniture; the first other line (a body whose opening
+        did not read, `stop` unfound) ends it."""
+        for k in range(start, stop):
+            ln = lines[k]
+            if (ln.blank or is_furniture(ln, set()) or language_code(ln.text) or is_masthead_line(ln, self.find_date)
+                    or self.ctx.segment(ln.piece, "organ", "organization")):
+                continue
+            return k
+        return stop
 
 
     # -- circulation request -------------------------------------------------------------------------
