@@ -64,6 +64,7 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
     for key in ("organs", "recipients"):
         out[key] = _more(ctx, key, parts.get(key) or (), found.get(key) or (), filled, repaired)
     out["sender"] = _sender(ctx, parts.get("sender"), found.get("sender"), filled, repaired)
+    _masthead_below_title(ctx, parts, found, out, filled)
     for key in ("organs", "circulation", "annexes"):
         # an exact value that runs into the text of one read with tolerance (agenda titles running on into a
         # title the exact reading did not find) was read from the wrong lines: the tolerant reading's replaces it
@@ -79,6 +80,28 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
     ctx.warnings[:] = kept + ctx.warnings[before:] + [w for w in second.warnings  # what the values taken say
                                                       if within(w) and w.message not in said]
     return out
+
+
+def _masthead_below_title(ctx: Context, parts: dict, found: dict, out: dict, filled: list[Span]) -> None:
+    """A masthead value the exact reading found below the title it could not read (its head ran on into the
+    body: "As you are aware, on 11 August 2003, …" gave the issue date) was read from the wrong lines: where
+    the tolerant reading, which read the title, gives another value, its value replaces it (or none)."""
+    title = found.get("title")
+    if parts.get("title") or title is None or title.span is None:
+        return
+    for key in ("issued", "original_language", "symbols"):
+        mine, theirs = parts.get(key), found.get(key)
+        spans = [f.span for f in facts_in(mine) if f.span is not None]
+        if not spans or [_value(f) for f in facts_in(mine)] == [_value(f) for f in facts_in(theirs)]:
+            continue
+        if min(s.line for s in spans) <= title.span.line:
+            continue
+        if theirs:
+            out[key] = _taken(ctx, key, theirs, filled)
+        else:
+            out[key] = () if key == "symbols" else None
+            ctx.warn(f"{key}: not read from line {spans[0].line}, below the title (line {title.span.line}) that "
+                     "was read only with tolerance for OCR damage", spans[0])
 
 
 def facts_in(obj: Any):
