@@ -83,7 +83,6 @@ def _language_names() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation(names)})(?!\w)", re.IGNORECASE)
 
 
-
 @dataclasses.dataclass
 class Cuts:
     """Where one line is re-broken: positions in its normalised text -> the indent of the line they open
@@ -97,7 +96,6 @@ class Cuts:
             self.at[pos] = indent
         if what not in self.what:
             self.what.append(what)
-
 
 
 class Breaker:
@@ -114,13 +112,14 @@ class Breaker:
     def line(self, t: str, zone: str, cuts: Cuts) -> str:
         pos = 0
         if zone == "head":
-            ts = self.title_at(t, 0, len(t))
-            stop = ts if ts is not None else len(t)
-            self.masthead(t, 0, stop, cuts)
-            if ts is None:
+            ts = self.title_at(t, 0, len(t))  # (no title's opening, as OCR damaged it: up to the body's)
+            body = None if ts is not None else min((m.start() for p in (self.r.salutation, self.r.body_start)
+                                                    if p is not None and (m := p.search(t))), default=None)
+            self.masthead(t, 0, next(x for x in (ts, body, len(t)) if x is not None), cuts)
+            if ts is None and body is None:
                 return "head"
-            cuts.cut(ts, "the title")
-            zone, pos = "title", ts
+            zone, pos = ("title", ts) if ts is not None else ("body", body)
+            cuts.cut(pos, f"the {zone}", indent=int(ts is None))
         if zone == "title":
             end = self.title_end(t, pos)
             if end is None:
@@ -253,18 +252,19 @@ class Breaker:
     def title_end(self, t: str, ts: int) -> int | None:
         """Where the title opening at `ts` ends: the longest run of words that reads as a whole title,
         before the body's opening words (a salutation, a body's first formula, a numbered paragraph, a
-        signature); failing that, at those words."""
+        signature: the first after a whole title, as a title may hold them); failing that, at those words."""
         if not self.r.spaces:
             m = re.compile(_unanchored(unspaced_formulas(self.lang).title_end.pattern)).search(t, ts)
             return m.end() if m else None
-        limit = min(ts + 120 * 12, len(t))
+        limit, reader = min(ts + 120 * 12, len(t)), self.reader()
         for p in (self.r.salutation, self.r.body_start, self.r.marker):
-            m = p.search(t, ts + 1, limit) if p is not None else None
-            if m:
-                limit = m.start()
+            m = first = p.search(t, ts + 1, limit) if p is not None else None
+            while m and not reader._complete(t[ts:m.start()].strip()):  # ("from the Permanent Mission of …")
+                m = p.search(t, m.start() + 1, limit)
+            if m or first:
+                limit = (m or first).start()
         ends = [m.start() for m in re.finditer(r"(?<=\S)\s", t[ts:limit] + " ")]
         ends = [ts + e for e in ends][:TITLE_WORDS]
-        reader = self.reader()
         for e in reversed(ends):
             if reader._complete(t[ts:e].strip()):
                 return e
@@ -365,8 +365,8 @@ class Breaker:
                 if m:
                     end = self.title_end(t, m.end())
                     heading_end = end if end is not None else e
-            else:
-                heading_end = e
+                elif e < len(t) and self.r.title_start.match(t, e + 1):  # a letter annexed: its own title
+                    cuts.cut(self.title_end(t, e + 1) or e, what)
             cuts.cut(heading_end, what)
         if self.r.paragraph is not None:
             for m in self.r.paragraph.finditer(t, pos):
