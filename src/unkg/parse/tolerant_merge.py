@@ -84,24 +84,30 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
 
 def _masthead_below_title(ctx: Context, parts: dict, found: dict, out: dict, filled: list[Span]) -> None:
     """A masthead value the exact reading found below the title it could not read (its head ran on into the
-    body: "As you are aware, on 11 August 2003, …" gave the issue date) was read from the wrong lines: where
-    the tolerant reading, which read the title, gives another value, its value replaces it (or none)."""
+    body: "As you are aware, on 11 August 2003, …" gave the issue date, a symbol the body cites another symbol)
+    was read from the wrong lines: it is dropped, with a warning, and where the exact reading has no other the
+    tolerant reading's, which read the title, is taken."""
     title = found.get("title")
     if parts.get("title") or title is None or title.span is None:
         return
     for key in ("issued", "original_language", "symbols"):
         mine, theirs = parts.get(key), found.get(key)
-        spans = [f.span for f in facts_in(mine) if f.span is not None]
-        if not spans or [_value(f) for f in facts_in(mine)] == [_value(f) for f in facts_in(theirs)]:
+        if [_value(f) for f in facts_in(mine)] == [_value(f) for f in facts_in(theirs)]:
             continue
-        if min(s.line for s in spans) <= title.span.line:
+        facts = list(facts_in(mine))
+        dropped = [f for f in facts if f.span is not None and f.span.line > title.span.line]
+        if not dropped:
             continue
-        if theirs:
+        kept = tuple(f for f in facts if f not in dropped)
+        if kept:
+            out[key] = kept
+        elif theirs:
             out[key] = _taken(ctx, key, theirs, filled)
         else:
             out[key] = () if key == "symbols" else None
-            ctx.warn(f"{key}: not read from line {spans[0].line}, below the title (line {title.span.line}) that "
-                     "was read only with tolerance for OCR damage", spans[0])
+        for f in dropped:
+            ctx.warn(f"{key}: {f.surface or _value(f)!s} not read from line {f.span.line}, below the title (line "
+                     f"{title.span.line}) that was read only with tolerance for OCR damage", f.span)
 
 
 def facts_in(obj: Any):
