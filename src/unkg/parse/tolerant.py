@@ -49,7 +49,7 @@ class Tolerance:
 
     lang: str
     confusions: tuple[tuple[str, str], ...]
-    long_confusions: tuple[tuple[str, str], ...]
+    long_confusions: tuple[tuple, ...]  # (a, b) or (a, b, least word length), by default 5
     digits: dict[str, str]
     phrases: tuple[tuple[str, "regex.Pattern[str]"], ...]
     names: tuple[str, ...]
@@ -64,7 +64,10 @@ class Tolerance:
         s = word.casefold()
         if self.fold_accents:
             s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
-        for a, b in (self.long_confusions if len(s) >= 5 else ()) + self.confusions:
+        for a, b, *least in self.long_confusions:
+            if len(s) >= (least[0] if least else 5):
+                s = s.replace(a.casefold(), b.casefold())
+        for a, b in self.confusions:
             s = s.replace(a.casefold(), b.casefold())
         return s
 
