@@ -28,7 +28,8 @@ from .masthead import Masthead, is_furniture, is_masthead_line, read_masthead
 from .mentions import find_mentions, report_unresolved
 from .spaced_annexes import AnnexReader
 from .spaced_base import nums
-from .tolerant_merge import second_reading
+from .tolerant import folded_entity
+from .tolerant_merge import TOLERANT, second_reading
 
 
 class Parser(AnnexReader):
@@ -129,7 +130,7 @@ class Parser(AnnexReader):
         for idx, ln in enumerate(lines):
             if idx in skip:
                 continue
-            found = ctx.segment(masthead.organ_piece(ln), "organ")
+            found = ctx.segment(masthead.organ_piece(ln), "organ") or self.folded_organ(masthead.organ_piece(ln))
             if found:
                 for f in found:
                     if f.value.iri not in {o.value.iri for o in organs}:
@@ -170,6 +171,16 @@ class Parser(AnnexReader):
         piece = ln.piece.sub(m.end())
         return dataclasses.replace(ln, start=piece.offsets()[0], indent=0, piece=piece,
                                    width=max(0, ln.width - m.end()))
+
+    def folded_organ(self, piece: Piece) -> list[Fact[Entity]] | None:
+        """An organ line OCR damaged ("SECURITY C0UNCIL"), read with its confusions folded, with a warning."""
+        ent = folded_entity(self.ctx.auth, self.ctx.lang, piece.text, "organ")
+        if ent is None:
+            return None
+        fact = self.ctx.fact(ent, piece)
+        self.ctx.warn(f'organs: read with tolerance for OCR damage from "{piece.text}" (line {fact.span.line})',
+                      fact.span)
+        return [dataclasses.replace(fact, origin=TOLERANT)]
 
     def has_organ(self, lines, masthead: Masthead) -> bool:
         return any(self.ctx.segment(masthead.organ_piece(ln), "organ") for ln in lines if not ln.blank)

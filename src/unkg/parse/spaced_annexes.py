@@ -11,12 +11,19 @@ from ..text import Block, Line, block, paragraphs
 from .closing import find_lines
 from .lexicon import ROMAN, compact, english_name, language_code, lexicon
 from .masthead import ORIGINAL_NOTE
-from .tolerant import mended
+from .tolerant import first_word_mended, mended
 from .spaced_signature import SignatureReader
 
 
 class AnnexReader(SignatureReader):
     """Finds and reads the annexes (an annex may be a letter, with its title and signature block)."""
+
+    def annex_match(self, text: str):
+        """The annex heading formula's match on `text`, also where OCR damaged its first word ("Anncx I")."""
+        m = self.f.annex_heading.match(text)
+        if m is None and (mended := first_word_mended(self.ctx.auth, self.ctx.lang, text)) is not None:
+            m = self.f.annex_heading.match(mended)
+        return m
 
     def annex_headings(self, lines: list[Line], title: str) -> list[tuple[int, int, Block]]:
         """(first line, line after the heading, heading) of each annex heading: bare ("Annex", "ANNEX"),
@@ -26,7 +33,7 @@ class AnnexReader(SignatureReader):
         tail = compact(title)[-16:]
         i = 0
         while i < len(lines):
-            m = self.f.annex_heading.match(lines[i].text)
+            m = self.annex_match(lines[i].text)
             rest = m.group("rest").strip() if m else ""
             if m and (not rest or self.f.annex_heading_rest.match(rest)):
                 j = i + 1
@@ -39,7 +46,7 @@ class AnnexReader(SignatureReader):
                 elif rest:
                     while j < len(lines) and j - i < 5:
                         text = block(lines[i:j]).text
-                        named = self.f.annex_heading.match(text)
+                        named = self.annex_match(text)
                         after = named.group("rest").strip() if named else ""
                         opening = self.f.annex_heading_rest.match(after)
                         if opening and self._complete(after[opening.end():]):
@@ -55,7 +62,7 @@ class AnnexReader(SignatureReader):
 
     def annex(self, heading: Block, lines: list[Line]) -> tuple[Annex, list[Block]]:
         ctx = self.ctx
-        m = self.f.annex_heading.match(heading.text)
+        m = self.annex_match(heading.text)
         assert m is not None
         num = m.group("num")
         value = ""

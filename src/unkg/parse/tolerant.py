@@ -281,3 +281,36 @@ def repair(text: Text, auth: Authorities, lang: str) -> tuple[Text, list[tuple[i
         return None
     return Text(text.raw, tuple(out), text.cjk, text.full_width), sorted(repaired)
 
+
+
+_FOLDED: dict[tuple[int, str, tuple[str, ...]], dict[str, object]] = {}
+
+
+def folded_entity(auth: Authorities, lang: str, text: str, *kinds: str):
+    """The entity of `kinds` the whole of `text` names once the letters OCR confuses are made one ("SECURITY
+    C0UNCIL" is the Security Council), or None (also when two entities' names fold alike)."""
+    fold = folder(lang)
+    if fold is None:
+        return None
+    key = (id(auth), lang, kinds)
+    if key not in _FOLDED:
+        table: dict[str, object] = {}
+        for ent in auth.of_kind(*kinds):
+            for name in auth.names(ent, lang) + auth.forms.get(ent.iri, {}).get(lang, []):
+                k = fold(name)
+                table[k] = ent if table.get(k, ent) is ent else None
+        _FOLDED[key] = table
+    return _FOLDED[key].get(fold(text)) if fold(text) else None
+
+
+def first_word_mended(auth: Authorities, lang: str, text: str) -> str | None:
+    """`text` with its first word, OCR damaged, as the formulas' word it should be ("Anncx I" -> "Annex I"),
+    when that word has as many letters (every offset kept); None when it reads as it is."""
+    tol = tolerance(lang)
+    m = _WORD.match(text)
+    if tol is None or m is None:
+        return None
+    new = _repair_word(m.group(0), tol, vocabulary(auth, tol))
+    if new is None or len(new) != m.end() or new.casefold() == m.group(0).casefold():
+        return None
+    return new + text[m.end():]
