@@ -25,6 +25,13 @@ class AnnexReader(SignatureReader):
             m = self.f.annex_heading.match(mended)
         return m
 
+    def enclosure_match(self, text: str) -> bool:
+        """Whether `text` is an enclosure's heading, also where OCR damaged its first word ("Enc1osure")."""
+        if self.f.enclosure_heading.match(text):
+            return True
+        mended = first_word_mended(self.ctx.auth, self.ctx.lang, text)
+        return mended is not None and self.f.enclosure_heading.match(mended) is not None
+
     def annex_headings(self, lines: list[Line], title: str) -> list[tuple[int, int, Block]]:
         """(first line, line after the heading, heading) of each annex heading: bare ("Annex", "ANNEX"),
         numbered ("Annex I"), or naming the letter ("Annex to the letter dated …"), which is followed over
@@ -117,7 +124,7 @@ class AnnexReader(SignatureReader):
         jointe"): an enclosure is the letter's attachment, not an annex, and not its signature block."""
         if self.f.enclosure_heading is not None:
             for k, ln in enumerate(lines):
-                if k > 0 and self.f.enclosure_heading.match(ln.text):
+                if k > 0 and self.enclosure_match(ln.text):
                     return lines[:k], lines[k:]
         return lines, []
 

@@ -85,7 +85,8 @@ def second_reading(ctx: Context, parts: dict | None, refused: NotACommunication 
 def _masthead_below_title(ctx: Context, parts: dict, found: dict, out: dict, filled: list[Span]) -> None:
     """A masthead value the exact reading found below the title it could not read (its head ran on into the
     body: "As you are aware, on 11 August 2003, …" gave the issue date, a symbol the body cites another symbol)
-    was read from the wrong lines: it is dropped, with a warning, and where the exact reading has no other the
+    or from the title's own line (its date, where the masthead's was damaged: "4 Fcbruary 1997") was read from
+    the wrong lines: it is dropped, with a warning, and where the exact reading has no other the
     tolerant reading's, which read the title, is taken."""
     title = found.get("title")
     if parts.get("title") or title is None or title.span is None:
@@ -95,7 +96,7 @@ def _masthead_below_title(ctx: Context, parts: dict, found: dict, out: dict, fil
         if [_value(f) for f in facts_in(mine)] == [_value(f) for f in facts_in(theirs)]:
             continue
         facts = list(facts_in(mine))
-        dropped = [f for f in facts if f.span is not None and f.span.line > title.span.line]
+        dropped = [f for f in facts if f.span is not None and f.span.line >= title.span.line]
         if not dropped:
             continue
         kept = tuple(f for f in facts if f not in dropped)
@@ -106,7 +107,8 @@ def _masthead_below_title(ctx: Context, parts: dict, found: dict, out: dict, fil
         else:
             out[key] = () if key == "symbols" else None
         for f in dropped:
-            ctx.warn(f"{key}: {f.surface or _value(f)!s} not read from line {f.span.line}, below the title (line "
+            where = "on" if f.span.line == title.span.line else "below"
+            ctx.warn(f"{key}: {f.surface or _value(f)!s} not read from line {f.span.line}, {where} the title (line "
                      f"{title.span.line}) that was read only with tolerance for OCR damage", f.span)
 
 
