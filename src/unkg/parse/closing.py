@@ -13,11 +13,12 @@ from .context import Context
 
 
 def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: Callable[[str], bool],
-               limit: int) -> tuple[int, int] | None:
+               limit: int, extends: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
     """The index range of the first run of up to `limit` non-blank lines that begins with a line
     `opens` accepts and whose joined text `completes` accepts (a title wrapped over several lines). A run
     that the next line still completes is extended: "… addressed to the Secretary-General and the
-    President" reads as complete, but so does the next line's "of the Security Council"."""
+    President" reads as complete, but so does the next line's "of the Security Council" (or, once a run is
+    complete, one that `extends` accepts: "and to the President of the 5ecurity Council", OCR damaged)."""
     for i, ln in enumerate(lines):
         if ln.blank or not opens(ln.text):
             continue
@@ -29,7 +30,8 @@ def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: C
             taken.append(lines[j])
             if len(taken) > limit:
                 break
-            if completes(join([x.piece for x in taken]).text):
+            text = join([x.piece for x in taken]).text
+            if completes(text) or (found is not None and extends is not None and extends(text)):
                 found = (i, j + 1)
             elif found is not None:
                 break

@@ -58,14 +58,23 @@ class TitleReader(SpacedBase):
 
     def find_title(self, lines) -> tuple[int, int] | None:
         """The title's lines: from a line that opens as a title does to the line that completes it (up to
-        five lines); for OCR-damaged English titles, up to the line whose end reads as a recipient."""
-        found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)), self._complete, 5)
-        if found is None and folder(self.ctx.lang) is not None:  # a recipient's name or the date OCR-damaged
-            found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
-                               lambda t: self._complete(mended(t, self.ctx.lang), tolerant=True), 5)
+        five lines); for OCR-damaged English titles, up to the line whose end reads as a recipient. A title
+        the formula completes only once its damaged words are mended ("FR0M … T0", "and to the President of the
+        5ecurity Council" after a complete line) is the title, and the first: never an annex's below it."""
+        def opens(t: str) -> bool:
+            return bool(self.f.title_start.match(t))
+
+        def damaged(t: str) -> bool:  # a recipient's name, the date or a formula word OCR-damaged
+            return self._complete(mended(t, self.ctx.lang), tolerant=True)
+
+        tolerant = folder(self.ctx.lang) is not None
+        found = find_lines(lines, opens, self._complete, 5, damaged if tolerant else None)
+        if tolerant:
+            mended_at = find_lines(lines, opens, damaged, 5)
+            if mended_at is not None and (found is None or mended_at[0] < found[0]):
+                found = mended_at
         if found is None and self.f.fuzzy_signed:
-            found = find_lines(lines, lambda t: bool(self.f.title_start.match(t)),
-                                    self._ends_on_recipient, 5)
+            found = find_lines(lines, opens, self._ends_on_recipient, 5)
         return found
 
     def title_to_cut(self, lines, at: tuple[int, int]) -> tuple[int, int]:
@@ -85,7 +94,17 @@ class TitleReader(SpacedBase):
         before = text[: len(text) - len(word)]
         if self.f.sender_last or (self.f.sender_lead is not None and self.f.sender_lead.search(before)):
             return False
-        return self.fuzzy_post(word) is not None
+        return self.fuzzy_post(word) is not None or self._ends_on_recipients(text)
+
+    def _ends_on_recipients(self, text: str) -> bool:
+        """Does a title whose head is damaged ("Letter dated S November 2003") end on its recipients: after
+        the sender, a `title_join` ("addressed to") followed by known posts, functions or organs only?"""
+        head = self.f.title_start.match(text)
+        if self.f.title_join is None or head is None:
+            return False
+        end = len(text.rstrip().rstrip("."))
+        return any(j.end() < end and self.recipients(text[j.end():end])
+                   for j in self.f.title_join.finditer(text, head.end()))
 
     def loose_title(self, lines) -> tuple[int, int] | None:
         """A title the formula does not complete (OCR damage, an unknown recipient): the lines from one that
@@ -114,10 +133,11 @@ class TitleReader(SpacedBase):
         text = text.strip(" .,;:")
         if len(text) < 6:
             return None
+        fold = folder(self.ctx.lang) or str.casefold  # the letters OCR confuses made one ("5ecretarv")
         best = None
         for ent in self.ctx.auth.of_kind("post"):
             for name in self.ctx.auth.names(ent, self.ctx.lang):
-                ratio = difflib.SequenceMatcher(None, text.casefold(), name.casefold()).ratio()
+                ratio = difflib.SequenceMatcher(None, fold(text), fold(name)).ratio()
                 if ratio >= 0.85 and (best is None or ratio > best[0]):
                     best = (ratio, ent)
         return best[1] if best else None
