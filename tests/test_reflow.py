@@ -80,7 +80,7 @@ def test_a_text_one_word_per_line_gives_the_original_card(path, auth):
     genre's formulas: the card of the original, but for an annex's parts, which may be left out (a letter
     annexed keeps its own title: the title under its heading is cut where it reads as whole)."""
     raw = path.read_text(encoding="utf-8")
-    got = card(parse_text("\n".join(raw.split()), auth, str(path)))
+    got = card(parse_text("\n".join(raw.split()) + "\n", auth, str(path)))  # (a whole text: its last line ended)
     want = _original(path, auth)
     assert {f: got[f] for f in ONE_WORD} == {f: want[f] for f in ONE_WORD}
     assert [a["label"] for a in got["annexes"]] == [a["label"] for a in want["annexes"]]
@@ -97,7 +97,7 @@ def test_one_word_per_line_with_any_line_ends(index, joiner, auth):
     if not _LATIN:
         pytest.skip("no real English text")
     path = _LATIN[index]
-    got = card(parse_text(joiner.join(path.read_text(encoding="utf-8").split()), auth, str(path)))
+    got = card(parse_text(joiner.join(path.read_text(encoding="utf-8").split()) + joiner, auth, str(path)))
     want = _original(path, auth)
     assert {f: got[f] for f in COMPARED} == {f: want[f] for f in COMPARED}
 
@@ -106,7 +106,7 @@ def test_one_word_per_line_spans_quote_the_original(auth):
     """Joining inserts nothing: every span quotes the text it was read from, across the newlines."""
     if not _LATIN:
         pytest.skip("no real English text")
-    raw = "\n".join(_LATIN[0].read_text(encoding="utf-8").split())
+    raw = "\n".join(_LATIN[0].read_text(encoding="utf-8").split()) + "\n"
     doc = parse_text(raw, auth, "one-word")
     assert doc.source.text.raw == raw
     facts = [m.surface for m in doc.mentions] + list(doc.symbols) + [doc.title, doc.date]
@@ -139,7 +139,7 @@ def test_a_case_one_word_per_line_gives_no_wrong_value(path, auth):
     opens, and a footnote's symbol is not read as the document's own)."""
     raw = path.read_text(encoding="utf-8")
     want = card(parse_text(raw, auth, str(path)))
-    got = card(parse_text("\n".join(raw.split()), auth, str(path)))
+    got = card(parse_text("\n".join(raw.split()) + "\n", auth, str(path)))  # (a whole text: its last line ended)
     for field in ONE_WORD:
         assert _left_out_at_most(got[field], want[field]), field
     theirs = {a["label"]: a for a in want["annexes"]}

@@ -176,7 +176,7 @@ def damaged_texts(draw, ops=("ocr-text",)):
         return Damaged(path, text.replace(k, OCR[k]), lambda v, k=k: v.replace(k, OCR[k]), f"{op} {k}->{OCR[k]}")
     if op == "capitals":
         return Damaged(path, text.upper(), str.upper, op)
-    return Damaged(path, "\n".join(text.split()), lambda v: v, op)
+    return Damaged(path, "\n".join(text.split()) + "\n", lambda v: v, op)
 
 
 class Damaged:

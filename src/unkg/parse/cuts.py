@@ -35,6 +35,8 @@ def check_complete(ctx: Context, parts: dict, tail: Line | None, tail_text: str,
         reason = "in the middle of a paragraph"
     elif kind in ("letter", "identical letters") and not has_closing:
         reason = "before the letter's signature block"
+    elif kind in ("letter", "identical letters") and (parts.get("sender") is None or parts["sender"].name is None):
+        reason = "in the letter's signature block, before the signatory's name"  # (a letter is always signed)
     elif have < announced:
         reason = (f"before the annexes the letter announces ({announced}; the text has {have}), or an annex "
                   "heading was lost: the signature block read may be an annex's (sender doubtful)")

@@ -16,7 +16,7 @@ from ..model import Document, Fact, Source
 from ..text import normalise
 from . import reflow, spaced, unspaced
 from .context import Context, NotACommunication
-from .cuts import drop_at_cut
+from .cuts import drop_at_cut, last_content_line, suspect_cut
 from .dated import states_as_of
 from .files import SIDECAR, read_sidecar, read_text
 from .formulas import languages
@@ -87,6 +87,8 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
     else:  # (a text whose lines are not the genre's layout is read re-broken at its formulas: reflow.py)
         ctx, parts = reflow.read(ctx, parser)
         text = normalised = ctx.text
+    if parts.get("cut") is None and _ends_mid_line(raw):
+        suspect_cut(ctx, parts, last_content_line(ctx), "in the middle of its last line (no line end follows it)")
     if parts.get("cut") is not None:
         parts = drop_at_cut(ctx, parts, parts["cut"].line)
     parts = _apply_sidecar(ctx, parts, sidecar or {})
@@ -137,3 +139,10 @@ def _apply_sidecar(ctx: Context, parts: dict, sidecar: dict) -> dict:
             raise InputError(SIDECAR, f"'issued' must be a TOML date (YYYY-MM-DD), not {value!r}")
         parts["issued"] = Fact(value, None, value.isoformat(), origin="sidecar")
     return parts
+
+
+def _ends_mid_line(raw: str) -> bool:
+    """A text of several lines whose last line has no line end: text layers end every line (and page) with
+    one, so a file that stops in the middle of a line was cut there (a letter on one line has none at all)."""
+    body = raw.rstrip(" \t")
+    return bool(body) and body[-1] not in "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029" and "\n" in body

@@ -223,6 +223,15 @@ class Parser(AnnexReader):
             suspect_cut(self.ctx, parts, tail.number, "in the middle of a paragraph")
         check_complete(self.ctx, parts, tail, tail.text if tail else "", self.ends_sentence, self.f.open_ends,
                        bool(closing), announced, rest[-2] if len(rest) > 1 else None)
+        last = parts["annexes"][-1] if parts.get("annexes") else None
+        if (parts.get("cut") is not None and last is not None and last.title is not None
+                and self.f.title_start.match(last.title.value) and not self._complete(last.title.value)):
+            # the text stops in the last annex, whose title opens as a letter's and is not whole: the rest of
+            # that title may be what was cut (its next lines read as text)
+            what = f"annex {last.label.value or '(unnumbered)'} title"
+            parts["annexes"] = (*parts["annexes"][:-1], dataclasses.replace(last, title=None))
+            self.ctx.warn(f"not read from line {last.title.span.line}, where the text appears to stop: {what}",
+                          last.title.span)
 
 
 def parse(ctx: Context) -> dict:
