@@ -10,8 +10,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "unkg"
 MAX_LINES = 400
-LARGER = {  # module -> why it may be larger (kept short: each entry is a debt or a reason)
-}
 
 
 def _modules() -> dict[str, Path]:
@@ -96,5 +94,4 @@ def test_no_import_cycle():
 @pytest.mark.parametrize("name", sorted(_modules()))
 def test_each_module_is_a_small_room(name):
     lines = len(_modules()[name].read_text(encoding="utf-8").splitlines())
-    limit = LARGER.get(name, (MAX_LINES, ""))[0]
-    assert lines <= limit, f"{name}: {lines} lines, more than {limit}: split it by concern"
+    assert lines <= MAX_LINES, f"{name}: {lines} lines, more than {MAX_LINES}: split it by concern"

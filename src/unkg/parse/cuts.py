@@ -147,6 +147,10 @@ def drop_at_cut(ctx: Context, parts: dict, line: int) -> dict:
             place=keep(f"{what} place", a.place), author=agent(a.author, f"{what} author")))
     parts["annexes"] = tuple(annexes)
     if dropped:
-        names = ", ".join(dict.fromkeys(dropped))
-        ctx.warn(f"not read from line {line}, where the text appears to stop: {names}", parts["cut"])
+        warn_dropped(ctx, line, dropped, parts["cut"])
     return parts
+
+
+def warn_dropped(ctx: Context, line: int, names: list[str], span: Span | None) -> None:
+    """The warning naming the values not read from `line`, where the text appears to stop."""
+    ctx.warn(f"not read from line {line}, where the text appears to stop: {', '.join(dict.fromkeys(names))}", span)

@@ -58,4 +58,4 @@ def states_as_of(ctx: Context, parts: dict) -> dict:
 
 def _end(ctx: Context, ent: Entity, other: Entity) -> str:
     ends = [end for _, end, former in ctx.auth.earlier.get(ent.iri, []) if former == other]
-    return ends[0].strftime("%-d %B %Y") if ends else "a date the data does not give"
+    return f"{ends[0].day} {ends[0]:%B %Y}" if ends else "a date the data does not give"

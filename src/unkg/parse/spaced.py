@@ -22,7 +22,7 @@ from ..text import Block, Line, Piece, block, paragraphs
 from .agenda import organ_sessions
 from .circulation import check_circulation, read_circulation
 from .context import Context, NotACommunication
-from .cuts import check_complete, check_first_page, last_content_line, suspect_cut
+from .cuts import check_complete, check_first_page, last_content_line, suspect_cut, warn_dropped
 from .lexicon import ROMAN, language_code, ordinal
 from .masthead import Masthead, is_furniture, is_masthead_line, read_masthead
 from .mentions import find_mentions, report_unresolved
@@ -228,10 +228,9 @@ class Parser(AnnexReader):
                 and self.f.title_start.match(last.title.value) and not self._complete(last.title.value)):
             # the text stops in the last annex, whose title opens as a letter's and is not whole: the rest of
             # that title may be what was cut (its next lines read as text)
-            what = f"annex {last.label.value or '(unnumbered)'} title"
             parts["annexes"] = (*parts["annexes"][:-1], dataclasses.replace(last, title=None))
-            self.ctx.warn(f"not read from line {last.title.span.line}, where the text appears to stop: {what}",
-                          last.title.span)
+            warn_dropped(self.ctx, last.title.span.line, [f"annex {last.label.value or '(unnumbered)'} title"],
+                         last.title.span)
 
 
 def parse(ctx: Context) -> dict:
