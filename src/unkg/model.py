@@ -109,6 +109,26 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A document or provision the text cites: "resolution 2641 (2022)", "S/2022/641", "Article 51 of the Charter".
+
+    ``symbol`` is the cited document's canonical symbol ("S/RES/2641 (2022)", "A/RES/77/247", "S/2022/641") or,
+    for a provision of an instrument, its canonical form ("Charter of the United Nations, Article 51"); None when
+    the text does not make it certain (an unresolved citation, reported in the warnings). ``kind`` is what is
+    cited: "resolution", "decision", "letter", "note verbale", "report", "document", "article", "statement".
+    ``instrument`` is the authority entry of a cited instrument (the Charter, a treaty), ``article`` its article
+    ("51"), both for kind "article".
+    """
+
+    kind: str
+    surface: Fact[str]  # the words of the citation as written, with their span
+    part: str  # "main" or "annex_1", "annex_2", ...
+    symbol: str | None
+    instrument: Entity | None = None
+    article: str | None = None
+
+
+@dataclass(frozen=True)
 class Annex:
     label: Fact[str]  # "I", "II", ...; "" for a single unnumbered annex
     heading: Fact[str]
@@ -183,6 +203,7 @@ class Document:
     annexes: tuple[Annex, ...]
     mentions: tuple[Mention, ...]
     warnings: tuple[Warning_, ...]
+    citations: tuple[Citation, ...] = ()  # in text order, every occurrence (the card's `cites` keeps the first)
     # where the text appears to stop (a file cut short; the span of its last line): a warning says why,
     # and values read from that line were not taken
     suspected_truncation: Span | None = None
