@@ -2,8 +2,8 @@
 
 From the parsed language versions of each document (those that passed validation), a catalogue record
 (`record.Record`) is made once and written through the crosswalks under ``crosswalks/`` as MARC 21
-(MARCXML and breaker ``.mrk``) and simple Dublin Core (``oai_dc``); each version is also written as Akoma
-Ntoso (AKN4UN). ``unkg build`` writes them under ``build/`` with the index ``oai.json`` that ``unkg serve``
+(MARCXML, breaker ``.mrk``, ISO 2709 ``.mrc``) and simple Dublin Core (``oai_dc``); each version is also
+written as Akoma Ntoso (AKN4UN) and as the text its page shows (``readable``). ``unkg build`` writes them under ``build/`` with the index ``oai.json`` that ``unkg serve``
 harvests from at ``/oai`` (OAI-PMH)."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from ..model import Document
 from .akn import akn_xml
 from .crosswalk import Crosswalk
 from .dc import dc_xml
-from .marc import breaker, marc_record, marcxml
+from .marc import breaker, iso2709, marc_record, marcxml
+from .readable import text_json
 from .record import Practice, Record, record
 
 FORMATS = ("marc21", "oai_dc", "akn")
@@ -58,10 +59,12 @@ class Exchange:
         out = {
             f"marc/{rec.key}.xml": marcxml([marc]),
             f"marc/{rec.key}.mrk": breaker(marc).encode("utf-8"),
+            f"marc/{rec.key}.mrc": iso2709(marc),
             f"dc/{rec.key}.xml": dc_xml(rec, self.dc),
         }
         for d in sorted(versions, key=lambda d: self._rank(d.language.value)):
             out[f"akn/{rec.key}.{d.language.value}.xml"] = akn_xml(d, self.auth, self.templates)
+            out[f"text/{rec.key}.{d.language.value}.json"] = text_json(d)  # the letter page's text
         return rec, out
 
 

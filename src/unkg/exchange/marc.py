@@ -1,5 +1,5 @@
-"""MARC 21 records (MARCXML and the MARC breaker form ``.mrk``) written with pymarc from the MARC 21
-crosswalk (``crosswalks/marc21.toml``)."""
+"""MARC 21 records (MARCXML, the MARC breaker form ``.mrk``, ISO 2709 ``.mrc``) written with pymarc from the
+MARC 21 crosswalk (``crosswalks/marc21.toml``)."""
 
 from __future__ import annotations
 
@@ -35,3 +35,8 @@ def marcxml(records: list[pymarc.Record]) -> bytes:
 def breaker(rec: pymarc.Record) -> str:
     """The record in MARC breaker form (``.mrk``), as MarcEdit shows it."""
     return str(rec) + "\n"
+
+
+def iso2709(rec: pymarc.Record) -> bytes:
+    """The record in ISO 2709 exchange format (``.mrc``, ``application/marc``), UTF-8 (leader position 9 'a')."""
+    return rec.as_marc()
