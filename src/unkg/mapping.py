@@ -9,7 +9,6 @@ concepts labelled as the source uses them, and statements between real-world ent
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -18,6 +17,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import __version__
 from .authority import Authorities
+from .mapping_citations import add_citations, symbol_number
 from .model import Agent, Document, Entity, Mention
 from .parse.tolerant_merge import TOLERANT, facts_in
 from .text import Text, normalise
@@ -85,7 +85,7 @@ class Minter:
         ``local-{key}`` from its source folder (percent-encoded where the folder's name holds what an IRI
         cannot: `iri_segment`): every language version of a document shares that folder."""
         if doc.symbols:
-            return "_".join(re.sub(r"[^A-Za-z0-9.]+", "-", s.value).strip("-") for s in doc.symbols)
+            return "_".join(symbol_number(s.value) for s in doc.symbols)
         return f"local-{iri_segment(doc.source.key)}"
 
     def expression(self, doc: Document) -> str:
@@ -250,6 +250,7 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     source_text = doc.source.text if doc.source.text is not None else normalise(doc.source.raw)
     for i, mention in enumerate(doc.mentions, 1):
         _mention(g, parts, expr, i, mention, source_text, lang)
+    add_citations(g, m, doc, parts, expr, source_text, lang, QUOTE_CONTEXT)  # what its text cites
 
     # provenance of the graph
     graph_node = g.identifier

@@ -1,0 +1,137 @@
+"""Citations in the graph: what a document's text cites (`model.Citation`), as its author's references.
+
+Per citation, in the citing document's own named graph (its author's statement, DOMAIN.md section 5: the
+letter refers to that document, which it does):
+
+- ``dcterms:references`` from the citing part (the language version, or the annex ``{work}!annex_N``) to the
+  cited Work (aligned to CiTO ``cito:cites`` in the ontology);
+- the cited Work, named by its symbol alone (`cited_work`): ``{base}/akn/un/doc/{number}``, the number made
+  from the symbol by the AKN4UN rule the Works of the collection are named by (`symbol_number`). A citation
+  gives a symbol, not the date and organs the AKN Work IRI of a collection document also holds; so every
+  document names its own symbols' Works as aliases of itself (``owl:sameAs``, as it does its local IRI), and a
+  document cited by another of the collection is that one node under two names. The cited Work has its
+  symbol (``dcterms:identifier``), ``undo:Document`` and the class its kind gives (authority data,
+  ``authorities/citation-kinds.ttl``) and ``rdfs:seeAlso`` its page on the UN's resolver (undocs.org);
+- an article of an instrument ("Charter of the United Nations, Article 51") is a provision minted under the
+  instrument's authority entry, ``{instrument}/article/{n}`` (``unkg:Provision``, ``dcterms:isPartOf`` the
+  instrument, ``unkg:articleNumber``, ``dcterms:identifier`` its canonical form);
+- each occurrence is a ``unkg:Citation`` annotation, like a mention's: ``oa:hasTarget`` the part,
+  ``oa:hasBody`` what it cites, ``unkg:citationKind`` (the kind as the text cites it), the quote and its
+  offsets. A citation the text does not make certain (no symbol), or an article of an instrument the authority
+  data does not know, has no body and no cited Work is invented: the annotation says why
+  (``unkg:unresolvedReason``).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .model import Citation, Document
+from .text import Text
+from .vocab import DCTERMS, OA, UNDO, UNKG
+
+def symbol_number(symbol: str) -> str:
+    """A symbol as the number of an AKN4UN IRI: every run of characters other than ASCII letters, digits and
+    dots made one "-" ("S/RES/2641 (2022)" -> "S-RES-2641-2022")."""
+    return re.sub(r"[^A-Za-z0-9.]+", "-", symbol).strip("-")
+
+
+def cited_work(base: str, symbol: str) -> URIRef:
+    """The Work a symbol names, whoever cites it (and the alias of a collection document with that symbol)."""
+    return URIRef(f"{base}/akn/un/doc/{symbol_number(symbol)}")
+
+
+def provision(instrument_iri: str, article: str) -> URIRef:
+    """An article of an instrument of the authority data, under the instrument's IRI."""
+    return URIRef(f"{instrument_iri.rstrip('/')}/article/{quote(article, safe='')}")
+
+
+def is_provision(c: Citation) -> bool:
+    return c.kind == "article" or c.article is not None
+
+
+def target(base: str, c: Citation) -> URIRef | None:
+    """What a citation cites, as a node: an article of a known instrument, a Work by its symbol, or None (an
+    unresolved citation)."""
+    if is_provision(c):
+        return provision(c.instrument.iri, c.article) if c.instrument is not None and c.article else None
+    return cited_work(base, c.symbol) if c.symbol else None
+
+
+def kind_concept(auth, kind: str) -> URIRef | None:
+    """The authority data's concept for a kind of cited document ("resolution"), when it has one."""
+    graph = auth.graph
+    for s in sorted(graph.subjects(SKOS.notation, Literal(kind))):
+        if (s, RDF.type, UNKG.CitationKind) in graph:
+            return s
+    return None
+
+
+def resolver_link(auth, symbol: str) -> URIRef | None:
+    """The cited document's page on the UN's resolver: the authority data's ``unkg:symbolResolver`` template
+    (on the scheme of cited kinds) with the symbol percent-encoded, its slashes and parentheses kept
+    ("https://undocs.org/S/RES/2641%20(2022)")."""
+    templates = sorted(str(t) for t in auth.graph.objects(None, UNKG.symbolResolver))
+    if not templates:
+        return None
+    return URIRef(templates[0].replace("{symbol}", quote(symbol, safe="/()")))
+
+
+def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source: Text, lang: str,
+                  context: int) -> None:
+    """The citations of `doc` into its graph `g` (`m` the mapping's Minter, `parts` its part nodes by name),
+    and the aliases of its own Work by each of its symbols."""
+    work = URIRef(m.work(doc))
+    for sym in doc.symbols:
+        g.add((work, OWL.sameAs, cited_work(m.base, sym.value)))
+    for i, c in enumerate(doc.citations, 1):
+        part = parts.get(c.part, expr)
+        node = target(m.base, c)
+        ann = URIRef(f"{expr}#citation_{i}")
+        g.add((ann, RDF.type, UNKG.Citation))
+        g.add((ann, OA.hasTarget, part))
+        kind = kind_concept(m.auth, c.kind)
+        if kind is not None:
+            g.add((ann, UNKG.citationKind, kind))
+        _anchor(g, ann, c, source, lang, context)
+        if node is None:
+            reason = UNKG.InstrumentNotKnown if is_provision(c) and c.symbol else UNKG.SymbolNotCertain
+            g.add((ann, UNKG.unresolvedReason, reason))
+            continue
+        g.add((ann, OA.hasBody, node))
+        g.add((part, DCTERMS.references, node))
+        if is_provision(c):
+            g.add((node, RDF.type, UNKG.Provision))
+            g.add((node, DCTERMS.isPartOf, URIRef(c.instrument.iri)))
+            g.add((node, UNKG.articleNumber, Literal(c.article)))
+            if c.symbol:
+                g.add((node, DCTERMS.identifier, Literal(c.symbol)))
+            continue
+        g.add((node, RDF.type, UNDO.Document))
+        cls = m.auth.value(str(kind), UNKG.workClass) if kind is not None else None
+        if cls:
+            g.add((node, RDF.type, URIRef(cls)))
+        g.add((node, DCTERMS.identifier, Literal(c.symbol)))
+        link = resolver_link(m.auth, c.symbol)
+        if link is not None:
+            g.add((node, RDFS.seeAlso, link))
+
+
+def _anchor(g: Graph, ann: URIRef, c: Citation, source: Text, lang: str, context: int) -> None:
+    """The quote of a citation and its place in the text, as a mention's (`mapping._mention`)."""
+    g.add((ann, UNKG.exact, Literal(c.surface.value, lang=lang)))
+    span = c.surface.span
+    if span is None:
+        return
+    g.add((ann, UNKG.start, Literal(span.start)))
+    g.add((ann, UNKG.end, Literal(span.end)))
+    before = source.written(source.span(max(0, span.start - context), span.start))
+    after = source.written(source.span(span.end, min(len(source.raw), span.end + context)))
+    if before:
+        g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
+    if after:
+        g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
