@@ -191,11 +191,12 @@ class TitleReader(SpacedBase):
         if fold is None or tol is None:
             return False
         names = [self.strip(p) for p in re.split(self.f.recipient_split, text.strip().rstrip(".")) if p.strip()]
-        known = [fold(n) for e in self.ctx.auth.of_kind("post", "function", "organ")
-                 for n in self.ctx.auth.names(e, self.ctx.lang)]
+        auth, lang = self.ctx.auth, self.ctx.lang
+        known = auth._remember(("folded names", lang, "post function organ"), lambda: [  # once per language
+            fold(n) for e in auth.of_kind("post", "function", "organ") for n in auth.names(e, lang)])
         return bool(names) and all(
-            self.ctx.auth.lookup(n, self.ctx.lang, "post", "function", "organ") is not None
-            or max((fuzz.ratio(fold(n), k) for k in known), default=0) >= tol.ratio for n in names)
+            auth.lookup(n, lang, "post", "function", "organ") is not None
+            or _best(fold(n), known) >= tol.ratio for n in names)
 
     def title(self, title: Block, parts: dict) -> None:
         ctx = self.ctx
@@ -312,3 +313,8 @@ class TitleReader(SpacedBase):
                              ctx.span(phrase, m.start(), m.end()))
                     return ctx.fact(ent, phrase, m.start(), m.end())
         return None
+
+
+def _best(name: str, known: list[str]) -> float:
+    """The best `fuzz.ratio` of `name` against the names `known` (0 when there are none)."""
+    return max((fuzz.ratio(name, k) for k in known), default=0)
