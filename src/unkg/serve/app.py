@@ -28,7 +28,7 @@ from ..config import Settings
 from ..store import STAMP, open_store
 from .oai import Repository
 from .pages import LANGS, Pages, formats
-from .sparql import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied
+from .sparql import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied, asked_format
 
 LOG = logging.getLogger("unkg.serve")
 RETRY_AFTER = 5  # seconds a client refused for lack of a free query worker is asked to wait
@@ -151,9 +151,21 @@ class App:
         return self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
 
     def on_query(self, request: Request) -> Response:
-        """The query page, with the query asked for (``?query=``) or the example ``letters.rq``."""
-        default = (self.settings.queries_dir / "letters.rq").read_text(encoding="utf-8")
-        return self.html("query.html", request, query=request.args.get("query", default))
+        """The query page: the example queries of the queries folder to pick from (``examples.py``), and in
+        its editor the query asked for (``?query=``), the example named (``?example=``, 404 if none is so
+        named) or the default example (``letters.rq``)."""
+        from .examples import examples, pick
+        from .pages import script_json
+        from .sparql import FORMATS
+
+        found = examples(self.settings.queries_dir)
+        try:
+            name, query = pick(found, request.args.get("example"), request.args.get("query"))
+        except KeyError as exc:
+            raise Refused(404, exc.args[0]) from None
+        return self.html("query.html", request, query=query, example=name, examples=list(found.values()),
+                         examples_json=script_json(found), base=self.settings.base.rstrip("/"),
+                         result_formats=list(FORMATS))
 
     def on_script(self, request: Request) -> Response:
         script = resources.files("unkg").joinpath("static/query.js").read_bytes()
@@ -242,7 +254,7 @@ class App:
                 form = parse_qs(request.get_data(as_text=False).decode("utf-8", "replace"), keep_blank_values=True)
                 queries += form.get("query", [])
                 updates += form.get("update", [])
-                for key in ("default-graph-uri", "named-graph-uri"):
+                for key in ("default-graph-uri", "named-graph-uri", "format"):
                     params.setdefault(key, []).extend(form.get(key, []))
             elif kind == "application/sparql-query":
                 charset = request.mimetype_params.get("charset", "utf-8").lower()
@@ -277,6 +289,10 @@ class App:
             base = None  # a Host header that makes no IRI: relative IRIs stay unresolved (an error if used)
         solutions = _choose(request, list(RESULT_TYPES), "application/sparql-results+json")
         graph = _choose(request, list(GRAPH_TYPES), "text/turtle")
+        try:  # ?format= (a download link) names the result type instead of Accept
+            solutions, graph = asked_format(params.get("format", [])) or (solutions, graph)
+        except ValueError as exc:
+            raise Refused(400, str(exc)) from None
         if solutions is None and graph is None:
             raise Refused(406, "no result type in Accept is one this endpoint writes: "
                                + ", ".join([*RESULT_TYPES, *GRAPH_TYPES]))

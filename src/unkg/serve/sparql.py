@@ -29,6 +29,11 @@ from dataclasses import dataclass
 RESULT_TYPES = {"application/sparql-results+json": "JSON", "application/sparql-results+xml": "XML",
                 "text/csv": "CSV", "text/tab-separated-values": "TSV"}
 GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES", "application/rdf+xml": "RDF_XML"}
+# the ``format`` parameter (a download link, a client that cannot set Accept): it names the result type and
+# overrides Accept; empty is the same as absent
+FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+           "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
+           "rdfxml": "application/rdf+xml"}
 STARTUP_LIMIT = 120.0  # seconds a new worker may take to start and open the store (a busy machine)
 DEPTH_LIMIT = 128  # deepest nesting of braces and brackets a query may have (the parsers recurse)
 
@@ -112,6 +117,18 @@ def _tokens(query: str):
     yield from (c for c in query[position:] if c in "{}()[]")
 
 
+def asked_format(values: list[str]) -> tuple[str | None, str | None] | None:
+    """The result types (for a table, for a graph) the ``format`` parameter's `values` ask for; None when
+    it asks for none (absent or empty). ValueError for a name not in :data:`FORMATS`, or several names."""
+    names = {v for v in values if v}
+    if not names:
+        return None
+    if len(names) > 1 or not names <= FORMATS.keys():
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {', '.join(sorted(names))}")
+    media = FORMATS[names.pop()]
+    return (media, None) if media in RESULT_TYPES else (None, media)
+
+
 SERVICE_REFUSED = ("the query calls a remote endpoint (SERVICE): this endpoint does not send requests "
                    "elsewhere; run the query against that endpoint instead")
 
@@ -154,8 +171,10 @@ def _answer(ox, store, query: str, base: str | None, default_graph: list[str] | 
             return store.query(query, base_iri=base,
                                default_graph=[ox.NamedNode(g) for g in default_graph or []] or None,
                                named_graphs=[ox.NamedNode(g) for g in named_graphs or []] or None)
-        except SyntaxError as exc:
-            raise _Refusal(400, f"not valid SPARQL: {exc}") from None
+        except SyntaxError as exc:  # the message leads with the line and column (syntax.py)
+            from unkg.serve.syntax import located  # absolute: in a worker this module is __main__
+
+            raise _Refusal(400, located(query, str(exc))) from None
 
     try:
         result = run()
