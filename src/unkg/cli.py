@@ -64,16 +64,31 @@ def facts(ctx: click.Context, file: Path) -> None:
               help="Validate with pySHACL (the reference validator) instead of the compiled shapes.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per CPU).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default=None,
+              help="local: worker processes on this machine; dask: tasks on a Dask cluster (default: the engine "
+                   "setting, local).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="The Dask scheduler to send the documents to (tcp://host:8786; implies --engine dask; "
+                   "default: the scheduler setting, else a cluster of --jobs processes on this machine).")
 @click.pass_context
-def build(ctx: click.Context, reference: bool, jobs: int | None) -> None:
+def build(ctx: click.Context, reference: bool, jobs: int | None, engine: str | None, scheduler: str | None) -> None:
     """Run the pipeline on every document under source/documents into build/ (documents unchanged since
     the previous build are reused)."""
     import contextlib
+    import dataclasses
     import time
 
     from .build import printable
 
     settings = load_settings(ctx.obj)
+    if scheduler is not None and engine == "local":
+        raise click.UsageError("--scheduler is the address of a Dask scheduler: it goes with --engine dask")
+    engine = engine or ("dask" if scheduler else settings.engine)
+    settings = dataclasses.replace(settings, engine=engine, scheduler=settings.scheduler if scheduler is None
+                                   else scheduler)
+    if engine == "dask" and settings.scheduler and jobs is not None:
+        raise click.UsageError("--jobs sets the worker processes on this machine; a Dask cluster at "
+                               f"{settings.scheduler} has its own workers")
     start = time.monotonic()
     with contextlib.ExitStack() as stack, _terminated_as_interrupt():
         bars = []

@@ -62,6 +62,14 @@ class Settings:
         default=120.0, metadata={"help": "Seconds `unkg build` gives one document (all its language versions); one "
                                          "that takes longer is stopped and refused by name."},
     )
+    engine: str = field(
+        default="local", metadata={"help": "Where `unkg build` processes the documents: local (worker processes on "
+                                           "this machine) or dask (tasks on a Dask cluster; pip install 'unkg[dask]')."},
+    )
+    scheduler: str = field(
+        default="", metadata={"help": "Address of the Dask scheduler `unkg build --engine dask` sends the documents "
+                                      "to (tcp://host:8786); empty: a cluster of worker processes on this machine."},
+    )
     dumps: str = field(
         default="nq ttl jsonld",
         metadata={"help": "Formats of the whole-dataset files the build writes, any of nq ttl jsonld trig nt "
@@ -169,6 +177,8 @@ def load_settings(project: Path | None = None, env: dict[str, str] | None = None
     for name in ("max_document_mb", "document_timeout"):
         if not getattr(settings, name) > 0:
             raise InputError(f"setting {name!r}", f"{getattr(settings, name)!r}: expected a number above 0")
+    if settings.engine not in ENGINES:
+        raise InputError("setting 'engine'", f"{settings.engine!r}: expected one of {' '.join(ENGINES)}")
     unknown = sorted(set(settings.dumps.split()) - set(DUMP_FORMATS))
     if unknown:
         raise InputError("setting 'dumps'", f"unknown format(s) {unknown}; known: {' '.join(DUMP_FORMATS)}")
@@ -176,6 +186,7 @@ def load_settings(project: Path | None = None, env: dict[str, str] | None = None
 
 
 DUMP_FORMATS = ("nq", "ttl", "jsonld", "trig", "nt")
+ENGINES = ("local", "dask")
 
 
 def dump_files(settings: Settings) -> tuple[str, ...]:

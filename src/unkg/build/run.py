@@ -125,6 +125,9 @@ class _Build:
         self.lock_fd = lock_fd
         # everything a worker loads is checked here first: a bad input stops the build before any work
         self.main = Pipeline(settings, reference)
+        if settings.engine == "dask":  # (Dask installed, before any work)
+            from .engine_dask import check_installed
+            check_installed()
         self.tool = tool_fingerprint(settings, reference)
         self.gens = Generations(settings.build_dir)
         self.discard = Discard(settings.build_dir)  # folders removed beside the work, joined before returning
@@ -261,7 +264,10 @@ class _Build:
         if not tasks:
             return
         workers = self.jobs or os.cpu_count() or 1
-        if workers == 1 or len(tasks) == 1:
+        if settings.engine == "dask":  # tasks on a Dask cluster, the outcomes handled here as the workers' are
+            from .engine_dask import run_dask
+            run_dask(settings, self.reference, self.tool, tasks, self.jobs, self.handle, self.folder)
+        elif workers == 1 or len(tasks) == 1:
             run_serial(self.main, tasks, settings.document_timeout, self.handle, self.folder)
         else:
             run_workers(settings, self.reference, tasks, workers, self.handle, self.folder, self.lock_fd)
