@@ -21,9 +21,11 @@ from .config import Settings, dump_files
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, set_names
 from .facts import card, dumps
-from .mapping import authority_graph, map_document
+from .mapping import Minter, authority_graph, map_document
+from .mapping_citations import network_entry
 from .model import Document
 from .parse import parse_file
+from .searchdoc import Indexer
 from .validate import Report, Result, Unsupported, Validator, load_shapes, ordered, results_turtle, validate_graph
 
 CATALOGUE = "catalogue.marc.xml"  # the MARCXML collection of every document, streamed as the dataset files are
@@ -48,6 +50,7 @@ class Outcome:
     results: list[tuple[str, Result]] = field(default_factory=list)
     oai: dict | None = None
     sets: dict[str, str] = field(default_factory=dict)
+    cites: dict | None = None  # what the citation network keeps of it (mapping_citations.network_entry)
 
     @classmethod
     def nothing(cls, key: str, refused: list[tuple[str, str]]) -> Outcome:
@@ -58,7 +61,7 @@ class Outcome:
         """What the build's manifest keeps of it (its files by path only)."""
         return {"files": sorted(self.files), "graphs": self.graphs, "quads": self.quads, "built": self.built,
                 "refused": self.refused, "warnings": self.warnings, "violations": self.violations,
-                "oai": self.oai, "sets": self.sets}
+                "oai": self.oai, "sets": self.sets, "cites": self.cites}
 
 
 @dataclass
@@ -89,6 +92,7 @@ class Pipeline:
         self.dumps = dump_files(settings) + (CATALOGUE,)
         self.exchange = Exchange.load(settings.crosswalks_dir, settings.templates_dir, self.auth, settings.base)
         self.validator = None
+        self._indexer: Indexer | None = None  # the search rows' reader, made on first use
         if not reference:
             try:
                 self.validator = Validator(self.shapes, self.auth_graph)
@@ -102,6 +106,11 @@ class Pipeline:
         if self.validator is None:
             return list(validate_graph(graph + self.auth_graph, self.shapes).results)
         return ordered(self.validator.validate(graph, quads) + self.validator.authority_results())
+
+    def indexer(self) -> Indexer:
+        if self._indexer is None:
+            self._indexer = Indexer(write.quads([self.auth_graph]), self.settings.base)
+        return self._indexer
 
     def check(self, path: Path) -> Checked:
         """One language version's source parsed, mapped and validated (an InputError if it is not
@@ -119,6 +128,7 @@ class Pipeline:
         parts: dict[str, list[bytes]] = {name: [] for name in self.dumps}
         accepted: list[tuple[Document, Path]] = []
         claimed: dict[str, str] = {}  # its graph's IRI -> the version that has it
+        searched: list[tuple[str, str, str, list]] = []  # what the search reads of each version built
         for path in sorted(paths, key=lambda p: p.stem):
             name = f"{key}/{path.stem}"
             try:
@@ -160,6 +170,7 @@ class Pipeline:
             out.graphs.append(iri)
             out.quads += len(quads)
             accepted.append((doc, path))
+            searched.append((iri, doc.language.value, doc.source.raw, quads))
             out.built.append(name)
         if accepted:
             rec, exchange_files = self.exchange.files([d for d, _ in accepted])
@@ -168,6 +179,8 @@ class Pipeline:
             out.oai = oai_entry(rec, datestamp([p for _, p in accepted]),
                                 sorted(filter(None, (self.auth.language_iri(d.language.value) for d, _ in accepted))))
             out.sets = set_names(rec)
+            out.cites = network_entry([d for d, _ in accepted], Minter(self.settings.base, self.auth))
+            files[f"search/{key}.json"] = self.indexer().row(searched)
         out.parts = {name: b"".join(chunks) for name, chunks in parts.items()}  # in self.dumps
         return out
 

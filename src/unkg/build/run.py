@@ -40,6 +40,7 @@ from ..validate import Result
 from .dumps import Dumps, heads
 from .generations import MANIFEST, Discard, Generations, read_manifest, sync, write_manifest
 from .inputs import Sources, printable, scan, tool_fingerprint
+from .search import write_index
 from .stores import make_store
 from .workers import STOP, new_file, run_serial, run_workers
 
@@ -373,3 +374,4 @@ def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: i
     new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
     described = description(settings.templates_dir, settings.base, settings.base, count, None, records)
     new_file(folder / "catalog.ttl", write.turtle(described))
+    write_index(folder, entries)  # build/search.sqlite: the search on `/` (build/search.py)

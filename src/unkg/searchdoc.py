@@ -1,0 +1,175 @@
+"""What the search on `/` knows of one document: a row per letter (its date, symbols, titles, the names it is
+about, its versions' texts and its facet values) and the labels of those values, read from the document's
+graphs with the facets' SPARQL (``data/search.toml``) run on them and the authority data. The build's
+workers write it as ``build/search/<key>.json``; ``build/search.py`` assembles every document's into the
+index (``build/search.sqlite``), ``serve/search.py`` queries it.
+
+Run on one document's graphs, a facet's query gives exactly that document's part of what the same query
+gives on the whole store (its patterns never join two documents), so the index's counts are the store's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+import pyoxigraph as ox
+
+from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
+from .vocab import DCTERMS as DCT
+
+LANGS = ("en", *(lang for lang in LANGUAGES if lang != "en"))  # the readers' languages, English first
+LABELS = (SKOS + "prefLabel", DCT + "title", SCHEMA + "name", UNKG + "nameAsWritten", UNKG + "annexLabel")
+# ^ the predicates the pages read labels from (serve/pages.py), in the same way: the reader's language, else
+# English, else any, the first of each in the order of their N-Triples forms
+
+# scripts written without spaces between words: each character a word of its own, in the index and in a query
+_UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u3007])")
+
+
+@cache
+def config() -> dict:
+    """The facets and the index's schema (``data/search.toml``)."""
+    return tomllib.loads(resources.files("unkg").joinpath("data/search.toml").read_text(encoding="utf-8"))
+
+
+def prologue() -> str:
+    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
+
+
+def spaced(text: str) -> str:
+    """`text` with each character of a script written without spaces (Chinese, Japanese) set apart, so that
+    the index's tokenizer makes each one a word and a phrase of them matches them in sequence."""
+    return _UNSPACED.sub(r" \1 ", text)
+
+
+class Indexer:
+    """Reads the search rows of documents; made once per process (it holds the authority data in a store)."""
+
+    def __init__(self, authority_quads: list, base: str):
+        self.base = base.rstrip("/") + "/id/"
+        self.store = ox.Store()
+        self.store.bulk_extend(authority_quads)
+        head = prologue()
+        self.facets = [(f, head + f["query"]) for f in config()["facet"]]
+        self.names = head + config()["text"]["names"]
+        self.letters = head + ("SELECT ?letter ?date ?symbol ?title WHERE { ?letter a undo:OfficialLetter . "
+                               "{ ?letter schema:dateSent ?date } UNION { ?letter dcterms:identifier ?symbol } "
+                               "UNION { ?letter allot:hasRealization/dcterms:title ?title } }")
+        self.versions = head + "SELECT ?letter WHERE { GRAPH ?g { ?letter allot:hasRealization ?version } }"
+        self.sessions = head + ("SELECT ?s ?organ ?n WHERE { VALUES ?s { %s } ?s unkg:organ ?organ . "
+                                "{ ?s unkg:sessionNumber ?n } UNION { ?s unkg:year ?n } }")
+        self.notations = head + "SELECT ?s ?n WHERE { VALUES ?s { %s } ?s skos:notation ?n }"
+        self.labels = head + ("SELECT ?s ?o WHERE { VALUES ?s { %s } VALUES ?p { %s } ?s ?p ?o "
+                              "FILTER (isLITERAL(?o)) }") % ("%s", " ".join(f"<{p}>" for p in LABELS))
+
+    def key(self, iri: str, param: str) -> str:
+        """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
+        if not iri.startswith(self.base):
+            return iri
+        return iri[len(self.base):].removeprefix(param + "/")
+
+    def row(self, versions: list[tuple[str, str, str, list]]) -> bytes:
+        """The search rows of one document's versions, each (graph IRI, language, text, quads), as JSON."""
+        store = self.store
+        graphs = []
+        for graph, _lang, _text, quads in versions:
+            store.extend(quads)
+            graphs.append(graph)
+        try:
+            return self._row(versions)
+        finally:
+            for graph in graphs:
+                store.remove_graph(ox.NamedNode(graph))
+
+    def _select(self, query: str):
+        return self.store.query(query, use_default_graph_as_union=True)
+
+    def _row(self, versions) -> bytes:
+        letters: dict[str, dict] = {}
+
+        def letter(iri: str) -> dict:
+            return letters.setdefault(iri, {"date": None, "symbols": set(), "titles": {}, "names": set(),
+                                            "body": {}, "facets": {}})
+
+        for graph, lang, text, _ in versions:
+            for r in self.store.query(self.versions.replace("?g", f"<{graph}>")):
+                letter(r["letter"].value)["body"][lang] = spaced(text)
+        for r in self._select(self.letters):
+            entry = letter(r["letter"].value)
+            if r["date"] is not None:
+                entry["date"] = r["date"].value
+            if r["symbol"] is not None:
+                entry["symbols"].add(r["symbol"].value)
+            if r["title"] is not None:
+                entry["titles"][r["title"].language or ""] = r["title"].value
+        for r in self._select(self.names):
+            letter(r["letter"].value)["names"].add(r["name"].value)
+        labelled: set[str] = set()
+        compose: dict[str, list[str]] = {}
+        for facet, query in self.facets:
+            param, kind = facet["param"], facet.get("label")
+            for r in self._select(query):
+                entry = letter(r["letter"].value)
+                if facet.get("boolean"):
+                    entry["facets"].setdefault(param, set()).add(("yes", None))
+                    continue
+                value = r["value"]
+                if facet.get("literal") or not isinstance(value, ox.NamedNode):
+                    entry["facets"].setdefault(param, set()).add((value.value, None))
+                    continue
+                bound = r["key"] if "key" in facet["query"] else None
+                key = bound.value if bound is not None else self.key(value.value, param)
+                entry["facets"].setdefault(param, set()).add((key, value.value))
+                labelled.add(value.value)
+                if kind:
+                    compose[value.value] = [kind]
+        self._compose(compose, labelled)
+        labels = self._labels(labelled)
+        out = {"letters": {iri: {
+            "date": e["date"], "symbols": sorted(e["symbols"]), "titles": e["titles"],
+            "names": sorted(e["names"]), "body": e["body"],
+            "facets": {p: sorted(list(v) for v in values) for p, values in e["facets"].items()},
+        } for iri, e in letters.items()}, "labels": labels, "compose": compose}
+        return (json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+    def _compose(self, compose: dict[str, list[str]], labelled: set[str]) -> None:
+        """A session's label is its organ's with its number or year; an agenda item's, its notation and label."""
+        sessions = [iri for iri, (kind,) in compose.items() if kind == "session"]
+        items = [iri for iri, (kind,) in compose.items() if kind == "agenda"]
+        if sessions:
+            for r in self._select(self.sessions % " ".join(f"<{s}>" for s in sessions)):
+                compose[r["s"].value] = [r["organ"].value, f"{{}} ({r['n'].value})"]
+                labelled.add(r["organ"].value)
+        if items:
+            for r in self._select(self.notations % " ".join(f"<{s}>" for s in items)):
+                compose[r["s"].value] = [r["s"].value, f"{r['n'].value}. {{}}"]
+        for iri, parts in list(compose.items()):
+            if len(parts) == 1:  # nothing to compose it from: its own label
+                del compose[iri]
+
+    def _labels(self, iris: set[str]) -> dict[str, dict[str, list[str]]]:
+        """Per IRI and language tag ('' for none) the first label literal (by its N-Triples form) and its text."""
+        found: dict[str, dict[str, list[str]]] = {}
+        if not iris:
+            return found
+        for r in self._select(self.labels % " ".join(f"<{i}>" for i in sorted(iris))):
+            lit = r["o"]
+            per = found.setdefault(r["s"].value, {})
+            tag, form = lit.language or "", str(lit)
+            if tag not in per or form < per[tag][0]:
+                per[tag] = [form, lit.value]
+        return found
+
+
+def label_of(candidates: dict[str, list[str]], lang: str, fallback: str) -> str:
+    """The label the pages show (serve/pages.py `label`): in `lang`, else English, else the first of all."""
+    for want in (lang, "en"):
+        if want in candidates:
+            return candidates[want][1]
+    if candidates:
+        return min(candidates.values())[1]
+    return fallback
