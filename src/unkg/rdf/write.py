@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..vocab import PREFIXES
+from .jsonld_plans import _Plans
 from .terms import ox_term, rdflib_term
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
@@ -92,11 +93,19 @@ class JsonLd:
 
         self.inner = context.get("@context", context)
         self.context = Context(self.inner)
+        self._plans: _Plans | None = None
 
     def _nodes(self, graph: Graph) -> list:
-        from rdflib.plugins.serializers.jsonld import Converter
+        """The graph's node objects, as rdflib's converter gives them (`_Plans`: its choices worked out
+        once per predicate and kind of value; a graph with lists or blank nodes goes through the converter)."""
+        if self._plans is None:
+            self._plans = _Plans(self.context)
+        nodes = self._plans.nodes(graph)
+        if nodes is None:
+            from rdflib.plugins.serializers.jsonld import Converter
 
-        return Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
+            nodes = Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
+        return nodes
 
     def _dump(self, data) -> bytes:
         return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"

@@ -1,0 +1,139 @@
+"""rdflib's JSON-LD converter from RDF (`Converter.from_graph` with a context, so with native types, and
+``use_rdf_type=False``), its choices worked out once: for a statement, the key its value goes under and how
+the value is written depend only on the predicate and the kind of value (an IRI; a literal's datatype and
+language), so each is decided by the converter's own rules the first time and remembered. The converter
+looks the graph up again for every value (is it a list? a blank node used elsewhere?); a graph with neither
+lists nor blank nodes needs none of that, and any other graph is left to the converter (`nodes` gives None).
+The node objects are the converter's, up to the order of lists, which the writer sorts."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
+from rdflib.plugins.shared.jsonld.context import UNDEF, Context
+from rdflib.plugins.shared.jsonld.keys import ID, LANG, LIST, SET, VOCAB
+
+_CACHED_IRIS = 100_000  # compact IRIs remembered (the authority data's recur in every document)
+
+
+class _Plans:
+    def __init__(self, context: Context):
+        self.context = context
+        self._plans: dict[tuple, tuple] = {}
+        self._short: dict[str, str] = {}
+
+    def shrink(self, iri) -> str:
+        short = self._short.get(iri)
+        if short is None:
+            short = self.context.shrink_iri(iri)
+            if len(self._short) < _CACHED_IRIS:
+                self._short[iri] = short
+        return short
+
+    def nodes(self, graph: Graph) -> list | None:
+        """The node objects of `graph`, or None when it has a list or a blank node."""
+        if next(graph.triples((None, RDF.first, None)), None) or next(graph.triples((None, None, RDF.nil)), None):
+            return None
+        nodemap: dict[str, dict] = {}
+        plans = self._plans
+        for s, p, o in graph:
+            if not isinstance(s, URIRef) or isinstance(o, BNode):
+                return None
+            node_id = self.shrink(s)
+            s_node = nodemap.get(node_id)
+            if s_node is None:
+                s_node = nodemap[node_id] = {self.context.id_key: node_id}
+            if isinstance(o, Literal):
+                key = (p, o.datatype, o.language)
+            elif isinstance(o, URIRef):
+                key = (p,)
+            else:
+                return None
+            plan = plans.get(key)
+            if plan is None:
+                plan = plans[key] = self._plan(p, o)
+                if plan is None:
+                    return None
+            p_key, use_set, write = plan
+            node = write(o)
+            value = s_node.get(p_key)  # (as the converter adds a value, a falsy one replaced)
+            if value:
+                if not isinstance(value, list):
+                    value = [value]
+                value.append(node)
+            elif use_set:
+                value = [node]
+            else:
+                value = node
+            s_node[p_key] = value
+        return list(nodemap.values())
+
+    def _plan(self, p, o):
+        """(key, use_set, value writer) as `Converter.add_to_node` decides them for `o` (None: not handled)."""
+        context = self.context
+        if isinstance(o, Literal):
+            datatype = str(o.datatype) if o.datatype else None
+            term = context.find_term(str(p), datatype, language=o.language)
+        else:
+            term = None
+            for coercion in (ID, VOCAB, UNDEF):
+                term = context.find_term(str(p), coercion, None)
+                if term:
+                    break
+        write = None
+        use_set = not context.active
+        if term:
+            p_key = term.name
+            if term.type:
+                write = self._coerce(o, term.type)
+            elif term.language and o.language == term.language:
+                write = str
+            elif context.language and (term.language is None and o.language is None):
+                write = str
+            if LIST in term.container or LANG in term.container:
+                return None
+            if SET in term.container:
+                use_set = True
+        else:
+            p_key = context.to_symbol(p)
+            key_term = context.terms.get(p_key)
+            if key_term and (key_term.type or key_term.container):
+                p_key = p
+            if p == RDF.type:
+                if isinstance(o, URIRef):
+                    write = lambda v: context.to_symbol(v)  # noqa: E731
+                p_key = context.type_key
+        return p_key, use_set, write or self._raw(o)
+
+    def _coerce(self, o, coerce_type):
+        """`Converter.type_coerce` for values like `o` (None where it gives None)."""
+        if coerce_type == ID:
+            return self.shrink if isinstance(o, URIRef) else (lambda v: v)
+        if coerce_type == VOCAB and isinstance(o, URIRef):
+            return lambda v: self.context.to_symbol(v)
+        if isinstance(o, Literal) and str(o.datatype) == coerce_type:
+            return lambda v: v
+        return None
+
+    def _raw(self, o):
+        """`Converter.to_raw_value` for values like `o` (neither lists nor blank nodes)."""
+        context = self.context
+        if isinstance(o, URIRef):
+            id_key = context.id_key
+            return lambda v: {id_key: self.shrink(v)}
+        native = o.datatype in PLAIN_LITERAL_TYPES  # (the converter's native types are on with a context)
+        if native and context.active:
+            return lambda v: v.toPython()
+        if o.datatype:
+            type_key, value_key, symbol = context.type_key, context.value_key, context.to_symbol(o.datatype)
+            if native:
+                return lambda v: {type_key: symbol, value_key: v.toPython()}
+            return lambda v: {type_key: symbol, value_key: str(v)}
+        if o.language and o.language != context.language:
+            lang_key, value_key, lang = context.lang_key, context.value_key, o.language
+            return lambda v: {lang_key: lang, value_key: str(v)}
+        if not context.active or context.language and not o.language:
+            value_key = context.value_key
+            return lambda v: {value_key: v.toPython() if native else str(v)}
+        return (lambda v: v.toPython()) if native else str
