@@ -135,3 +135,39 @@ def _anchor(g: Graph, ann: URIRef, c: Citation, source: Text, lang: str, context
         g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
     if after:
         g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
+
+
+def _part_order(part: str) -> tuple[int, int, str]:
+    number = part.rpartition("_")[2]
+    return (part != "main", int(number) if number.isdigit() else 0, part)
+
+
+def network_entry(docs: list[Document], m) -> dict | None:
+    """What the citation network (``build/citations.*``) keeps of one document, from the language versions
+    built (`docs`; `m` the mapping's Minter): its Work, symbols (and their Work IRIs, its aliases), kind, and one
+    edge per node its parts reference (as `add_citations` maps them): the symbol or provision cited, the kinds
+    the text cites it as, the most occurrences one version has (versions are translations of one text), the
+    parts and the languages that cite it. None without a version."""
+    if not docs:
+        return None
+    first = docs[0]
+    edges: dict[str, dict] = {}
+    for doc in docs:
+        counts: dict[str, int] = {}
+        for c in doc.citations:
+            node = target(m.base, c)
+            if node is None:
+                continue
+            e = edges.setdefault(str(node), {"target": str(node), "cited": c.symbol or "", "kinds": set(),
+                                             "occurrences": 0, "parts": set(), "languages": set()})
+            e["kinds"].add(c.kind)
+            e["parts"].add(c.part)
+            e["languages"].add(doc.language.value)
+            counts[str(node)] = counts.get(str(node), 0) + 1
+        for node, n in counts.items():
+            edges[node]["occurrences"] = max(edges[node]["occurrences"], n)
+    symbols = [s.value for s in first.symbols]
+    return {"work": m.work(first), "symbols": symbols, "aliases": [str(cited_work(m.base, s)) for s in symbols],
+            "kind": first.kind.value if first.kind else "",
+            "edges": [{**e, "kinds": sorted(e["kinds"]), "parts": sorted(e["parts"], key=_part_order),
+                       "languages": sorted(e["languages"])} for _, e in sorted(edges.items())]}

@@ -37,6 +37,7 @@ from ..pipeline import Outcome, Pipeline
 from ..store import STAMP, upkeep
 from ..store.loader import StoreLoader
 from ..validate import Result
+from .citations import write_network
 from .dumps import Dumps, heads
 from .generations import MANIFEST, Discard, Generations, read_manifest, sync, write_manifest
 from .inputs import Sources, printable, scan, tool_fingerprint
@@ -364,7 +365,8 @@ def _report(entries: dict[str, dict], processed: list[str], results: list, found
 
 
 def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: int) -> None:
-    """The OAI-PMH index, the JSON-LD context, the ontology and the dataset description (`count` quads)."""
+    """The OAI-PMH index, the JSON-LD context, the ontology, the dataset description (`count` quads) and the
+    citation network."""
     records = [e["oai"] for e in entries.values() if e["oai"]]
     sets: dict[str, str] = {}
     for e in entries.values():
@@ -374,4 +376,5 @@ def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: i
     new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
     described = description(settings.templates_dir, settings.base, settings.base, count, None, records)
     new_file(folder / "catalog.ttl", write.turtle(described))
+    write_network(folder, entries, new_file)  # the citation network (citations.graphml, .csv, codebook)
     write_index(folder, entries)  # build/search.sqlite: the search on `/` (build/search.py)
