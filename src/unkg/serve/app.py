@@ -28,6 +28,7 @@ from ..config import Settings
 from ..store import STAMP, open_store
 from .oai import Repository
 from .pages import LANGS, Pages, formats
+from .search import Invalid, Search
 from .sparql import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied, asked_format
 
 LOG = logging.getLogger("unkg.serve")
@@ -46,6 +47,7 @@ DUMPS = {"dataset.ttl": "text/turtle", "dataset.trig": "application/trig", "data
 # and there is no redirect: every answer is the handler's.
 ROUTES = Map([
     Rule("/", endpoint="index"),
+    Rule("/search.json", endpoint="search_json"),
     Rule("/query", endpoint="query"),
     Rule("/sparql", endpoint="sparql", strict_slashes=False),  # /sparql/ too
     Rule("/static/query.js", endpoint="script"),
@@ -72,6 +74,7 @@ class App:
         self._seen = self._build_stamp()
         self.store = open_store(settings.build_dir / "store")
         self.pages = Pages(self.store, settings.base)
+        self.search = Search(settings.build_dir)  # the index the build wrote for `/` (serve/search.py)
         self.queries = Pool(os.path.realpath(settings.build_dir / "store"), settings.query_workers)
         described = tomllib.loads((settings.templates_dir / "dataset.toml").read_text(encoding="utf-8"))
         self.oai = Repository(settings.build_dir, described["repository_name"], settings.admin_email,
@@ -103,6 +106,7 @@ class App:
                 return
             store = open_store(self.settings.build_dir / "store")
             self.store, self.pages = store, Pages(store, self.settings.base)
+            self.search = Search(self.settings.build_dir)
             self.queries.reopen(stamp[0])
             self._seen = stamp
             LOG.info("serving the new build at %s", stamp[0])
@@ -148,7 +152,41 @@ class App:
 
     # -- the routes ----------------------------------------------------------------------------------
     def on_index(self, request: Request) -> Response:
-        return self.html("index.html", request, letters=self.pages.letters(self.lang(request)))
+        """The letters: a search, its facets, a page of the letters found and their timeline (serve/search.py);
+        every state of the page a URL."""
+        lang = self.lang(request)
+        if not self.search.available:  # a build made before the search index: the letters, unsearched
+            return self.html("index.html", request, letters=self.pages.letters(lang), found=None)
+        state, found = self._searched(request, lang)
+        response = self.html("index.html", request, state=state, found=found, search=self.search)
+        response.headers["Vary"] = "Accept-Language"
+        return response
+
+    def on_search_json(self, request: Request) -> Response:
+        """The page `/` with the same arguments shows, as JSON: the letters found (this page of them), their
+        count and the facets' counts."""
+        import json
+
+        lang = self.lang(request)
+        if not self.search.available:
+            raise Refused(404, "this build has no search index: build again with this version of unkg")
+        state, found = self._searched(request, lang)
+        body = {"total": found["total"], "page": found["page"], "pages": found["pages"],
+                "letters": [{k: v[k] for k in ("iri", "href", "date", "symbols", "title")} for v in found["letters"]],
+                "facets": {f["param"]: [{"key": v["key"], "label": v["label"], "count": v["count"]}
+                                        for v in f["shown"] + f["more"]] for f in found["facets"]},
+                "chosen": [{"facet": p, "key": k} for p, k in state["chosen"]]}
+        return Response(json.dumps(body, ensure_ascii=False, sort_keys=True), content_type="application/json")
+
+    def _searched(self, request: Request, lang: str) -> tuple[dict, dict]:
+        try:
+            state = self.search.parse(request.args)
+            found = self.search.results(state, lang)
+        except Invalid as exc:
+            raise Refused(exc.status, str(exc)) from None
+        for letter in found["letters"]:
+            letter["href"] = self.pages.href(letter["iri"])
+        return state, found
 
     def on_query(self, request: Request) -> Response:
         """The query page: the example queries of the queries folder to pick from (``examples.py``), and in
