@@ -27,7 +27,7 @@ from werkzeug.wrappers import Request, Response
 from ..config import Settings
 from ..store import STAMP, open_store
 from .oai import Repository
-from .pages import LANGS, Pages, formats
+from .pages import LANGS, Pages
 from .search import Invalid, Search
 from .sparql import GRAPH_TYPES, RESULT_TYPES, Busy, Pool, TimedOut, WorkerDied, asked_format
 
@@ -54,6 +54,9 @@ ROUTES = Map([
     Rule("/oai", endpoint="oai"),
     Rule("/.well-known/void", endpoint="void"),
     Rule("/data/<any({}):name>".format(", ".join(repr(name) for name in DUMPS)), endpoint="dump"),
+    Rule("/ontology", endpoint="ontology"),  # the ontology's IRI: its documentation, or itself by Accept
+    Rule("/files/<path:name>", endpoint="file"),  # a document's files the build wrote (serve/downloads.py)
+    Rule("/source/<path:name>", endpoint="source"),  # a document's source versions
 ], merge_slashes=False, redirect_defaults=False)
 
 
@@ -73,7 +76,7 @@ class App:
         self._lock = threading.Lock()
         self._seen = self._build_stamp()
         self.store = open_store(settings.build_dir / "store")
-        self.pages = Pages(self.store, settings.base)
+        self.pages = Pages(self.store, settings.base, settings)
         self.search = Search(settings.build_dir)  # the index the build wrote for `/` (serve/search.py)
         self.queries = Pool(os.path.realpath(settings.build_dir / "store"), settings.query_workers)
         described = tomllib.loads((settings.templates_dir / "dataset.toml").read_text(encoding="utf-8"))
@@ -105,7 +108,7 @@ class App:
             if stamp == self._seen:
                 return
             store = open_store(self.settings.build_dir / "store")
-            self.store, self.pages = store, Pages(store, self.settings.base)
+            self.store, self.pages = store, Pages(store, self.settings.base, self.settings)
             self.search = Search(self.settings.build_dir)
             self.queries.reopen(stamp[0])
             self._seen = stamp
@@ -238,26 +241,25 @@ class App:
         return request.accept_mimetypes.best_match(PAGE_TYPES, default="text/html")
 
     def on_resource(self, request: Request) -> Response:
-        """The page or the description of an IRI the project mints, found at its path."""
-        iri = self.settings.base.rstrip("/") + request.path
-        triples = self.pages.describe(iri)
-        kind = self.negotiate(request)
-        if not triples:
-            if kind == "text/html":
-                return self.html("404.html", request, status=404, path=request.path)
-            return _text(404, f"nothing is published at {request.path}")
-        if kind == "text/html":
-            lang = self.lang(request)
-            if self.pages.is_letter(iri):
-                view = self.pages.letter(iri, lang)
-                response = self.html("letter.html", request, formats=formats(request.path), **view)
-            else:
-                view = self.pages.resource(iri, triples, lang)
-                response = self.html("resource.html", request, formats=formats(request.path), **view)
-        else:
-            response = Response(self.serialise(triples, kind), content_type=kind)
-        response.headers["Vary"] = "Accept, Accept-Language"
-        return response
+        """The page or the description of an IRI the project mints, found at its path (``site.py``)."""
+        from .site import resource
+
+        return resource(self, request)
+
+    def on_ontology(self, request: Request) -> Response:
+        from .site import ontology_page
+
+        return ontology_page(self, request)
+
+    def on_file(self, request: Request, name: str) -> Response:
+        from .site import download
+
+        return download(self, request, name, source=False)
+
+    def on_source(self, request: Request, name: str) -> Response:
+        from .site import download
+
+        return download(self, request, name, source=True)
 
     def serialise(self, triples: list, kind: str) -> bytes:
         from ..rdf.write import PREFIX_MAP, jsonld, load_context

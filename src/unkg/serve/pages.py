@@ -1,51 +1,123 @@
 """What the linked-data pages show, read from the store: a resource's description (the triples about an
-IRI the project mints and its fragments), labels in the reader's language with fallback, and the letter
-page's parts. Templates (``templates/``, autoescaped) only lay these values out."""
+IRI the project mints and its fragments), labels in the reader's language with fallback, readable names of
+properties and classes, and the pages' views (``letter.py``: a letter; ``entities.py``: any other resource
+and what points at it; ``downloads.py``: the build's files of a document). Templates (``templates/``,
+autoescaped) only lay these values out.
+
+Nothing here scans the whole store: a description reads the IRI's own quads and, for its fragments, the
+named graphs those quads are in; what points at an IRI is read by patterns or SPARQL with the IRI bound."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..vocab import ALLOT, LANGUAGES, PROV, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
+from ..vocab import ALLOT, LANGUAGES, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
 from ..vocab import DCTERMS as DCT
+from .downloads import Files
 
 LANGS = ("en", *(lang for lang in LANGUAGES if lang != "en"))  # offered to readers: English first (the fallback)
 LABELS = (SKOS + "prefLabel", DCT + "title", SCHEMA + "name", UNKG + "nameAsWritten", UNKG + "annexLabel")
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 class Pages:
-    def __init__(self, store: ox.Store, base: str):
+    """The pages' reading of one build: its store, and (`settings` given) its folder's files and the names
+    of terms (``templates/labels.ttl`` for the reused vocabularies, the ontology for ours)."""
+
+    def __init__(self, store: ox.Store, base: str, settings=None):
         self.store = store
         self.base = base.rstrip("/")
+        self.settings = settings
+        self.folder = None
+        self.terms: dict[str, dict[str, str]] = {}
+        if settings is not None:
+            # the build the store was opened from (`build` points at one of two folders, in turn)
+            self.folder = Path(os.path.realpath(settings.build_dir / "store")).parent
+            for path in (settings.templates_dir / "labels.ttl", settings.ontology_dir / "unkg.ttl"):
+                self.terms.update(term_labels(path))
+        self._files = None
+
+    @property
+    def files(self):
+        """The build's files of each document (``downloads.Files``), read from its manifest when first asked."""
+        if self._files is None:
+            self._files = Files(self.folder, self.settings.documents_dir if self.settings else None)
+        return self._files
 
     # -- reading ------------------------------------------------------------------------------------
     def describe(self, iri: str) -> list[ox.Triple]:
-        """The triples about `iri` and about its fragments (``iri#…``), from every graph, sorted."""
+        """The triples about `iri` and about its fragments (``iri#…``), sorted. Fragments are minted in the
+        graph that describes their IRI, so only the graphs holding a triple about `iri` are searched for them
+        (the authority graph mints none)."""
         try:
-            node, prefix = ox.NamedNode(iri), ox.Literal(iri + "#")  # their text forms are escaped
+            node = ox.NamedNode(iri)
         except ValueError:
             return []  # not an IRI at all
-        query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o . FILTER (?s = {node} || STRSTARTS(STR(?s), {prefix})) }}"
-        return sorted(self.store.query(query, use_default_graph_as_union=True), key=str)
+        found, graphs = set(), set()
+        for q in self.store.quads_for_pattern(node, None, None, None):
+            found.add(q.triple)
+            graphs.add(q.graph_name)
+        prefix = iri + "#"
+        authorities = ox.NamedNode(self.base + "/id/authorities")
+        for graph in sorted(graphs - {authorities}, key=str):
+            for q in self.store.quads_for_pattern(None, None, None, graph):
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
+                    found.add(q.triple)
+        return sorted(found, key=str)
 
     def values(self, iri: str, predicate: str) -> list:
-        return [q.object for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None)]
+        """The objects of `iri`'s `predicate`, each once (a node several graphs describe has them in each)."""
+        found = (q.object for q in self.store.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(predicate), None))
+        return list(dict.fromkeys(found))
+
+    def subjects(self, predicate: str, iri: str) -> list:
+        found = (q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(iri)))
+        return list(dict.fromkeys(found))
 
     def one(self, iri: str, predicate: str):
         found = sorted(self.values(iri, predicate), key=str)
         return found[0] if found else None
 
+    def text_in(self, iri: str, predicate: str, lang: str) -> str | None:
+        """The literal of `iri`'s `predicate` in `lang`, else in English, else the first; None if none."""
+        found = sorted((o for o in self.values(iri, predicate) if isinstance(o, ox.Literal)), key=str)
+        for want in (lang, "en"):
+            for lit in found:
+                if lit.language == want:
+                    return lit.value
+        return found[0].value if found else None
+
+    def select(self, query: str) -> list:
+        return list(self.store.query(query, use_default_graph_as_union=True))
+
     def label(self, iri: str, lang: str) -> str:
-        """The label of an IRI in `lang`, else in English, else any, else the IRI itself."""
+        """The label of an IRI in `lang`, else in English, else any, else its identifier (a Work a letter cites
+        is known by its symbol alone), else the IRI itself."""
         literals = [o for p in LABELS for o in self.values(iri, p) if isinstance(o, ox.Literal)]
         for want in (lang, "en", None):
             for lit in sorted(literals, key=str):
                 if want is None or lit.language == want:
                     return lit.value
-        return iri
+        identifier = self.one(iri, DCT + "identifier")
+        return identifier.value if isinstance(identifier, ox.Literal) else iri
+
+    def term(self, iri: str, lang: str) -> str:
+        """The readable name of a property or class: its rdfs:label in `lang`, else English, else its local
+        name; a camelCase name is split into words."""
+        names = self.terms.get(iri, {})
+        name = names.get(lang) or names.get("en") or iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        if " " in name:
+            return name
+        first, *rest = _CAMEL.sub(" ", name).split(" ")
+        return " ".join([first, *(w[0].lower() + w[1:] if w[1:].islower() else w for w in rest)])
 
     def href(self, iri: str) -> str:
         """A link to the page of an IRI the project mints (served here), or the IRI itself."""
@@ -53,10 +125,21 @@ class Pages:
             return iri[len(self.base):].replace("#", "%23")
         return iri
 
+    def term_href(self, iri: str) -> str:
+        """A link to a term's documentation: ours at its anchor on ``/ontology``, another vocabulary's at its IRI."""
+        ours = self.base + "/ontology#"
+        return "/ontology#" + iri[len(ours):] if iri.startswith(ours) else iri
+
+    def link(self, iri: str, lang: str) -> dict:
+        return {"href": self.href(iri), "label": self.label(iri, lang), "iri": iri}
+
     def is_letter(self, iri: str) -> bool:
         return ox.NamedNode(UNDO + "OfficialLetter") in self.values(iri, RDF_TYPE)
 
-    # -- views --------------------------------------------------------------------------------------
+    def types(self, iri: str) -> set[str]:
+        return {t.value for t in self.values(iri, RDF_TYPE)}
+
+    # -- letters ------------------------------------------------------------------------------------
     def letters(self, lang: str) -> list[dict]:
         query = (f"SELECT ?l ?d WHERE {{ ?l a <{UNDO}OfficialLetter> . OPTIONAL {{ ?l <{SCHEMA}dateSent> ?d }} }} "
                  "ORDER BY ?d ?l")
@@ -74,83 +157,31 @@ class Pages:
                 return titles[want]
         return next(iter(sorted(titles.items())), ("", iri))[1]
 
-    def letter(self, iri: str, lang: str) -> dict:
-        link = lambda node: {"href": self.href(node.value), "label": self.label(node.value, lang)}  # noqa: E731
-        versions = []
-        for v in sorted(self.values(iri, ALLOT + "hasRealization"), key=str):
-            title = self.one(v.value, DCT + "title")
-            language = self.one(v.value, DCT + "language")
-            code = self.one(language.value, SKOS + "notation").value if language is not None else ""
-            versions.append({"href": self.href(v.value), "title": title.value if title else v.value, "lang": code})
-        attribution = self.one(iri, PROV + "qualifiedAttribution")
-        role = self.one(attribution.value, PROV + "hadRole") if attribution is not None else None
-        rank = self.one(attribution.value, UNKG + "rank") if attribution is not None else None
-        sender = self.one(iri, SCHEMA + "sender")
-        organs = []
-        for session in sorted(self.values(iri, UNKG + "documentOf"), key=str):
-            organ = self.one(session.value, UNKG + "organ")
-            n = self.one(session.value, UNKG + "sessionNumber") or self.one(session.value, UNKG + "year")
-            organs.append({"href": self.href(organ.value), "label": f"{self.label(organ.value, lang)} ({n.value})"})
-        agenda = []
-        for entry in self.values(iri, UNKG + "agendaEntry"):
-            item = self.one(entry.value, UNKG + "agendaItem")
-            position = self.one(entry.value, SCHEMA + "position")
-            if item is not None:
-                agenda.append((int(position.value) if position else 0, {
-                    "href": self.href(item.value), "number": self.one(item.value, SKOS + "notation").value,
-                    "label": self.label(item.value, lang)}))
-        annexes = []
-        for annex in self.values(iri, DCT + "hasPart"):
-            position = self.one(annex.value, SCHEMA + "position")
-            author = self.one(annex.value, DCT + "creator")
-            date = self.one(annex.value, DCT + "date")
-            title = self.one(annex.value, DCT + "title")
-            annexes.append((int(position.value) if position else 0, {
-                "href": self.href(annex.value),
-                "label": f"Annex {self.one(annex.value, UNKG + 'annexLabel').value}".strip(),
-                "title": title.value if title else "", "date": date.value if date else "",
-                "author": self.label(author.value, lang) if author else ""}))
-        parts = [self.base + v["href"] for v in versions] + [self.base + a["href"] for _, a in annexes]
-        mentioned = {o.value for part in parts for o in self.values(part, ALLOT + "mentions")}
-        symbols = sorted(str(s.value) for s in self.values(iri, DCT + "identifier"))
+    def letter_row(self, iri: str, lang: str) -> dict:
         date = self.one(iri, SCHEMA + "dateSent")
-        title = self.letter_title(iri, lang)
-        view = {
-            "iri": iri, "title": title, "date": date.value if date else "",
-            "symbols": [{"symbol": s, "href": f"https://undocs.org/{lang}/{s}"} for s in symbols],
-            "sender": link(sender) if sender is not None else None,
-            "capacity": self.label(role.value, lang) if role is not None else "",
-            "rank": self.label(rank.value, lang) if rank is not None else "",
-            "recipients": [link(r) for r in sorted(self.values(iri, SCHEMA + "recipient"), key=str)],
-            "organs": organs, "agenda": [a for _, a in sorted(agenda, key=lambda x: x[0])],
-            "versions": versions, "annexes": [a for _, a in sorted(annexes, key=lambda x: x[0])],
-            "mentions": sorted(({"href": self.href(m), "label": self.label(m, lang)} for m in mentioned),
-                               key=lambda m: m["label"]),
-        }
-        view["jsonld"] = script_json({
-            "@context": {"@vocab": SCHEMA}, "@id": iri, "@type": "Message", "name": title,
-            "dateSent": view["date"], "identifier": symbols,
-            "sender": {"@id": sender.value, "name": view["sender"]["label"]} if sender is not None else None,
-            "recipient": [{"@id": r.value, "name": self.label(r.value, lang)}
-                          for r in sorted(self.values(iri, SCHEMA + "recipient"), key=str)],
-        })
-        return view
+        return {"href": self.href(iri), "title": self.letter_title(iri, lang), "date": date.value if date else "",
+                "iri": iri}
 
-    def resource(self, iri: str, triples: list[ox.Triple], lang: str) -> dict:
-        properties = []
-        for t in triples:
-            if t.subject.value != iri:
-                continue
-            obj = t.object
-            is_iri = isinstance(obj, ox.NamedNode)
-            properties.append({
-                "predicate": t.predicate.value, "name": t.predicate.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
-                "value": self.label(obj.value, lang) if is_iri else obj.value,
-                "href": self.href(obj.value) if is_iri else None,
-            })
-        label = self.label(iri, lang)
-        return {"iri": iri, "label": label, "properties": properties,
-                "jsonld": script_json({"@context": {"@vocab": SCHEMA}, "@id": iri, "name": label})}
+    def letter_of(self, part: str) -> str | None:
+        """The letter a language version or an annex belongs to."""
+        for s in self.subjects(ALLOT + "hasRealization", part):
+            return s.value
+        whole = self.one(part, DCT + "isPartOf")
+        return whole.value if whole is not None else None
+
+
+def term_labels(path: Path) -> dict[str, dict[str, str]]:
+    """The rdfs:labels of the terms a Turtle file labels, by IRI and language (none if it is absent)."""
+    if not path.is_file():
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal) and isinstance(t.subject, ox.NamedNode):
+            names = out.setdefault(t.subject.value, {})
+            lang = t.object.language or "en"
+            if lang not in names or t.object.value < names[lang]:
+                names[lang] = t.object.value
+    return out
 
 
 def script_json(data) -> str:
