@@ -87,6 +87,11 @@ def sparql(app: App, query: str) -> list:
     return list(app.store.query(PREFIXES + query, use_default_graph_as_union=True))
 
 
+def count(app: App, pattern: str) -> int:
+    """The number of letters (?l) `pattern` matches in the store."""
+    return int(sparql(app, f"SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ {pattern} }}")[0]["n"].value)
+
+
 def expected_counts(app: App, extra: str = "") -> dict[tuple[str, str], int]:
     """(facet, key) -> letters, by SPARQL over the store; `extra`, a pattern every letter must match."""
     counts = {}
@@ -94,7 +99,7 @@ def expected_counts(app: App, extra: str = "") -> dict[tuple[str, str], int]:
         for r in sparql(app, f"SELECT ?v (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter . {extra} "
                              f"{pattern} }} GROUP BY ?v"):
             counts[(param, key_of(param, r["v"].value))] = int(r["n"].value)
-    everyone = int(sparql(app, f"SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter . {extra} }}")[0]["n"].value)
+    everyone = count(app, f"?l a undo:OfficialLetter . {extra}")
     for param, pattern in BOOLEANS.items():
         yes = int(sparql(app, f"SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter . {extra} "
                               f"{pattern} }}")[0]["n"].value)
@@ -152,8 +157,7 @@ def test_facet_counts_under_a_filter_equal_sparql(served, chosen, pattern):
     for param, key in parse_qsl(chosen):
         del expected[(param, key)]  # a value chosen is shown as chosen, not offered
     assert shown_counts(page.data) == expected
-    everyone = int(sparql(app, f"SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter . {pattern} }}")
-                   [0]["n"].value)
+    everyone = count(app, f"?l a undo:OfficialLetter . {pattern}")
     assert total(BeautifulSoup(page.data, "html.parser")) == everyone
 
 
@@ -206,7 +210,8 @@ def test_names_are_searched_in_every_language(served, project):
     Chinese words (each character a word of the index, the phrase in sequence)."""
     _, client = served
     keys = key_of_letter(project)
-    found = {keys[f["iri"]] for f in letters_found(client, "/search.json?q=%22Permanent+Representative+of+Azerbaijan%22")}
+    post = "/search.json?q=%22Permanent+Representative+of+Azerbaijan%22"
+    found = {keys[f["iri"]] for f in letters_found(client, post)}
     assert found == {"000_5b684ff4652c0d37", "hostile"}
     found = {keys[f["iri"]] for f in letters_found(client, "/search.json?q=西阿塞拜疆")}
     assert found == {"000_5b684ff4652c0d37"}
@@ -226,7 +231,7 @@ def test_a_letter_with_the_word_in_its_title_ranks_before_one_with_it_only_in_it
 
 def test_pagination_moves_through_every_letter_once(served):
     app, client = served
-    everyone = int(sparql(app, "SELECT (COUNT(DISTINCT ?l) AS ?n) WHERE { ?l a undo:OfficialLetter }")[0]["n"].value)
+    everyone = count(app, "?l a undo:OfficialLetter")
     first = get(client, "/")
     assert len(first.select("ol.letters > li")) == 20 and total(first) == everyone
     following = first.select_one("nav.pagination a[rel=next]")["href"]
@@ -244,8 +249,8 @@ def test_pagination_moves_through_every_letter_once(served):
 
 def test_the_timeline_has_one_mark_per_month_with_letters(served):
     app, client = served
-    for url, extra in (("/", ""), ("/?organ=general-assembly",
-                                   "?l unkg:documentOf/unkg:organ <https://w3id.org/unkg/id/organ/general-assembly> .")):
+    assembly = "?l unkg:documentOf/unkg:organ <https://w3id.org/unkg/id/organ/general-assembly> ."
+    for url, extra in (("/", ""), ("/?organ=general-assembly", assembly)):
         months = {r["m"].value: int(r["n"].value) for r in sparql(
             app, f"SELECT ?m (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter ; schema:dateSent ?d . "
                  f"{extra} BIND (SUBSTR(STR(?d), 1, 7) AS ?m) }} GROUP BY ?m")}
@@ -264,7 +269,8 @@ def test_timeline_for_a_state(served):
     drawn = app.search.timeline_for("state", state, "en")
     months = {r["m"].value: int(r["n"].value) for r in sparql(
         app, f"SELECT ?m (COUNT(DISTINCT ?l) AS ?n) WHERE {{ ?l a undo:OfficialLetter ; schema:dateSent ?d ; "
-             f"prov:qualifiedAttribution/prov:hadRole/unkg:state <{state}> BIND (SUBSTR(STR(?d), 1, 7) AS ?m) }} GROUP BY ?m")}
+             f"prov:qualifiedAttribution/prov:hadRole/unkg:state <{state}> "
+             f"BIND (SUBSTR(STR(?d), 1, 7) AS ?m) }} GROUP BY ?m")}
     assert months and {b["month"]: b["count"] for b in drawn["bars"]} == months
     page = app.templates.get_template("_timeline.html").render(timeline=drawn, timeline_title="<Palestine>")
     soup = BeautifulSoup(page, "html.parser")

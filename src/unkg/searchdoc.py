@@ -22,9 +22,11 @@ from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
 from .vocab import DCTERMS as DCT
 
 LANGS = ("en", *(lang for lang in LANGUAGES if lang != "en"))  # the readers' languages, English first
-LABELS = (SKOS + "prefLabel", DCT + "title", SCHEMA + "name", UNKG + "nameAsWritten", UNKG + "annexLabel")
+LABELS = tuple(ox.NamedNode(p) for p in (SKOS + "prefLabel", DCT + "title", SCHEMA + "name", UNKG + "nameAsWritten",
+                                         UNKG + "annexLabel"))
 # ^ the predicates the pages read labels from (serve/pages.py), in the same way: the reader's language, else
 # English, else any, the first of each in the order of their N-Triples forms
+NAMES = tuple(ox.NamedNode(p) for p in (SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name"))  # searched
 
 # scripts written without spaces between words: each character a word of its own, in the index and in a query
 _UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u3007])")
@@ -63,8 +65,6 @@ class Indexer:
         self.sessions = head + ("SELECT ?s ?organ ?n WHERE { VALUES ?s { %s } ?s unkg:organ ?organ . "
                                 "{ ?s unkg:sessionNumber ?n } UNION { ?s unkg:year ?n } }")
         self.notations = head + "SELECT ?s ?n WHERE { VALUES ?s { %s } ?s skos:notation ?n }"
-        self.labels = head + ("SELECT ?s ?o WHERE { VALUES ?s { %s } VALUES ?p { %s } ?s ?p ?o "
-                              "FILTER (isLITERAL(?o)) }") % ("%s", " ".join(f"<{p}>" for p in LABELS))
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -107,7 +107,11 @@ class Indexer:
             if r["title"] is not None:
                 entry["titles"][r["title"].language or ""] = r["title"].value
         for r in self._select(self.names):
-            letter(r["letter"].value)["names"].add(r["name"].value)
+            names = letter(r["letter"].value)["names"]
+            if r["name"] is not None:
+                names.add(r["name"].value)
+            else:
+                names.update(lit.value for lit in self._literals(r["entity"], NAMES))
         labelled: set[str] = set()
         compose: dict[str, list[str]] = {}
         for facet, query in self.facets:
@@ -156,13 +160,20 @@ class Indexer:
         found: dict[str, dict[str, list[str]]] = {}
         if not iris:
             return found
-        for r in self._select(self.labels % " ".join(f"<{i}>" for i in sorted(iris))):
-            lit = r["o"]
-            per = found.setdefault(r["s"].value, {})
-            tag, form = lit.language or "", str(lit)
-            if tag not in per or form < per[tag][0]:
-                per[tag] = [form, lit.value]
+        for iri in sorted(iris):
+            for lit in self._literals(ox.NamedNode(iri), LABELS):
+                per = found.setdefault(iri, {})
+                tag, form = lit.language or "", str(lit)
+                if tag not in per or form < per[tag][0]:
+                    per[tag] = [form, lit.value]
         return found
+
+    def _literals(self, node, predicates) -> list:
+        """The literals `node` has by `predicates`, in every graph (as the pages read them)."""
+        if not isinstance(node, ox.NamedNode):
+            return []
+        return [q.object for p in predicates for q in self.store.quads_for_pattern(node, p, None)
+                if isinstance(q.object, ox.Literal)]
 
 
 def label_of(candidates: dict[str, list[str]], lang: str, fallback: str) -> str:
