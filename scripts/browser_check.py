@@ -218,6 +218,7 @@ def stayed_here(b: Browser, sites: list[Site], check: Check) -> None:
     roots = tuple(site.root + "/" for site in sites)
     elsewhere = sorted({u for u in b.requests if not u.startswith(roots) and urlsplit(u).scheme not in ("data", "about")})
     check.expect(not elsewhere, f"the pages sent requests elsewhere: {elsewhere[:5]}")
+    check.expect(not b.errors, f"the pages threw JavaScript errors: {b.errors[:3]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,7 @@ class Browser:
         self.events: list[dict] = []
         self.requests: list[str] = []  # every URL the page asked for
         self.documents: dict[str, int] = {}  # the status of each document (page) the page loaded, by URL
+        self.errors: list[str] = []  # the JavaScript errors the pages threw
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.page = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Network"):
@@ -99,6 +100,9 @@ class Browser:
         method, params = event.get("method"), event.get("params", {})
         if method == "Network.requestWillBeSent":
             self.requests.append(params["request"]["url"])
+        elif method == "Runtime.exceptionThrown":
+            details = params.get("exceptionDetails", {})
+            self.errors.append(details.get("exception", {}).get("description") or details.get("text", "?"))
         elif method == "Network.responseReceived" and params.get("type") == "Document":
             self.documents[params["response"]["url"]] = params["response"]["status"]
         self.events.append(event)
