@@ -344,3 +344,10 @@ def test_hostile_text_is_escaped_on_every_page(site):
         assert response.status_code == 200, href
         disposition = response.headers["Content-Disposition"]
         assert '"' not in disposition.split('filename="', 1)[1].split('"', 1)[0] and "\n" not in disposition
+
+
+@pytest.mark.parametrize("path", ["/akn/%00%FF", "/id/state/a b", "/akn/un/doc/%3Cx%3E", "/ontology/x",
+                                  "/files/marc/%FF", "/source/%00"])
+def test_a_path_that_makes_no_iri_is_not_found(site, path):
+    for accept in ("text/html", "text/turtle"):
+        assert get(site, path, Accept=accept).status_code == 404, (path, accept)

@@ -22,15 +22,17 @@ def resource(app, request: Request) -> Response:
     triples = pages.describe(iri)
     kind = app.negotiate(request)
     if not triples:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:  # a path that makes no IRI (a space, a control character): nothing is there
+            return _not_found(app, request, kind)
         for alias in pages.subjects(OWL_SAME_AS, iri):  # another name of a letter (the Work its symbol names)
             if isinstance(alias, ox.NamedNode) and pages.is_letter(alias.value):
                 query = request.query_string.decode("latin-1")
                 target = pages.href(alias.value) + (f"?{query}" if query else "")
                 return Response(f"see {target}\n", status=303, headers={"Location": target},
                                 content_type="text/plain; charset=utf-8")
-        if kind == "text/html":
-            return app.html("404.html", request, status=404, path=request.path)
-        return _text(404, f"nothing is published at {request.path}")
+        return _not_found(app, request, kind)
     if kind == "text/html":
         lang = app.lang(request)
         if pages.is_letter(iri):
@@ -71,6 +73,12 @@ def download(app, request: Request, name: str, source: bool) -> Response:
     if response is None:
         return _text(404, f"no such file: {request.path}")
     return response
+
+
+def _not_found(app, request: Request, kind: str) -> Response:
+    if kind == "text/html":
+        return app.html("404.html", request, status=404, path=request.path)
+    return _text(404, f"nothing is published at {request.path}")
 
 
 def _text(status: int, message: str) -> Response:
