@@ -310,6 +310,7 @@ def test_an_unexpected_error_is_a_500_without_a_traceback(settings, monkeypatch)
             raise RuntimeError("secret internals at /some/path")
 
         monkeypatch.setattr(app.pages, "letters", broken)
+        monkeypatch.setattr(app.search, "results", broken)  # `/` from the search index, when the build has one
         response = Client(app).get("/")
         assert response.status_code == 500
         assert b"secret" not in response.data and b"Traceback" not in response.data and b"internal error" in response.data
