@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..vocab import ALLOT, DOCO, OA, PROV, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
 from ..vocab import DCTERMS as DCT
-from .letter import annex_name, citing
+from .letter import annex_name, cites, citing
 from .pages import OWL_SAME_AS, Pages, script_json
 
 LIMIT = 50  # rows shown per section
@@ -81,8 +81,7 @@ def resource_view(pages: Pages, iri: str, triples: list[ox.Triple], lang: str) -
             view["same_as"].append(pages.letter_row(s.value, lang))
             names.append(s.value)
     view["cited_by"] = citing(pages, names, lang)
-    view["cites"] = sorted((pages.link(o.value, lang) for o in pages.values(iri, DCT + "references")
-                            if isinstance(o, ox.NamedNode)), key=lambda c: (c["label"], c["iri"]))
+    view["cites"] = cites(pages, [iri], lang)
     facet = search_link(pages, iri)
     for section in view["sections"]:
         section["search"] = facet if section["name"] in FACETED else None

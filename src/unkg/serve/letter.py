@@ -140,9 +140,19 @@ def text(pages: Pages, key: str | None, version: dict, lang: str) -> dict | None
 
 
 def cites(pages: Pages, parts: list[str], lang: str) -> list[dict]:
-    """What the letter's versions and annexes cite (``dcterms:references``), each once, by label."""
+    """What the letter's versions and annexes cite (``dcterms:references``), each once, by label; a Work that is
+    another name of a letter of the collection (``owl:sameAs``) is that letter."""
     cited = {o.value for part in parts for o in pages.values(part, DCT + "references") if isinstance(o, ox.NamedNode)}
-    return sorted((pages.link(c, lang) for c in cited), key=lambda c: (c["label"], c["iri"]))
+    out = {}
+    for c in cited:
+        letters = [s.value for s in pages.subjects(OWL_SAME_AS, c) if isinstance(s, ox.NamedNode)
+                   and pages.is_letter(s.value)]
+        if letters:  # a letter of the collection, cited by the Work its symbol names: the letter itself
+            row = pages.letter_row(letters[0], lang)
+            out[row["iri"]] = {"href": row["href"], "label": row["title"], "iri": row["iri"], "date": row["date"]}
+        else:
+            out[c] = pages.link(c, lang)
+    return sorted(out.values(), key=lambda c: (c["label"], c["iri"]))
 
 
 def cited_by(pages: Pages, iri: str, lang: str) -> dict:
