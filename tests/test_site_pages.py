@@ -54,6 +54,9 @@ def site(tmp_path_factory):
     (docs / EVIL_KEY).mkdir()
     (docs / EVIL_KEY / "zh.txt").write_text(text, encoding="utf-8")
     (docs / EVIL_KEY / "document.toml").write_text('symbols = ["A/79/901", "S/2025/401"]\n', encoding="utf-8")
+    with open(project / "ontology" / "unkg.ttl", "a", encoding="utf-8") as fh:  # hostile text in the ontology too
+        fh.write(f'\nunkg:Hostile a owl:Class ;\n    rdfs:label "{SCRIPT}"@en ;\n    rdfs:comment "{HOSTILE}"@en ;\n'
+                 '    rdfs:isDefinedBy <https://w3id.org/unkg/ontology> .\n')
     settings = load_settings(project, env={})
     report = build(settings)
     assert not report.refused, report.refused
@@ -316,7 +319,7 @@ def test_the_ontology_negotiates_its_format(site, accept, fmt, tmp_path):
         triples = {str(q.triple) for q in read_quads(path)}
     else:
         triples = {str(t) for t in ox.parse(response.data, format=fmt)}
-    expected = {str(t) for t in ox.parse(path=str(ROOT / "src/unkg/defaults/ontology/unkg.ttl"))}
+    expected = {str(t) for t in ox.parse(path=str(site[1] / "ontology" / "unkg.ttl"))}
     assert triples == expected
     assert "Accept" in response.headers["Vary"]
 
@@ -333,6 +336,7 @@ def test_hostile_text_is_escaped_on_every_page(site):
         assert b"<img src=x" not in raw and b"<script>alert" not in raw, path
         soup = BeautifulSoup(raw.decode("utf-8"), "html.parser")
         assert not soup.select("img") and all(s.get("type") == "application/ld+json" for s in soup.select("script"))
+    assert page(site, "/ontology").select_one("section.term#Hostile .term-label").get_text() == SCRIPT
     letter = page(site, letter_path)
     assert HOSTILE in letter.select_one("div.text").get_text()
     assert SCRIPT in letter.select_one(".annex-title").get_text()
