@@ -34,7 +34,7 @@ test: $(STAMP) ## run the test suite
 serve: build ## serve SPARQL (read-only) at http://127.0.0.1:8000/sparql
 	$(BIN)/unkg serve
 
-browser-check: build ## headless Chromium opens the pages, runs a query, screenshots to build/browser/
+browser-check: build ## headless Chromium uses the site (search, pages, downloads, query page) on the build and a generated corpus; screenshots to build/browser/
 	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei)
 	$(BIN)/python scripts/browser_check.py
