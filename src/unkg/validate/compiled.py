@@ -19,6 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from .namespaces import prefixes as namespace_prefixes
+
 SUPPORTED_NODE = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target, SH.property,
                   SH.sparql, SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name,
                   SH.description}
@@ -66,6 +68,8 @@ class Target:
     objects_of: list[URIRef] = field(default_factory=list)
     nodes: list = field(default_factory=list)
     sparql: list[str] = field(default_factory=list)  # SHACL-AF SPARQL-based targets: SELECT ?this
+    # SPARQL-based targets that are the namespace test (namespaces.py): the prefixes an IRI passes with
+    namespaces: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,7 +114,12 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
         for t in shapes.objects(ns, SH.target):
             if (t, RDF.type, SH.SPARQLTarget) not in shapes or shapes.value(t, SH.select) is None:
                 raise Unsupported(f"node shape {ns}: only SPARQL-based targets (sh:SPARQLTarget) are implemented")
-            target.sparql.append(_prefixes(shapes, t) + "\n" + _bind_this(str(shapes.value(t, SH.select))))
+            query = _prefixes(shapes, t) + "\n" + _bind_this(str(shapes.value(t, SH.select)))
+            known = namespace_prefixes(query)
+            if known is None:
+                target.sparql.append(query)
+            else:
+                target.namespaces.append(known)
         checks = []
         for ps in sorted(shapes.objects(ns, SH.property), key=str):
             _check_keys(shapes, ps, SUPPORTED_PROPERTY, "property shape")

@@ -39,6 +39,7 @@ class Data:
         self.subclass: dict = {}
         self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
         self._classes: dict = {}  # node -> every class it is an instance of
+        self._outside: dict = {}  # prefixes -> `outside`
         same = str.__eq__  # rdflib's == on terms is Python code; this is the same test in C
         for s, p, o in graph:
             self.sp.setdefault((s, p), set()).add(o)
@@ -86,6 +87,20 @@ class Data:
 
     def is_instance(self, node, cls) -> bool:
         return cls in self.classes(node)
+
+    def outside(self, known: tuple[str, ...]) -> set:
+        """The IRI subjects of the data itself (not its base) that are, or have as predicate or IRI object, an
+        IRI starting with none of `known` (the namespace shape's target, `namespaces.py`); computed once."""
+        found = self._outside.get(known)
+        if found is None:
+            found = self._outside[known] = set()
+            starts = str.startswith  # (rdflib's startswith takes no tuple)
+            for (s, p), objects in self.sp.items():
+                if isinstance(s, URIRef) and s not in found and (
+                        not starts(p, known) or not starts(s, known)
+                        or any(isinstance(o, URIRef) and not starts(o, known) for o in objects)):
+                    found.add(s)
+        return found
 
 
 
@@ -164,6 +179,11 @@ class Validator:
             d: Data | None = data
             while d is not None:
                 found |= scope & d.objects(p)
+                d = d.base
+        for known in target.namespaces:  # (a SPARQL target read as the namespace test: no BNode in VALUES)
+            d = data
+            while d is not None:
+                found |= scope & d.outside(known)
                 d = d.base
         if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
