@@ -1,24 +1,31 @@
-"""Time each stage of the pipeline on the seed: parse, map, validate, serialise.
+"""Time each stage of the pipeline on the seed: parse, map, validate, serialise; with ``--corpus N``, the CPU
+time per document of each stage over N generated documents (bench/corpus.py) in one process.
 
 Prints one table of medians over several runs (the machine is shared and noisy: read ratios, not
 absolutes). Not a test: run it with `make bench`.
 
-    python bench/stages.py [--runs N]
+    python bench/stages.py [--runs N] [--corpus N [--work DIR]]
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import shutil
 import statistics
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 from unkg import authority
 from unkg.config import load_settings
+from unkg.errors import InputError
+from unkg.facts import card, dumps
 from unkg.mapping import authority_graph, map_document
 from unkg.parse import parse_file
-from unkg.pipeline import Pipeline
+from unkg.pipeline import Pipeline, report_text
+from unkg.validate import results_turtle
 from unkg.rdf import write
 from unkg.validate import Validator, load_shapes, validate_graph
 
@@ -37,8 +44,14 @@ def timed(fn, runs: int) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, help="runs (passes over the corpus): default 7 (3 with --corpus)")
+    parser.add_argument("--corpus", type=int, help="documents to generate and time stage by stage")
+    parser.add_argument("--work", type=Path, help="where to generate them (default: a temporary folder)")
     args = parser.parse_args()
+    if args.corpus:
+        corpus_stages(args.corpus, args.runs or 3, args.work)
+        return
+    args.runs = args.runs or 7
     settings = load_settings(ROOT, env={})
     rows = []
     t, auth = timed(lambda: authority.load(settings.authorities_dir, settings.base), args.runs)
@@ -77,6 +90,94 @@ def main() -> None:
     t, outcome = timed(lambda: pipeline.process(SEED.parent.name, [SEED]), args.runs)
     print(f"{'the whole document':32} {t * 1000:9.1f} {'':6}  Pipeline.process, what a build's worker runs: "
           f"{len(outcome.files)} files, MARC, Dublin Core and Akoma Ntoso included")
+
+
+STAGES = ("parse", "map", "sort quads", "validate", "reports", "facts card", "Turtle", "N-Quads", "JSON-LD",
+          "MARC, DC, AKN")
+
+
+def corpus_stages(size: int, runs: int, work: Path | None) -> None:
+    """CPU time (time.process_time) per document of each stage over a generated corpus, in this process,
+    what a build's worker does for each document; medians of `runs` passes over the corpus (the first pass
+    over a few documents beforehand, to load and compile what is loaded once)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scale import project
+
+    tmp = None if work else tempfile.mkdtemp(prefix="unkg-stages-")
+    folder = project((work or Path(tmp)) / f"corpus-{size}", size, 1)
+    try:
+        settings = load_settings(folder, env={})
+        pipeline = Pipeline(settings)
+        jobs = [(d.name, sorted(d.glob("*.txt"))) for d in sorted((folder / "source" / "documents").iterdir())]
+        for key, paths in jobs[:5]:
+            pipeline.process(key, paths)
+        passes: dict[str, list[float]] = {name: [] for name in STAGES + ("total", "Pipeline.process")}
+        for _ in range(runs):
+            spent = dict.fromkeys(STAGES, 0.0)
+            for key, paths in jobs:
+                _one_document(pipeline, key, paths, spent)
+            for name, t in spent.items():
+                passes[name].append(t / len(jobs))
+            passes["total"].append(sum(spent.values()) / len(jobs))
+            start = time.process_time()
+            for key, paths in jobs:
+                pipeline.process(key, paths)
+            passes["Pipeline.process"].append((time.process_time() - start) / len(jobs))
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"unkg stages over {size} generated documents, CPU ms per document, median of {runs} passes; "
+          f"{platform.machine()}, Python {platform.python_version()}")
+    total = statistics.median(passes["total"])
+    print(f"{'stage':32} {'ms/doc':>9} {'share':>6}  passes")
+    for name, times in passes.items():
+        t = statistics.median(times)
+        share = f"{t / total:6.1%}" if name in STAGES else ""
+        print(f"{name:32} {t * 1000:9.2f} {share:>6}  {', '.join(f'{x * 1000:.2f}' for x in times)}")
+
+
+def _one_document(pipeline: Pipeline, key: str, paths: list[Path], spent: dict[str, float]) -> None:
+    """`Pipeline.process`'s steps for one document, each timed into `spent`."""
+    clock = time.process_time
+    accepted = []
+    for path in paths:
+        t0 = clock()
+        try:
+            doc = parse_file(path, pipeline.auth)
+        except InputError:
+            spent["parse"] += clock() - t0
+            continue
+        t1 = clock()
+        graph = map_document(doc, pipeline.auth, pipeline.settings.base)
+        t2 = clock()
+        quads = write.quads([graph])
+        t3 = clock()
+        results = pipeline.validate(graph, quads)
+        t4 = clock()
+        results_turtle(results)
+        report_text(results, f"{key}/{path.stem}")
+        t5 = clock()
+        for name, t in (("parse", t1 - t0), ("map", t2 - t1), ("sort quads", t3 - t2), ("validate", t4 - t3),
+                        ("reports", t5 - t4)):
+            spent[name] += t
+        if any(r.severity == "Violation" for r in results):
+            continue
+        t0 = clock()
+        dumps(card(doc)).encode("utf-8")
+        t1 = clock()
+        write.turtle(write.triples_of(quads))
+        t2 = clock()
+        write.nquads(quads)
+        t3 = clock()
+        pipeline.jsonld.named_graph_and_line(graph)
+        t4 = clock()
+        for name, t in (("facts card", t1 - t0), ("Turtle", t2 - t1), ("N-Quads", t3 - t2), ("JSON-LD", t4 - t3)):
+            spent[name] += t
+        accepted.append(doc)
+    if accepted:
+        t0 = clock()
+        pipeline.exchange.files(accepted)
+        spent["MARC, DC, AKN"] += clock() - t0
 
 
 if __name__ == "__main__":

@@ -9,10 +9,20 @@ from rdflib import BNode, Literal, URIRef
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+_NAMED: dict[str, ox.NamedNode] = {}  # IRIs already made Oxigraph terms (the same few recur in every graph)
+_NAMED_KEPT = 20_000
+
+
 def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """An rdflib term as an Oxigraph term."""
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        iri = str(term)  # (a plain str: rdflib's hash and equality are Python code)
+        node = _NAMED.get(iri)
+        if node is None:
+            node = ox.NamedNode(iri)
+            if len(_NAMED) < _NAMED_KEPT:
+                _NAMED[iri] = node
+        return node
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):
