@@ -169,6 +169,7 @@ def query_page(b: Browser, site: Site, check: Check) -> None:
         check.expect(back, "the back button did not return to the query page with the example's results")
     syntax_error(b, site, check, name)
     hostile(b, site, check)
+    ask_and_graph(b, site, check)
     without_javascript(b, site, check, name)
 
 
@@ -216,6 +217,21 @@ def hostile(b: Browser, site: Site, check: Check) -> None:
     cell = b.evaluate("(c => c && c.textContent)(document.querySelector('#results tbody td .literal'))")
     check.expect(cell == HOSTILE and b.evaluate("document.querySelectorAll('#results img').length") == 0
                  and b.evaluate("document.title") != "1", f"hostile text in a result is not shown as text ({cell!r})")
+
+
+def ask_and_graph(b: Browser, site: Site, check: Check) -> None:
+    """ASK is shown as yes or no; a CONSTRUCT's graph as Turtle, with its downloads."""
+    b.open(f"{site.root}/query?{urlencode({'query': 'ASK { ?s ?p ?o }', 'run': '1'})}")
+    b.wait("document.getElementById('status').getAttribute('data-done')", 30)
+    answer = b.evaluate("document.getElementById('answer').textContent")
+    check.expect(answer == "yes", f"ASK is shown as {answer!r}, not yes")
+    construct = "CONSTRUCT { ?l <https://schema.org/dateSent> ?d } WHERE { ?l <https://schema.org/dateSent> ?d }"
+    b.open(f"{site.root}/query?{urlencode({'query': construct, 'run': '1'})}")
+    b.wait("document.getElementById('status').getAttribute('data-done')", 30)
+    text = b.evaluate("document.getElementById('graph').hidden ? '' : document.getElementById('graph').textContent")
+    formats = b.evaluate("Array.from(document.querySelectorAll('#downloads a'), a => a.dataset.format)")
+    check.expect("<https://schema.org/dateSent>" in (text or "") and formats == ["turtle", "ntriples"],
+                 f"a CONSTRUCT's graph is not shown as Turtle ({(text or '')[:80]!r}; downloads {formats})")
 
 
 def without_javascript(b: Browser, site: Site, check: Check, name: str) -> None:
