@@ -232,15 +232,43 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 
 @main.command()
 @click.argument("url")
+@click.option("--protocol", type=click.Choice(["auto", "oxigraph", "gsp"]), default="auto", show_default=True,
+              help="oxigraph: bulk load into an Oxigraph server; gsp: any Graph Store Protocol endpoint, one "
+                   "PUT per graph; auto: oxigraph when the server says it is Oxigraph.")
+@click.option("--query-url", default=None,
+              help="gsp: the server's SPARQL query endpoint, to find what changed and what is gone.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Tries after the first on a connection error or HTTP 500/502/503/504 (with back-off).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True,
+              help="Seconds to wait for the server's answer to one request.")
+@click.option("--batch", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="oxigraph: quads per request.")
 @click.pass_context
-def push(ctx: click.Context, url: str) -> None:
-    """Load the built dataset into a SPARQL 1.1 Graph Store endpoint at URL, one named graph at a time
-    (each replaced whole). Credentials: UNKG_PUSH_USER and UNKG_PUSH_PASSWORD."""
+def push(ctx: click.Context, url: str, protocol: str, query_url: str | None, retries: int, timeout: float,
+         batch: int) -> None:
+    """Make the store server at URL hold the build's graphs (for Oxigraph, http://HOST:PORT/store): the
+    project's graphs that changed are replaced, new ones loaded, those the build no longer has removed;
+    graphs outside the project's base are not touched. Credentials: UNKG_PUSH_USER, UNKG_PUSH_PASSWORD."""
+    import contextlib
+    import time
+
     from .store.push import push as run_push
 
     settings = load_settings(ctx.obj)
-    report = run_push(settings.build_dir / "dataset.nq", url)
-    click.echo(f"pushed {report.graphs} graph(s), {report.triples} triples, to {url}")
+    start = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        bars = []  # a progress bar (on standard error, drawn on a terminal only) once the quads to send are known
+        on_plan = lambda todo: todo.quads and bars.append(stack.enter_context(  # noqa: E731
+            click.progressbar(length=todo.quads, label="pushing quads", file=sys.stderr)))
+        report = run_push(settings.build_dir, url, settings.base, protocol=protocol, query_url=query_url,
+                          retries=retries, timeout=timeout, batch=batch, on_plan=on_plan,
+                          progress=lambda quads: bars[0].update(quads))
+    click.echo(f"pushed to {url} ({report.protocol}): {report.loaded} graph(s) loaded, {report.replaced} "
+               f"replaced, {report.removed} removed, {report.unchanged} unchanged; {report.sent} quads sent; the "
+               f"build has {report.graphs} graph(s), {report.quads} quads; {time.perf_counter() - start:.1f} s")
+    if report.unchecked:
+        click.echo("unkg: the server was not compared with the build (no --query-url): every graph was put, "
+                   "and graphs of documents no longer built were not removed", err=True)
 
 
 @main.command()
