@@ -58,9 +58,10 @@ class Indexer:
         head = prologue()
         self.facets = [(f, head + f["query"]) for f in config()["facet"]]
         self.names = head + config()["text"]["names"]
-        self.letters = head + ("SELECT ?letter ?date ?symbol ?title WHERE { ?letter a undo:OfficialLetter . "
+        self.letters = head + ("SELECT ?letter ?date ?symbol ?title WHERE { "
                                "{ ?letter schema:dateSent ?date } UNION { ?letter dcterms:identifier ?symbol } "
-                               "UNION { ?letter allot:hasRealization/dcterms:title ?title } }")
+                               "UNION { ?letter allot:hasRealization ?v . ?v dcterms:title ?title } "
+                               "?letter a undo:OfficialLetter }")
         self.versions = head + "SELECT ?letter WHERE { GRAPH ?g { ?letter allot:hasRealization ?version } }"
         self.sessions = head + ("SELECT ?s ?organ ?n WHERE { VALUES ?s { %s } ?s unkg:organ ?organ . "
                                 "{ ?s unkg:sessionNumber ?n } UNION { ?s unkg:year ?n } }")
