@@ -62,10 +62,12 @@ class Plan:
     quads: int  # quads to send
 
 
-def plan(local: dict[str, GraphDigest], server: dict[str, GraphDigest] | None) -> Plan:
-    """What to do to make the server's project graphs (`server`; None: unknown) equal the build's."""
-    if server is None:
-        return Plan(sorted(local), [], len(local), 0, [], 0, sum(d.triples for d in local.values()))
+def plan(graphs: list[str], quads: int, local: dict[str, GraphDigest] | None,
+         server: dict[str, GraphDigest] | None) -> Plan:
+    """What to do to make the server's project graphs (`server`; None: unknown) equal the build's
+    (`graphs`, of `quads` quads, with their digests `local`, needed only when the server holds some)."""
+    if not server or local is None:
+        return Plan(list(graphs), [], len(graphs), 0, [], 0, quads)
     new = sorted(g for g in local if g not in server)
     changed = sorted(g for g in local if g in server and server[g] != local[g])
     gone = sorted(g for g in server if g not in local)
@@ -87,11 +89,12 @@ def push(build_dir: Path, url: str, base: str, protocol: str = "auto", query_url
     if not dataset.is_file():
         raise InputError(str(dataset), "no dataset: run `unkg build` first")
     store = open_store(build_dir / "store")
-    local = store_digests(store)
+    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     prefix = base.rstrip("/") + "/"
-    outside = sorted(g for g in local if not g.startswith(prefix))
+    outside = [f"<{g}>" for g in graphs if not g.startswith(prefix)]
+    outside += ["the default graph"] * any(True for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     if outside:
-        raise InputError(str(dataset), f"graph <{outside[0]}> is outside the project's base {prefix}: the "
+        raise InputError(str(dataset), f"has triples in {outside[0]}, outside the project's base {prefix}: the "
                          "push keeps the server equal to the build only for graphs under the base")
     remote = Remote(url, dict(os.environ) if env is None else env, retries=retries, timeout=timeout,
                     backoff=backoff)
@@ -99,35 +102,36 @@ def push(build_dir: Path, url: str, base: str, protocol: str = "auto", query_url
         kind = protocol
         if kind == "auto":
             kind = "oxigraph" if remote.server_name().lower().startswith("oxigraph") else "gsp"
-        report = PushReport(kind, graphs=len(local), quads=sum(d.triples for d in local.values()))
+        report = PushReport(kind, graphs=len(graphs), quads=len(store))
         if kind == "oxigraph":
             query_url = query_url or oxigraph_root(url) + "/query"
         server = None
         if query_url:
             server = read_rows(remote.select(query_url, digest_query(base), "reading the project's graphs"))
-        todo = plan(local, server)
+        local = store_digests(store) if server else None  # a server without the project: nothing to compare
+        todo = plan(graphs, report.quads, local, server)
         if on_plan:
             on_plan(todo)
         report.loaded, report.replaced, report.unchanged = todo.new, todo.changed, todo.unchanged
         report.removed, report.removed_graphs, report.unchecked = len(todo.gone), todo.gone, server is None
         if kind == "oxigraph":
-            _push_oxigraph(remote, oxigraph_root(url), store, dataset, local, todo, batch, progress, report)
+            _push_oxigraph(remote, oxigraph_root(url), store, dataset, todo, batch, progress, report)
         else:
-            _push_gsp(remote, store, todo, local, progress, report)
+            _push_gsp(remote, store, todo, progress, report)
     finally:
         remote.close()
     return report
 
 
-def _push_oxigraph(remote: Remote, root: str, store: ox.Store, dataset: Path, local: dict[str, GraphDigest],
-                   todo: Plan, batch: int, progress, report: PushReport) -> None:
+def _push_oxigraph(remote: Remote, root: str, store: ox.Store, dataset: Path, todo: Plan, batch: int, progress,
+                   report: PushReport) -> None:
     for i in range(0, len(todo.drop), DROPS_PER_UPDATE):
         part = todo.drop[i:i + DROPS_PER_UPDATE]
         remote.update(f"{root}/update", " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in part),
                       f"removing {len(part)} graph(s) the build no longer has or has changed")
     load_url = f"{root}/store?no_transaction"
     headers = {"Content-Type": "application/n-quads"}
-    if todo.load and len(todo.load) == len(local):  # everything: the dataset file itself, in slices
+    if todo.load and len(todo.load) == report.graphs:  # everything: the dataset file itself, in slices
         expected = report.quads
         for body, quads in _slices(dataset):
             remote.request("POST", load_url, f"loading quads {report.sent + 1} to {report.sent + quads}",
@@ -147,8 +151,7 @@ def _push_oxigraph(remote: Remote, root: str, store: ox.Store, dataset: Path, lo
             progress(quads)
 
 
-def _push_gsp(remote: Remote, store: ox.Store, todo: Plan, local: dict[str, GraphDigest], progress,
-              report: PushReport) -> None:
+def _push_gsp(remote: Remote, store: ox.Store, todo: Plan, progress, report: PushReport) -> None:
     for g in todo.gone:
         remote.delete_graph(g)
     for g in todo.load:
