@@ -45,7 +45,13 @@ def prologue() -> str:
 def spaced(text: str) -> str:
     """`text` with each character of a script written without spaces (Chinese, Japanese) set apart, so that
     the index's tokenizer makes each one a word and a phrase of them matches them in sequence."""
-    return _UNSPACED.sub(r" \1 ", text)
+    if _UNSPACED.search(text) is None:  # most texts: nothing to do
+        return text
+    return _UNSPACED.sub(_apart, text)
+
+
+def _apart(m: re.Match) -> str:
+    return " " + m.group() + " "
 
 
 class Indexer:
@@ -136,7 +142,7 @@ class Indexer:
         labels = self._labels(labelled)
         out = {"letters": {iri: {
             "date": e["date"], "symbols": sorted(e["symbols"]), "titles": e["titles"],
-            "names": sorted(e["names"]), "body": e["body"],
+            "names": sorted(spaced(n) for n in e["names"]), "body": e["body"],
             "facets": {p: sorted(list(v) for v in values) for p, values in e["facets"].items()},
         } for iri, e in letters.items()}, "labels": labels, "compose": compose}
         return (json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

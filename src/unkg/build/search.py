@@ -14,6 +14,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import orjson
+
 from ..searchdoc import LANGS, config, label_of, spaced
 
 INDEX = "search.sqlite"
@@ -28,7 +30,7 @@ def write_index(folder: Path, entries: dict[str, dict]) -> None:
         rel = f"search/{key}.json"
         if rel not in entries[key].get("files", ()):
             continue
-        data = json.loads((folder / rel).read_bytes())
+        data = orjson.loads((folder / rel).read_bytes())
         for iri, row in data["letters"].items():
             _merge(letters.setdefault(iri, {"date": None, "symbols": set(), "titles": {}, "names": set(),
                                             "body": {}, "facets": {}}), row)
@@ -115,7 +117,7 @@ def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compos
                    [(ids[iri], lang, title) for iri in order for lang, title in sorted(letters[iri]["titles"].items())])
     db.executemany("INSERT INTO words (rowid, title, symbols, names, body) VALUES (?, ?, ?, ?, ?)", (
         (ids[iri], spaced("\n".join(t for _, t in sorted(e["titles"].items()))), " ".join(sorted(e["symbols"])),
-         spaced("\n".join(sorted(e["names"]))), "\n\n".join(t for _, t in sorted(e["body"].items())))
+         "\n".join(sorted(e["names"])), "\n\n".join(t for _, t in sorted(e["body"].items())))
         for iri, e in ((iri, letters[iri]) for iri in order)))
     db.execute("INSERT INTO words (words) VALUES ('optimize')")
     db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
