@@ -401,3 +401,24 @@ def test_the_network_of_an_incremental_build_is_a_fresh_builds(project, tmp_path
     finally:
         _add(project, "A-79-901", CITING)
         _build(project)
+
+
+def test_the_cards_cites_are_rebuilt_from_the_graph(project):
+    """The facts card's `cites` (each symbol or provision once, in the order first cited) from the graph alone
+    (queries/facts-cites.rq), as the parser's card has it."""
+    from unkg.facts import card
+    from unkg.graphfacts import card_from_graph, load_queries
+    from unkg.rdf.read import read_rdf
+
+    settings = load_settings(project, env={})
+    auth = authority.load(settings.authorities_dir, settings.base)
+    graph = read_rdf(project / "build" / "dataset.nq")
+    works = _works(project)
+    queries = load_queries(default("queries"))
+    for key, expr in (("A-79-901", f"{works['A/79/901']}/eng@2025-05-30"),
+                      ("S-2025-215", f"{works['S/2025/215']}/eng@2025-04-01")):
+        doc = _with_citations(parse_file(project / "source" / "documents" / key / "en.txt", auth), auth)
+        got = card_from_graph(graph, URIRef(expr), queries)["cites"]
+        assert got == card(doc)["cites"]
+    a = card_from_graph(graph, URIRef(f"{works['A/79/901']}/eng@2025-05-30"), queries)["cites"]
+    assert a == ["S/2025/215", "S/RES/2231 (2015)", f"{CHARTER}, Article 51"]  # body, then the annex

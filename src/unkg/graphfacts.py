@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from .vocab import UNDO
 
-PARTS = ("document", "symbols", "organs", "agenda", "sender", "recipients", "circulation", "annexes")
+PARTS = ("document", "symbols", "organs", "agenda", "sender", "recipients", "circulation", "annexes", "cites")
 
 
 def load_queries(folder: Path) -> dict[str, str]:
@@ -82,4 +82,5 @@ def card_from_graph(graph: Graph, expr: URIRef, queries: dict[str, str]) -> dict
              "place": r["place"]}
             for r in _rows(graph, queries["annexes"], expr)
         ],
+        "cites": list(dict.fromkeys(r["symbol"] for r in _rows(graph, queries["cites"], expr))),
     }
