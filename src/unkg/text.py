@@ -165,6 +165,12 @@ _RUNS = re.compile(r"\S+")  # \s is str.isspace()
 
 
 def _plain_piece(raw: str, start: int, end: int) -> Piece:
+    segment = raw[start:end]
+    kept = segment.strip()
+    if kept.count(" ") == len(kept.split()) - 1 and (kept.isascii() or " " not in kept):
+        # each run of white space is one space (kept: no CJK beside it) or there is none: the text as it is
+        a = start + len(segment) - len(segment.lstrip())
+        return Piece(kept, tuple(range(a, a + len(kept))), tuple(range(a + 1, a + len(kept) + 1)))
     text: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -242,6 +248,8 @@ def _join_items(pieces: Sequence[Piece]) -> Piece:
 
 
 def display_width(s: str, cjk: bool) -> int:
+    if s.isascii():  # (no ASCII character is wide or ambiguous)
+        return len(s)
     wide = "WFA" if cjk else "WF"
     return sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in s)
 

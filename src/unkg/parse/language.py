@@ -4,6 +4,7 @@ of languages: used by the parser and, through the callable it is handed, by OCR 
 from __future__ import annotations
 
 import collections
+import functools
 import re
 import unicodedata
 from functools import cache
@@ -26,6 +27,13 @@ def _scripts() -> dict[str, tuple[str, ...]]:
     return {script: tuple(by_script[script]) for script in order}
 
 
+@functools.lru_cache(maxsize=8192)
+def _script_of(ch: str) -> str | None:
+    """The script (of those the formulas files name) a letter is written in."""
+    name = unicodedata.name(ch, "")
+    return next((s for s in _scripts() if name.startswith(s)), None)
+
+
 def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     """The ISO 639-1 code of the text's language, from its letters and words (never the file name): the
     script most of its letters are written in (the formulas files name each language's script), and
@@ -37,8 +45,7 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     for ch, n in collections.Counter(raw).items():
         if not ch.isalpha():
             continue
-        name = unicodedata.name(ch, "")
-        script = next((s for s in scripts if name.startswith(s)), None)
+        script = _script_of(ch)
         if script is not None:
             counts[script] += n
     if sum(counts.values()) == 0:
@@ -47,13 +54,18 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     if len(scripts[script]) == 1:
         return scripts[script][0]
     words = re.findall(r"[a-zà-ÿ]+", raw.casefold())  # (the one shared script is Latin)
-    scores = {lang: sum(1 for w in words if w in set(fw)) for lang, fw in lexicon()["function_words"].items()}
+    scores = {lang: sum(1 for w in words if w in fw) for lang, fw in _function_words().items()}
     if auth is not None:
         for lang in scores:
             if lang in languages():
                 scores[lang] += 3 * len(auth.find(raw, lang, "organ", "organization"))
     best = max(scores, key=lambda k: scores[k])
     return best if scores[best] else None
+
+
+@cache
+def _function_words() -> dict[str, frozenset[str]]:
+    return {lang: frozenset(fw) for lang, fw in lexicon()["function_words"].items()}
 
 
 def known_language(code: str, auth: Authorities | None) -> bool:
