@@ -14,7 +14,7 @@ from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, LANG, LIST, SET, VOCAB
 
-_CACHED_IRIS = 100_000  # compact IRIs remembered (the authority data's recur in every document)
+_CACHED_IRIS = 20_000  # compact IRIs remembered (the authority data's recur in every document)
 
 
 class _Plans:
