@@ -24,21 +24,19 @@ LIMIT = 50  # rows shown per section
 FACETED = {"sent", "filed", "session", "organ"}  # the sections the search's facet of the entity gives whole
 LETTERS, QUOTES = 20, 5  # letters shown that mention an entity, mentions quoted per letter
 HIDDEN = {SKOS + "hiddenLabel"}  # matched, never displayed (declined forms of names)
-_LETTER = f"{{ ?letter <{ALLOT}hasRealization> ?part }} UNION {{ ?part <{DCT}isPartOf> ?letter }}"
 
-# name, heading, the pattern that finds ?letter for the entity $X
+# name, heading, the paths from the entity back to the letters (each step: the subjects of a predicate)
 SECTIONS = (
     ("sent", "Letters sent by its representatives or mission (as the letters give the signatory's capacity)",
-     f"?post <{UNKG}state> $X . ?a <{PROV}hadRole> ?post . ?letter <{PROV}qualifiedAttribution> ?a ."),
-    ("signed", "Letters that name them as their sender",
-     f"?a <{PROV}agent> $X . ?letter <{PROV}qualifiedAttribution> ?a ."),
+     ((UNKG + "state", PROV + "hadRole", PROV + "qualifiedAttribution"),)),
+    ("signed", "Letters that name them as their sender", ((PROV + "agent", PROV + "qualifiedAttribution"),)),
     ("capacity", "Letters sent in this capacity (as the letters give it)",
-     f"?a <{PROV}hadRole> $X . ?letter <{PROV}qualifiedAttribution> ?a ."),
-    ("addressed", "Letters addressed to it", f"?letter <{SCHEMA}recipient> $X ."),
+     ((PROV + "hadRole", PROV + "qualifiedAttribution"),)),
+    ("addressed", "Letters addressed to it", ((SCHEMA + "recipient",),)),
     ("filed", "Letters filed under this agenda item",
-     f"{{ ?letter <{UNKG}agendaEntry> ?entry . ?entry <{UNKG}agendaItem> $X }} UNION {{ ?letter <{DCT}subject> $X }}"),
-    ("session", "Documents of this session", f"?letter <{UNKG}documentOf> $X ."),
-    ("organ", "Documents of this organ", f"?session <{UNKG}organ> $X . ?letter <{UNKG}documentOf> ?session ."),
+     ((UNKG + "agendaItem", UNKG + "agendaEntry"), (DCT + "subject",))),
+    ("session", "Documents of this session", ((UNKG + "documentOf",),)),
+    ("organ", "Documents of this organ", ((UNKG + "organ", UNKG + "documentOf"),)),
 )
 
 
@@ -91,19 +89,15 @@ def resource_view(pages: Pages, iri: str, triples: list[ox.Triple], lang: str) -
 
 
 def sections(pages: Pages, iri: str, lang: str) -> list[dict]:
-    """The sections of letters that point at `iri`, each with its count and first rows (empty ones left out)."""
-    node = str(ox.NamedNode(iri))
+    """The sections of letters that point at `iri`, each with its count and newest rows (empty ones left out).
+    Read by pattern lookups from the entity back (Oxigraph's plans for these joins over the union of the graphs
+    can take a minute on a large build; the lookups take milliseconds)."""
     out = []
-    for name, heading, pattern in SECTIONS:
-        where = pattern.replace("$X", node)
-        count = pages.select(f"SELECT (COUNT(DISTINCT ?letter) AS ?n) WHERE {{ {where} }}")
-        n = int(count[0]["n"].value) if count else 0
-        if not n:
-            continue
-        rows = pages.select(f"SELECT DISTINCT ?letter ?date WHERE {{ {where} OPTIONAL {{ ?letter <{SCHEMA}dateSent> "
-                            f"?date }} }} ORDER BY DESC(?date) ?letter LIMIT {LIMIT}")
-        out.append({"name": name, "heading": heading, "count": n,
-                    "rows": [pages.letter_row(r["letter"].value, lang) for r in rows]})
+    for name, heading, paths in SECTIONS:
+        found = set().union(*(pages.walk(iri, path) for path in paths))
+        listed = pages.newest(found, lang, LIMIT)
+        if listed["count"]:
+            out.append({"name": name, "heading": heading, **listed})
     return out
 
 
@@ -111,15 +105,12 @@ def mentioned(pages: Pages, iri: str, lang: str) -> dict:
     """The letters that mention `iri` (a part of theirs ``allot:mentions`` it): a count, and the newest
     `LETTERS` with up to `QUOTES` of their mentions each, in the words around it as the letter has them (its
     annotations whose body `iri` is, read part by part: no query runs over every annotation of the store)."""
-    node = str(ox.NamedNode(iri))
-    where = f"?part <{ALLOT}mentions> {node} . {_LETTER}"
-    count = pages.select(f"SELECT (COUNT(DISTINCT ?letter) AS ?n) WHERE {{ {where} }}")
-    rows = pages.select(f"SELECT DISTINCT ?letter ?date WHERE {{ {where} OPTIONAL {{ ?letter <{SCHEMA}dateSent> "
-                        f"?date }} }} ORDER BY DESC(?date) ?letter LIMIT {LETTERS}")
+    parts = pages.walk(iri, (ALLOT + "mentions",))
+    listed = pages.newest({letter for part in parts if (letter := pages.letter_of(part))}, lang, LETTERS)
     body = ox.NamedNode(iri)
     letters = []
-    for r in rows:
-        letter = r["letter"].value
+    for row in listed["rows"]:
+        letter = row["iri"]
         parts = [p.value for p in pages.values(letter, ALLOT + "hasRealization")]
         parts += sorted(p.value for p in pages.values(letter, DCT + "hasPart"))
         quotes = []
@@ -139,9 +130,8 @@ def mentioned(pages: Pages, iri: str, lang: str) -> dict:
                     "suffix": suffix.value if suffix else "", "lang": exact.language if exact else "",
                     "part": where_in}))
             quotes += [q for _, q in sorted(found, key=lambda x: x[0])]
-        letters.append({**pages.letter_row(letter, lang), "quotes": quotes[:QUOTES], "more": len(quotes) > QUOTES,
-                        "mentions": len(quotes)})
-    return {"count": int(count[0]["n"].value) if count else 0, "letters": letters}
+        letters.append({**row, "quotes": quotes[:QUOTES], "more": len(quotes) > QUOTES, "mentions": len(quotes)})
+    return {"count": listed["count"], "letters": letters}
 
 
 def search_link(pages: Pages, iri: str) -> str | None:

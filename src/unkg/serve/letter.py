@@ -163,15 +163,11 @@ def cited_by(pages: Pages, iri: str, lang: str) -> dict:
 
 
 def citing(pages: Pages, names: list[str], lang: str) -> dict:
-    """The letters citing any of `names`: a count and the first `LIMIT` by date, newest first."""
-    targets = " ".join(str(ox.NamedNode(n)) for n in names)
-    where = (f"VALUES ?cited {{ {targets} }} ?part <{DCT}references> ?cited . "
-             f"{{ ?letter <{ALLOT}hasRealization> ?part }} UNION {{ ?part <{DCT}isPartOf> ?letter }}")
-    count = pages.select(f"SELECT (COUNT(DISTINCT ?letter) AS ?n) WHERE {{ {where} }}")
-    rows = pages.select(f"SELECT DISTINCT ?letter ?date WHERE {{ {where} OPTIONAL {{ ?letter <{SCHEMA}dateSent> ?date }} "
-                        f"}} ORDER BY DESC(?date) ?letter LIMIT {LIMIT}")
-    letters = [pages.letter_row(r["letter"].value, lang) for r in rows if names and r["letter"].value not in names]
-    return {"count": int(count[0]["n"].value) if count else 0, "rows": letters}
+    """The letters whose versions or annexes cite any of `names` (``dcterms:references``): a count and the
+    first `LIMIT`, newest first (read by pattern lookups from the cited IRIs back)."""
+    parts = set().union(*(pages.walk(n, (DCT + "references",)) for n in names))
+    letters = {letter for part in parts if (letter := pages.letter_of(part)) and letter not in names}
+    return pages.newest(letters, lang, LIMIT)
 
 
 def report(pages: Pages, key: str, version: dict, lang: str) -> dict:

@@ -162,12 +162,37 @@ class Pages:
         return {"href": self.href(iri), "title": self.letter_title(iri, lang), "date": date.value if date else "",
                 "iri": iri}
 
+    def walk(self, iri: str, path: tuple[str, ...]) -> set[str]:
+        """The IRIs reached from `iri` going backwards along `path` (each step: the subjects whose predicate
+        has the nodes reached so far as object), by pattern lookups alone."""
+        nodes = {iri}
+        for predicate in path:
+            nodes = {s.value for n in nodes for s in self.subjects(predicate, n) if isinstance(s, ox.NamedNode)}
+        return nodes
+
+    def newest(self, letters: set[str], lang: str, limit: int) -> dict:
+        """Of `letters`, those that are letters: how many, and the first `limit` by date, newest first."""
+        dated = []
+        for iri in letters:
+            if self.is_letter(iri):
+                date = self.one(iri, SCHEMA + "dateSent")
+                dated.append((date.value if date is not None else "", iri))
+        dated.sort(key=lambda d: (_Desc(d[0]), d[1]))
+        return {"count": len(dated), "rows": [self.letter_row(iri, lang) for _, iri in dated[:limit]]}
+
     def letter_of(self, part: str) -> str | None:
         """The letter a language version or an annex belongs to."""
         for s in self.subjects(ALLOT + "hasRealization", part):
             return s.value
         whole = self.one(part, DCT + "isPartOf")
         return whole.value if whole is not None else None
+
+
+class _Desc(str):
+    """A string that sorts in reverse (the newest date first; an empty one, no date, last)."""
+
+    def __lt__(self, other: str) -> bool:
+        return str.__gt__(self, other)
 
 
 def term_labels(path: Path) -> dict[str, dict[str, str]]:
