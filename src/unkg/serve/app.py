@@ -192,21 +192,14 @@ class App:
         return state, found
 
     def on_query(self, request: Request) -> Response:
-        """The query page: the example queries of the queries folder to pick from (``examples.py``), and in
-        its editor the query asked for (``?query=``), the example named (``?example=``, 404 if none is so
-        named) or the default example (``letters.rq``)."""
-        from .examples import examples, pick
-        from .pages import script_json
-        from .sparql import FORMATS
+        """The query page (``examples.py``): the examples to pick from, the one named or the query given."""
+        from .examples import page
 
-        found = examples(self.settings.queries_dir)
         try:
-            name, query = pick(found, request.args.get("example"), request.args.get("query"))
-        except KeyError as exc:
+            values = page(self.settings, request.args)
+        except KeyError as exc:  # an example no file is
             raise Refused(404, exc.args[0]) from None
-        return self.html("query.html", request, query=query, example=name, examples=list(found.values()),
-                         examples_json=script_json(found), base=self.settings.base.rstrip("/"),
-                         result_formats=list(FORMATS))
+        return self.html("query.html", request, **values)
 
     def on_script(self, request: Request) -> Response:
         script = resources.files("unkg").joinpath("static/query.js").read_bytes()

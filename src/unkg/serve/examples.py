@@ -1,5 +1,6 @@
-"""The example queries the query page offers: the ``.rq`` files of the project's queries folder (setting
-``queries_dir``), each named by its file's stem and described by its leading comment.
+"""The query page's values: the example queries it offers, the ``.rq`` files of the project's queries folder
+(setting ``queries_dir``), each named by its file's stem and described by its leading comment; in its editor
+the query asked for (``?query=``), the example named (``?example=``) or the default example.
 
 The ``facts-*.rq`` files are not examples: they are the parts of the facts card rebuilt from the graph
 (``graphfacts.py`` runs them with ``$expr`` bound to a language version), not questions for people.
@@ -50,3 +51,15 @@ def pick(found: dict[str, dict], name: str | None, query: str | None) -> tuple[s
     elif name not in found:
         raise KeyError(f"no example query is named {name!r}; the examples: {', '.join(found)}")
     return name, found[name]["text"] if name else ""
+
+
+def page(settings, args) -> dict:
+    """The values of templates/query.html for a request's `args` (its query string). KeyError for an
+    example no file is."""
+    from .pages import script_json
+    from .sparql import FORMATS
+
+    found = examples(settings.queries_dir)
+    name, query = pick(found, args.get("example"), args.get("query"))
+    return {"query": query, "example": name, "examples": list(found.values()), "examples_json": script_json(found),
+            "base": settings.base.rstrip("/"), "result_formats": list(FORMATS)}
