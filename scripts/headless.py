@@ -139,14 +139,18 @@ class Browser:
             self._pump()
 
     def open(self, url: str, limit: float = 30.0) -> bool:
-        """Go to `url` and wait until its document has loaded; whether it did."""
-        self.send("Page.navigate", {"url": url}, self.page)
-        return self.settle(limit)
-
-    def settle(self, limit: float = 30.0) -> bool:
-        """Wait until the page's document has loaded (after a navigation the page started itself)."""
-        time.sleep(0.2)
-        return bool(self.wait("document.readyState === 'complete'", limit))
+        """Go to `url` and wait until its document has loaded (its load event); whether it did."""
+        since = len(self.events)
+        answer = self.send("Page.navigate", {"url": url}, self.page)
+        if answer.get("errorText"):
+            raise BrowserError(f"{url}: {answer['errorText']}")
+        end = time.monotonic() + limit
+        while not any(e.get("method") == "Page.loadEventFired" for e in self.events[since:]):
+            try:
+                self._event(self._receive(end))
+            except BrowserError:
+                return False
+        return True
 
     def screenshot(self, path: Path) -> None:
         data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}, self.page)
