@@ -211,12 +211,18 @@ def syntax_error(b: Browser, site: Site, check: Check, name: str) -> None:
 
 
 def hostile(b: Browser, site: Site, check: Check) -> None:
-    query = f"SELECT ?x WHERE {{ BIND({js(HOSTILE)} AS ?x) }}"
+    """Markup in a result is text; an IRI that is not http(s) is no link, and one under the base that would
+    make a link to another host ("//host") links to the IRI itself."""
+    other = site.settings.base.rstrip("/") + "//elsewhere.example/x"
+    query = (f"SELECT ?x ?y ?z WHERE {{ BIND({js(HOSTILE)} AS ?x) BIND(IRI('javascript:document.title=2') AS ?y) "
+             f"BIND(IRI({js(other)}) AS ?z) }}")
     b.open(f"{site.root}/query?{urlencode({'query': query, 'run': '1'})}")
     b.wait("document.getElementById('status').getAttribute('data-done')", 30)
     cell = b.evaluate("(c => c && c.textContent)(document.querySelector('#results tbody td .literal'))")
     check.expect(cell == HOSTILE and b.evaluate("document.querySelectorAll('#results img').length") == 0
                  and b.evaluate("document.title") != "1", f"hostile text in a result is not shown as text ({cell!r})")
+    links = b.evaluate("Array.from(document.querySelectorAll('#results a'), a => a.getAttribute('href'))")
+    check.expect(links == [other], f"a result's IRIs give the links {links}, not only {[other]}")
 
 
 def ask_and_graph(b: Browser, site: Site, check: Check) -> None:
