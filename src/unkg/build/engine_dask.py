@@ -90,6 +90,17 @@ class _connect:
         self.cluster = self.client = None
 
     def __enter__(self):
+        from distributed.utils import silence_logging_cmgr
+
+        self.quiet = silence_logging_cmgr(logging.CRITICAL)  # (what goes wrong is said by the build, once)
+        self.quiet.__enter__()
+        try:
+            return self._open()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _open(self):
         import dask
         from distributed import Client, LocalCluster
 
@@ -97,12 +108,18 @@ class _connect:
         if not address:
             # one task at a time per worker thread (none queued on a worker that dies), no retry of a task
             # whose worker died (it is run again alone, below): a bad document costs one worker, twice
-            with dask.config.set({"distributed.scheduler.allowed-failures": 0,
-                                  "distributed.scheduler.worker-saturation": 1.0}):
-                self.cluster = LocalCluster(n_workers=self.jobs or os.cpu_count() or 1, threads_per_worker=1,
-                                            processes=True, host="127.0.0.1", dashboard_address=None,
-                                            silence_logs=logging.CRITICAL)
-            self.client = Client(self.cluster)
+            try:
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                                      "distributed.scheduler.worker-saturation": 1.0}):
+                    self.cluster = LocalCluster(n_workers=self.jobs or os.cpu_count() or 1, threads_per_worker=1,
+                                                processes=True, host="127.0.0.1", dashboard_address=None,
+                                                # (its HTTP server, health and metrics only: any free port)
+                                                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                                silence_logs=logging.CRITICAL)
+                self.client = Client(self.cluster)
+            except Exception as exc:
+                raise InputError("--engine dask", f"cannot start a Dask cluster on this machine: "
+                                 f"{type(exc).__name__}: {exc}") from None
             return self.client
         timeout = dask.config.get("distributed.comm.timeouts.connect")
         try:
@@ -112,7 +129,7 @@ class _connect:
                              f"({type(exc).__name__}: {exc}); build/ is as the previous build left it") from None
         try:
             self.client.wait_for_workers(1, timeout=timeout)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:
             self.client.close()
             raise InputError(f"--scheduler {address}", f"the Dask scheduler has no worker ({exc}); "
                              "build/ is as the previous build left it") from None
@@ -125,6 +142,7 @@ class _connect:
                     part.close()
                 except Exception:
                     pass
+        self.quiet.__exit__(None, None, None)
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -167,12 +185,22 @@ class _Run:
         self.alone: list[tuple[str, list[Path]]] = []  # tasks Dask gave up on, to run alone
 
     def run(self, tasks: list[tuple[str, list[Path]]]) -> None:
+        try:
+            self._run(tasks)
+        except _Lost as lost:  # (the scheduler gone, work cancelled: the cluster's trouble, not a document's)
+            exc = lost.__cause__
+            said = " ".join(str(exc).split()).split(" Futures: [")[0][:300]  # (not the list of tasks)
+            raise InputError(_where(self.settings), f"the Dask cluster failed: {type(exc).__name__}: {said}; "
+                             "build/ is as the previous build left it") from None
+
+    def _run(self, tasks: list[tuple[str, list[Path]]]) -> None:
         pending = list(reversed(tasks))
         flying: dict = {}
         threads, checked = 1, 0.0
         while pending or flying:
             if time.monotonic() - checked > 2:  # (a cluster may grow or shrink meanwhile)
-                threads, checked = max(1, sum(self.client.nthreads().values())), time.monotonic()
+                with _lost():
+                    threads, checked = max(1, sum(self.client.nthreads().values())), time.monotonic()
             while pending and len(flying) < 2 * threads + 2:
                 task = pending.pop()
                 flying[self.submit(task, "")] = task
@@ -186,7 +214,7 @@ class _Run:
     def submit(self, task: tuple[str, list[Path]], suffix: str):
         key, paths = task
         files = shipped(self.settings.documents_dir / key, [p.name for p in paths])
-        with warnings.catch_warnings():  # (a large document is no news to us)
+        with warnings.catch_warnings(), _lost():  # (a large document is no news to us)
             warnings.simplefilter("ignore")
             return self.client.submit(process, self.name, key, [p.name for p in paths], files, self.prefix,
                                       pure=False, key=f"{self.name}-{uuid.uuid4().hex}{suffix}")
@@ -197,21 +225,26 @@ class _Run:
         if STOP.is_set():
             raise KeyboardInterrupt
         try:
-            return list(wait(futures, timeout=0.5, return_when="FIRST_COMPLETED").done)
-        except TimeoutError:
-            return []
+            with _lost():
+                return list(wait(futures, timeout=0.5, return_when="FIRST_COMPLETED").done)
+        except _Lost as lost:
+            if isinstance(lost.__cause__, TimeoutError):
+                return []
+            raise
 
     def collect(self, flying: dict, done: list, last: bool) -> None:
         from distributed import KilledWorker
 
         finished = [f for f in sorted(done, key=lambda f: flying[f][0]) if f.status == "finished"]
-        outcomes = dict(zip(finished, self.client.gather(finished))) if finished else {}
+        with _lost():
+            outcomes = dict(zip(finished, self.client.gather(finished))) if finished else {}
         for future in sorted(done, key=lambda f: flying[f][0]):
             task = flying.pop(future)
             if future in outcomes:
                 self.handle(self.writer.write(outcomes[future]))
                 continue
-            exc = future.exception() if future.status == "error" else None
+            with _lost():
+                exc = future.exception() if future.status == "error" else None
             if isinstance(exc, KilledWorker):
                 if self.overdue(task[0]):
                     self.refuse(task, overdue_reason(self.settings.document_timeout))
@@ -228,10 +261,27 @@ class _Run:
 
     def overdue(self, key: str) -> bool:
         """Did a worker report `key`'s document past its time just before it was killed?"""
-        return any(msg == key for _, msg in self.client.get_events(f"{self.name}-overdue"))
+        with _lost():
+            return any(msg == key for _, msg in self.client.get_events(f"{self.name}-overdue"))
 
     def refuse(self, task: tuple[str, list[Path]], reason: str) -> None:
         key, paths = task
         self.handle(Outcome.nothing(key, [(f"{key}/{p.stem}", reason) for p in paths]))
 
 
+
+
+class _Lost(Exception):
+    """A call to the cluster failed (its cause): the build cannot go on."""
+
+
+class _lost:
+    """Turns what a call to the cluster raises into `_Lost` (never a KeyboardInterrupt or an InputError)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if exc is not None and isinstance(exc, Exception) and not isinstance(exc, InputError):
+            raise _Lost() from exc
+        return False
