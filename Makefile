@@ -40,11 +40,16 @@ browser-check: build ## headless Chromium uses the site (search, pages, download
 	$(BIN)/python scripts/browser_check.py
 
 BENCH_SIZES ?= 1000 10000
+BENCH_SIZE ?= 10000
 
-bench: $(STAMP) ## time each stage on the seed; unkg build vs the straightforward pipeline at BENCH_SIZES documents
+bench: $(STAMP) ## time the stages; unkg build vs the straightforward pipeline at BENCH_SIZES (add 100000: the 100k figures); Dask, push, site at BENCH_SIZE
 	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/stages.py --corpus 300
 	$(BIN)/python bench/textsize.py
 	$(BIN)/python bench/scale.py --sizes $(BENCH_SIZES)
+	$(BIN)/python bench/dask_overhead.py --sizes $(BENCH_SIZE)
+	$(BIN)/python bench/push.py --size $(BENCH_SIZE)
+	$(BIN)/python bench/site.py --size $(BENCH_SIZE)
 
 clean: ## remove generated output (build/ and the folders beside it that `unkg build` made; it names them)
 	@if [ -x $(BIN)/unkg ]; then $(BIN)/unkg clean; else echo "unkg is not installed in $(VENV): nothing it built to remove"; fi
