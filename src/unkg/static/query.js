@@ -63,10 +63,11 @@
     if (t.type === "uri") {
       td.appendChild(iriNode(t.value));
     } else if (t.type === "literal" || t.type === "typed-literal") {
-      td.appendChild(el("span", t.value, "literal"));
+      var typed = !t["xml:lang"] && t.datatype && PLAIN.indexOf(t.datatype) < 0; // a date, a number: unbroken
+      td.appendChild(el("span", t.value, typed ? "literal typed" : "literal"));
       if (t["xml:lang"]) {
         td.appendChild(el("span", "@" + t["xml:lang"], "lang"));
-      } else if (t.datatype && PLAIN.indexOf(t.datatype) < 0) {
+      } else if (typed) {
         var d = el("span", "^^" + short(t.datatype), "datatype");
         d.setAttribute("title", t.datatype);
         td.appendChild(d);
