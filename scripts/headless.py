@@ -62,10 +62,14 @@ class Browser:
         self.requests: list[str] = []  # every URL the page asked for
         self.documents: dict[str, int] = {}  # the status of each document (page) the page loaded, by URL
         self.errors: list[str] = []  # the JavaScript errors the pages threw
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.page = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-        for domain in ("Page", "Runtime", "Network"):
-            self.send(f"{domain}.enable", session=self.page)
+        try:
+            target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self.page = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+            for domain in ("Page", "Runtime", "Network"):
+                self.send(f"{domain}.enable", session=self.page)
+        except BrowserError:
+            self.close()  # the process, the pipes and the profile folder
+            raise
 
     # -- the protocol ---------------------------------------------------------------------------------
     def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
