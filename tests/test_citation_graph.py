@@ -364,6 +364,23 @@ def test_graphml_loads_in_networkx_with_the_sparql_count_of_edges(project, base)
     assert network.degree(seed) == 0 and network.nodes[seed]["in_collection"] is True
 
 
+def test_graphml_is_graphml_by_structure(project):
+    """Read by an XML parser: the GraphML namespace, a directed graph, keys declared for every data, every edge
+    between declared nodes."""
+    from lxml import etree
+
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = etree.parse(str(project / "build" / "citations.graphml")).getroot()
+    assert root.tag == "{http://graphml.graphdrawing.org/xmlns}graphml"
+    (graph,) = root.findall("g:graph", ns)
+    assert graph.get("edgedefault") == "directed"
+    keys = {k.get("id") for k in root.findall("g:key", ns)}
+    assert {d.get("key") for d in graph.iter("{http://graphml.graphdrawing.org/xmlns}data")} == keys
+    nodes = {n.get("id") for n in graph.findall("g:node", ns)}
+    edges = graph.findall("g:edge", ns)
+    assert len(edges) == EDGES and all({e.get("source"), e.get("target")} <= nodes for e in edges)
+
+
 def test_csv_edge_list_and_codebook_agree_with_the_graphml(project):
     nx = pytest.importorskip("networkx")
     built = project / "build"
@@ -422,3 +439,14 @@ def test_the_cards_cites_are_rebuilt_from_the_graph(project):
         assert got == card(doc)["cites"]
     a = card_from_graph(graph, URIRef(f"{works['A/79/901']}/eng@2025-05-30"), queries)["cites"]
     assert a == ["S/2025/215", "S/RES/2231 (2015)", f"{CHARTER}, Article 51"]  # body, then the annex
+
+
+def test_citing_graphs_read_the_same_as_turtle_and_as_json_ld(project):
+    """The citation terms of the context (references, citationKind, seeAlso …) lose nothing in JSON-LD."""
+    from unkg.rdf.read import read_quads
+
+    for key in ("A-79-901", "S-2025-215"):
+        ttl = project / "build" / "documents" / f"{key}.en.ttl"
+        from_ttl = {str(q.triple) for q in read_quads(ttl)}
+        assert any("http://purl.org/dc/terms/references" in t for t in from_ttl)
+        assert from_ttl == {str(q.triple) for q in read_quads(ttl.with_suffix(".jsonld"))}, key

@@ -62,23 +62,31 @@ def target(base: str, c: Citation) -> URIRef | None:
     return cited_work(base, c.symbol) if c.symbol else None
 
 
+def _kinds(auth) -> dict:
+    """The citation kinds of the authority data (notation -> concept, concept -> class of its Works) and the
+    resolver's template, read once per authority data (kept in its memo)."""
+    def compute() -> dict:
+        graph = auth.graph
+        concepts = {str(n): s for s in sorted(graph.subjects(RDF.type, UNKG.CitationKind))
+                    for n in graph.objects(s, SKOS.notation)}
+        classes = {s: o for s in concepts.values() for o in sorted(graph.objects(s, UNKG.workClass))[:1]}
+        templates = sorted(str(t) for t in graph.objects(None, UNKG.symbolResolver))
+        return {"concepts": concepts, "classes": classes, "resolver": templates[0] if templates else None}
+
+    return auth._remember(("citation-kinds",), compute)
+
+
 def kind_concept(auth, kind: str) -> URIRef | None:
     """The authority data's concept for a kind of cited document ("resolution"), when it has one."""
-    graph = auth.graph
-    for s in sorted(graph.subjects(SKOS.notation, Literal(kind))):
-        if (s, RDF.type, UNKG.CitationKind) in graph:
-            return s
-    return None
+    return _kinds(auth)["concepts"].get(kind)
 
 
 def resolver_link(auth, symbol: str) -> URIRef | None:
     """The cited document's page on the UN's resolver: the authority data's ``unkg:symbolResolver`` template
     (on the scheme of cited kinds) with the symbol percent-encoded, its slashes and parentheses kept
     ("https://undocs.org/S/RES/2641%20(2022)")."""
-    templates = sorted(str(t) for t in auth.graph.objects(None, UNKG.symbolResolver))
-    if not templates:
-        return None
-    return URIRef(templates[0].replace("{symbol}", quote(symbol, safe="/()")))
+    template = _kinds(auth)["resolver"]
+    return URIRef(template.replace("{symbol}", quote(symbol, safe="/()"))) if template else None
 
 
 def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source: Text, lang: str,
@@ -112,9 +120,9 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
                 g.add((node, DCTERMS.identifier, Literal(c.symbol)))
             continue
         g.add((node, RDF.type, UNDO.Document))
-        cls = m.auth.value(str(kind), UNKG.workClass) if kind is not None else None
-        if cls:
-            g.add((node, RDF.type, URIRef(cls)))
+        cls = _kinds(m.auth)["classes"].get(kind)
+        if cls is not None:
+            g.add((node, RDF.type, cls))
         g.add((node, DCTERMS.identifier, Literal(c.symbol)))
         link = resolver_link(m.auth, c.symbol)
         if link is not None:
