@@ -20,6 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from .namespaces import prefixes as namespace_prefixes
+from .predicates import predicates
 
 SUPPORTED_NODE = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target, SH.property,
                   SH.sparql, SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name,
@@ -59,6 +60,7 @@ class Check:
     value: object = None
     query: str | None = None
     source: URIRef | BNode | None = None  # the SPARQL constraint node
+    reads: frozenset[str] | None = None  # the predicates the query reads (None: any; predicates.py)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Target:
     objects_of: list[URIRef] = field(default_factory=list)
     nodes: list = field(default_factory=list)
     sparql: list[str] = field(default_factory=list)  # SHACL-AF SPARQL-based targets: SELECT ?this
+    sparql_reads: list[frozenset[str] | None] = field(default_factory=list)  # the predicates each reads
     # SPARQL-based targets that are the namespace test (namespaces.py): the prefixes an IRI passes with
     namespaces: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -118,6 +121,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             known = namespace_prefixes(query)
             if known is None:
                 target.sparql.append(query)
+                target.sparql_reads.append(predicates(query))
             else:
                 target.namespaces.append(known)
         checks = []
@@ -145,7 +149,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             select = str(shapes.value(c, SH.select))
             query = _prefixes(shapes, c) + "\n" + _bind_this(select)
             checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
-                                SPARQL, query=query, source=c))
+                                SPARQL, query=query, source=c, reads=predicates(query)))
         out.append(NodeShape(ns, target, checks))
     return out
 

@@ -139,15 +139,15 @@ class Validator:
         return self._run(data, own, graph, triples)
 
     def _run(self, data: Data, scope: set, graph: Graph | None, triples: list | None = None) -> list[Result]:
+        self._pending: list | dict | None = None  # the document's statements not in the store yet (by predicate)
         if graph is not None:
             if self._used >= 500:
                 self._new_store()
             self._used += 1
             doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
             if triples is None:
-                self.store.bulk_extend(ox.Quad(*map(ox_term, t), doc_graph) for t in graph)
-            else:
-                self.store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, doc_graph) for t in triples)
+                triples = [ox.Triple(*map(ox_term, t)) for t in graph]
+            self._pending, self._doc_graph = triples, doc_graph
         self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
         results: list[Result] = []
         sparql_focus: list[tuple[NodeShape, set]] = []
@@ -166,6 +166,24 @@ class Validator:
         if sparql_focus:
             results.extend(self._sparql(sparql_focus))
         return results
+
+    def _load(self, reads: frozenset[str] | None) -> None:
+        """Put into the store the document's statements a query reading `reads` (None: any) may match."""
+        pending = self._pending
+        if not pending:
+            return
+        if isinstance(pending, list):  # (first asked: grouped by predicate)
+            grouped: dict[str, list] = {}
+            for t in pending:
+                grouped.setdefault(t.predicate.value, []).append(t)
+            pending = self._pending = grouped
+        if reads is None:
+            now, self._pending = [t for ts in pending.values() for t in ts], None
+        else:
+            now = [t for p in reads if p in pending for t in pending.pop(p)]
+        if now:
+            graph = self._doc_graph
+            self.store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in now])
 
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
@@ -187,7 +205,8 @@ class Validator:
                 d = d.base
         if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
-            for query in target.sparql:
+            for query, reads in zip(target.sparql, target.sparql_reads):
+                self._load(reads)
                 rows = self.store.query(query % values, default_graph=self._graphs)
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
@@ -234,6 +253,7 @@ class Validator:
             for check in ns.checks:
                 if check.kind is not SPARQL:
                     continue
+                self._load(check.reads)
                 rows = self.store.query(check.query % values, default_graph=self._graphs)
                 names = {v.value for v in rows.variables}
                 seen = set()
