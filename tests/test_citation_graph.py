@@ -36,7 +36,7 @@ from unkg.model import Citation, Fact, Span
 from unkg.parse import parse_file
 from unkg.vocab import DCTERMS, OA, UNKG
 
-from conftest import SEED_KEY, default, make_project, run_unkg
+from conftest import SEED_KEY, default, make_project, run_unkg, shared_path
 
 CITED = """S/2025/215
 
@@ -450,3 +450,41 @@ def test_citing_graphs_read_the_same_as_turtle_and_as_json_ld(project):
         from_ttl = {str(q.triple) for q in read_quads(ttl)}
         assert any("http://purl.org/dc/terms/references" in t for t in from_ttl)
         assert from_ttl == {str(q.triple) for q in read_quads(ttl.with_suffix(".jsonld"))}, key
+
+
+# -- a real pair: S/1997/107 answers the letter A/51/794-S/1997/106 and cites it --------------------------
+
+@pytest.fixture(scope="module")
+def real_pair(tmp_path_factory) -> Path:
+    """Two documents of ../shared/corpus: identical letters dated 31 January 1997 from the Secretary-General
+    (A/51/794-S/1997/106), and the President of the Security Council's reply of 4 February 1997 (S/1997/107),
+    whose body reads 'your letter dated 31 January 1997 (A/51/794-S/1997/106)'. The parser reads the
+    citations (no hand-made ones)."""
+    corpus = shared_path("corpus", "en")
+    project = make_project(tmp_path_factory.mktemp("real-pair"), documents=False)
+    for key, name in (("A-51-794_S-1997-106", "en_A-51-794_S-1997-106.txt"), ("S-1997-107", "en_S-1997-107.txt")):
+        _add(project, key, (corpus / name).read_text(encoding="utf-8"))
+    report = build(load_settings(project, env={}), jobs=1)
+    assert sorted(report.built) == ["A-51-794_S-1997-106/en", "S-1997-107/en"], report.refused
+    return project
+
+
+def test_a_real_reply_and_the_letter_it_cites_are_linked_as_one_node(real_pair, base):
+    letter = f"{base}/akn/un/doc/officialLetter/unga-unsc/1997-01-31/A-51-794_S-1997-106"
+    reply = f"{base}/akn/un/doc/officialLetter/unsc/1997-02-04/S-1997-107"
+    # the reply's version references the Works both symbols name, each the letter of the collection
+    rows = _select(real_pair, f"""SELECT ?cited ?symbol WHERE {{
+        <{reply}> <https://w3id.org/akn/ontology/allot/hasRealization> ?part .
+        ?part <http://purl.org/dc/terms/references> ?cited . ?cited <http://purl.org/dc/terms/identifier> ?symbol .
+        <{letter}> <{OWL.sameAs}> ?cited }} ORDER BY ?symbol""")
+    assert [(r["cited"], r["symbol"]) for r in rows] == [(f"{base}/akn/un/doc/A-51-794", "A/51/794"),
+                                                         (f"{base}/akn/un/doc/S-1997-106", "S/1997/106")]
+    # the letter's own citation: 'my report of 26 November 1996 to the General Assembly (A/51/695-S/1996/998)'
+    edges = _select(real_pair, _query("citation-network"))
+    assert sorted((r["letter"], r["symbol"]) for r in edges) == [
+        (letter, "A/51/695"), (letter, "S/1996/998"), (reply, "A/51/794"), (reply, "S/1997/106")]
+    nx = pytest.importorskip("networkx")
+    network = nx.read_graphml(real_pair / "build" / "citations.graphml")
+    assert network.number_of_edges() == len(edges) == 4
+    assert network.number_of_edges(reply, letter) == 2  # cited by its two symbols: one node, two edges
+    assert network.nodes[letter]["in_collection"] is True and network.nodes[letter]["kind"] == "identical letters"
