@@ -140,15 +140,23 @@ def test_pushing_again_sends_nothing_and_changes_nothing(project, server):
     assert server.quads() == before == _build_quads(project)
 
 
-def test_an_altered_graph_is_replaced_and_only_it(project, server):
-    _push(project, f"{server.url}/store")
+def _options(protocol: str, server) -> tuple[str, ...]:
+    return ("--protocol", protocol) + (("--query-url", f"{server.url}/query") if protocol == "gsp" else ())
+
+
+@pytest.mark.parametrize("protocol", ["oxigraph", "gsp"])
+@pytest.mark.parametrize("alteration", ["a triple missing", "a triple too many", "a triple changed"])
+def test_an_altered_graph_is_replaced_and_only_it(project, server, alteration, protocol):
+    _push(project, f"{server.url}/store", *_options(protocol, server))
     graph = next(q.graph_name for q in _build_quads(project) if "/akn/" in q.graph_name.value)
     victim = next(q for q in _build_quads(project) if q.graph_name == graph)
-    server.update(f"DELETE DATA {{ GRAPH {graph} {{ {victim.triple} }} }} ;"
-                  f"INSERT DATA {{ GRAPH {graph} {{ <{BASE}x> <{BASE}y> 'stale' }} }}")
+    delete = f"DELETE DATA {{ GRAPH {graph} {{ {victim.triple} }} }}"
+    insert = f"INSERT DATA {{ GRAPH {graph} {{ <{BASE}x> <{BASE}y> 'stale' }} }}"
+    server.update({"a triple missing": delete, "a triple too many": insert,
+                   "a triple changed": f"{delete} ; {insert}"}[alteration])
     assert server.quads() != _build_quads(project)
-    result = _push(project, f"{server.url}/store", "--batch", "1")
-    assert "0 graph(s) loaded, 1 replaced, 0 removed, 2 unchanged" in result.stdout
+    result = _push(project, f"{server.url}/store", "--batch", "1", *_options(protocol, server))
+    assert f"({protocol}): 0 graph(s) loaded, 1 replaced, 0 removed, 2 unchanged" in result.stdout
     assert server.quads() == _build_quads(project)
 
 
@@ -160,7 +168,7 @@ def _copy_project(project: Path, folder: Path) -> Path:
 @pytest.mark.parametrize("protocol", ["oxigraph", "gsp"])
 def test_a_removed_document_loses_its_graph(project, server, tmp_path, protocol):
     copy = _copy_project(project, tmp_path / "copy")
-    options = ("--protocol", protocol) + (("--query-url", f"{server.url}/query") if protocol == "gsp" else ())
+    options = _options(protocol, server)
     server.update(f"INSERT DATA {{ GRAPH {OTHER} {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
     other = server.quads()
     result = _push(copy, f"{server.url}/store", *options)

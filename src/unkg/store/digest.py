@@ -39,6 +39,11 @@ def digest_query(base: str | None) -> str:
             f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {where} BIND(SHA256({text}) AS ?h) }}\nGROUP BY ?g")
 
 
+def graphs_query(base: str) -> str:
+    """The project's named graphs (``?g``), empty ones included."""
+    return f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), "{base.rstrip("/")}/")) }}'
+
+
 @dataclass(frozen=True)
 class GraphDigest:
     triples: int

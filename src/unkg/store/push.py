@@ -1,20 +1,21 @@
 """``unkg push URL``: make a store server hold exactly the build's graphs of the project.
 
-It compares the server with the build graph by graph (their digests, see ``digest``), then changes only what
-differs: the project's graphs the build no longer has are removed, graphs whose content changed are
-replaced, new graphs are loaded, the rest is left alone. Pushing twice sends nothing the second time.
-Graphs outside the project's base are never read or touched: a server can hold other data.
+It compares the server with the build graph by graph, then changes only what differs: the project's graphs
+the build no longer has are removed, graphs whose content changed are replaced, new graphs are loaded, the
+rest is left alone. Pushing twice sends nothing the second time. Graphs outside the project's base are never
+changed: a server can hold other data.
 
 Two protocols:
 
-- ``oxigraph``: an Oxigraph server (``URL`` its ``/store`` or its root). Graphs go in bulk: N-Quads
+- ``oxigraph``: an Oxigraph server (``URL`` its ``/store`` or its root). Its store is compared with
+  ``dataset.nq`` line by line (``compare``), unless it holds none of the project's graphs. Graphs go in bulk: N-Quads
   ``POST``ed to ``/store?no_transaction`` (its bulk loader) in batches; the graphs to remove or replace
   are dropped first by SPARQL Update (``DROP SILENT GRAPH``, many per request). When every graph is to be
   loaded, ``dataset.nq`` itself is sent, in slices.
 - ``gsp``: any SPARQL 1.1 Graph Store HTTP Protocol endpoint: one ``PUT`` per graph to load or replace (the
   server replaces the graph whole), one ``DELETE`` per graph to remove. Finding what changed and what is gone
-  needs the server's SPARQL query endpoint (``query_url``); without it every graph is put and graphs of
-  removed documents stay (the report says so).
+  needs the server's SPARQL query endpoint (``query_url``), asked for each graph's digest (``digest``);
+  without it every graph is put and graphs of removed documents stay (the report says so).
 
 ``auto`` asks the endpoint which server it is (its ``Server`` header) and takes ``oxigraph`` for Oxigraph,
 ``gsp`` otherwise."""
@@ -29,7 +30,8 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from . import open_store
-from .digest import GraphDigest, digest_query, read_rows, store_digests
+from .compare import differing_graphs
+from .digest import digest_query, graphs_query, read_rows, store_digests
 from .remote import Remote, oxigraph_root
 
 PROTOCOLS = ("auto", "oxigraph", "gsp")
@@ -62,17 +64,14 @@ class Plan:
     quads: int  # quads to send
 
 
-def plan(graphs: list[str], quads: int, local: dict[str, GraphDigest] | None,
-         server: dict[str, GraphDigest] | None) -> Plan:
-    """What to do to make the server's project graphs (`server`; None: unknown) equal the build's
-    (`graphs`, of `quads` quads, with their digests `local`, needed only when the server holds some)."""
-    if not server or local is None:
-        return Plan(list(graphs), [], len(graphs), 0, [], 0, quads)
-    new = sorted(g for g in local if g not in server)
-    changed = sorted(g for g in local if g in server and server[g] != local[g])
-    gone = sorted(g for g in server if g not in local)
-    return Plan(sorted(new + changed), sorted(changed + gone), len(new), len(changed), gone,
-                len(local) - len(new) - len(changed), sum(local[g].triples for g in new + changed))
+def plan(graphs: list[str], on_server: set[str], differing: set[str], quads: Callable[[list[str]], int]) -> Plan:
+    """What to do to make the server's project graphs (`on_server`) equal the build's (`graphs`), given
+    the graphs whose content differs; `quads` counts the build's quads in some graphs."""
+    new = [g for g in graphs if g not in on_server]
+    changed = [g for g in graphs if g in on_server and g in differing]
+    gone = sorted(on_server - set(graphs))
+    load = sorted(new + changed)
+    return Plan(load, sorted(changed + gone), len(new), len(changed), gone, len(graphs) - len(load), quads(load))
 
 
 def push(build_dir: Path, url: str, base: str, protocol: str = "auto", query_url: str | None = None,
@@ -96,26 +95,41 @@ def push(build_dir: Path, url: str, base: str, protocol: str = "auto", query_url
     if outside:
         raise InputError(str(dataset), f"has triples in {outside[0]}, outside the project's base {prefix}: the "
                          "push keeps the server equal to the build only for graphs under the base")
+    total = len(store)
+
+    def quads(load: list[str]) -> int:
+        if len(load) == len(graphs):
+            return total
+        return sum(sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g))) for g in load)
+
     remote = Remote(url, dict(os.environ) if env is None else env, retries=retries, timeout=timeout,
                     backoff=backoff)
     try:
         kind = protocol
         if kind == "auto":
             kind = "oxigraph" if remote.server_name().lower().startswith("oxigraph") else "gsp"
-        report = PushReport(kind, graphs=len(graphs), quads=len(store))
+        report = PushReport(kind, graphs=len(graphs), quads=total)
         if kind == "oxigraph":
-            query_url = query_url or oxigraph_root(url) + "/query"
-        server = None
-        if query_url:
+            root = oxigraph_root(url)
+            rows = remote.select(query_url or f"{root}/query", graphs_query(base), "listing the project's graphs")
+            on_server = {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
+            # a server without the project's graphs gets them all, with nothing to compare
+            differing = differing_graphs(remote, f"{root}/store", dataset, base) if on_server else set()
+        elif query_url:
             server = read_rows(remote.select(query_url, digest_query(base), "reading the project's graphs"))
-        local = store_digests(store) if server else None  # a server without the project: nothing to compare
-        todo = plan(graphs, report.quads, local, server)
+            local = store_digests(store) if server else {}
+            on_server = set(server)
+            differing = {g for g in local if g in server and server[g] != local[g]}
+        else:  # nothing to compare with: every graph is put
+            on_server, differing = set(), set()
+        todo = plan(graphs, on_server, differing, quads)
         if on_plan:
             on_plan(todo)
         report.loaded, report.replaced, report.unchanged = todo.new, todo.changed, todo.unchanged
-        report.removed, report.removed_graphs, report.unchecked = len(todo.gone), todo.gone, server is None
+        report.removed, report.removed_graphs = len(todo.gone), todo.gone
+        report.unchecked = kind == "gsp" and not query_url
         if kind == "oxigraph":
-            _push_oxigraph(remote, oxigraph_root(url), store, dataset, todo, batch, progress, report)
+            _push_oxigraph(remote, root, store, dataset, todo, batch, progress, report)
         else:
             _push_gsp(remote, store, todo, progress, report)
     finally:

@@ -9,6 +9,7 @@ Credentials, where the server needs them, come from the environment variables ``
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -45,11 +46,14 @@ class Remote:
     # --- the requests -------------------------------------------------------------------------------
 
     def request(self, method: str, url: str, what: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, ok_statuses: tuple[int, ...] = ()) -> urllib3.BaseHTTPResponse:
+                headers: dict[str, str] | None = None, ok_statuses: tuple[int, ...] = (),
+                preload: bool = True) -> urllib3.BaseHTTPResponse:
         """Send a request, retried as the pool says; an error after the last try is an InputError
-        naming `url`, `what` was being done, the status and the server's message."""
+        naming `url`, `what` was being done, the status and the server's message. With `preload` false
+        the body is left to be streamed."""
         try:
-            response = self.http.request(method, url, body=body, headers=headers or {}, redirect=False)
+            response = self.http.request(method, url, body=body, headers=headers or {}, redirect=False,
+                                         preload_content=preload)
         except MaxRetryError as exc:
             reason = exc.reason if exc.reason is not None else exc
             raise InputError(url, f"cannot reach the store server ({what}): {_reason(reason)}") from None
@@ -101,8 +105,6 @@ def oxigraph_root(url: str) -> str:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    # urllib3's reasons carry the connection object's repr first: keep what a person reads
-    if ": " in text and text.startswith("<"):
-        text = text.split(": ", 1)[1]
+    """What went wrong, without the connection object urllib3 names first."""
+    text = re.sub(r"^(<[^>]*>|\w*Connection\([^)]*\)): ", "", str(exc))
     return text.strip("()'\" ") or type(exc).__name__
