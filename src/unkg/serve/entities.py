@@ -36,7 +36,7 @@ SECTIONS = (
     ("filed", "Letters filed under this agenda item",
      ((UNKG + "agendaItem", UNKG + "agendaEntry"), (DCT + "subject",))),
     ("session", "Documents of this session", ((UNKG + "documentOf",),)),
-    ("organ", "Documents of this organ", ((UNKG + "organ", UNKG + "documentOf"),)),
+    ("organ", "Documents of this organ", ((UNKG + "organ", UNKG + "documentOf"), (UNKG + "organ",))),
 )
 
 
