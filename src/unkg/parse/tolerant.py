@@ -23,6 +23,7 @@ only what the first left empty, each value marked as read with tolerance and nam
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -57,10 +58,19 @@ class Tolerance:
     damaged_ratio: int
     one_word_lines: float
     fold_accents: bool
+    skeletons: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
 
     def skeleton(self, word: str) -> str:
         """`word` with every OCR confusion made one letter (words of five letters or more: also the long
         confusions), and without its accents when the language's capitals may drop them."""
+        found = self.skeletons.get(word)
+        if found is None:
+            found = self._skeleton(word)
+            if len(self.skeletons) < 1 << 16:  # (the same words are folded again for every title line tried)
+                self.skeletons[word] = found
+        return found
+
+    def _skeleton(self, word: str) -> str:
         s = word.casefold()
         if self.fold_accents:
             s = "".join(c for c in unicodedata.normalize("NFD", s) if not unicodedata.combining(c))
@@ -108,6 +118,7 @@ def folder(lang: str) -> Callable[[str], str] | None:
     return lambda s: "".join(tol.skeleton(w) for w in unicodedata.normalize("NFKC", s).split())
 
 
+@functools.lru_cache(maxsize=512)  # (a title's lines are mended again for each way of reading them)
 def mended(text: str, lang: str) -> str:
     """`text` with each word that mixes digits and letters OCR confuses made whole: a number written with such
     letters is the number ("2OO3", "l9"), a word with a digit among its letters has its letters back ("Ju1y");
