@@ -82,15 +82,20 @@ class _State:
 _STATE: dict[str, _State] = {}
 
 
-def process(name: str, key: str, names: list[str], files: list, prefix: str) -> Outcome:
-    """The task: the outcome of the document of versions `names` (`shipped` as `files`), its files' bytes
-    in it. Its files are written into a folder of the worker's, with their modification times (the OAI-PMH datestamp is the newest); what a refusal
-    says of their path is said of the build's (`prefix`: its documents folder)."""
+def process(name: str, docs: list, prefix: str) -> list[Outcome]:
+    """The task: the outcomes of documents (key, the names of its versions, its files as `shipped`), their
+    files' bytes in them. Each document is written into a folder of the worker's, with its files'
+    modification times (the OAI-PMH datestamp is the newest); what a refusal says of their path is said of
+    the build's (`prefix`: its documents folder)."""
     state = _STATE.get(name)
     if state is None:
         raise RuntimeError(f"this worker has not loaded the build's data (plugin {name} missing)")
     if state.problem:
         raise RuntimeError(state.problem)
+    return [_document(state, name, key, names, files, prefix) for key, names, files in docs]
+
+
+def _document(state: _State, name: str, key: str, names: list[str], files: list, prefix: str) -> Outcome:
     me = threading.get_ident()
     if me not in state.pipelines:
         state.pipelines[me] = Pipeline(state.settings, state.reference)

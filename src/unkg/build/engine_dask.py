@@ -1,5 +1,5 @@
-"""The build's Dask engine (``unkg build --engine dask``): the documents that changed, each a task on a Dask
-cluster (dask.distributed: a `LocalCluster` of worker processes on this machine by default, or the cluster of
+"""The build's Dask engine (``unkg build --engine dask``): the documents that changed, as tasks (a few
+consecutive documents each) on a Dask cluster (dask.distributed: a `LocalCluster` of worker processes on this machine by default, or the cluster of
 a scheduler's address). Only the per-document work moves: the outcomes come back here, in any order, and the
 build writes their files and merges their parts of the dataset files in key order as it does for its own
 workers, so both engines give the same bytes.
@@ -12,8 +12,9 @@ loads the pipeline once per thread.
 
 Failures cost what they cost the local pool: a document that raises is refused (`safe_process`); one past
 ``document_timeout`` is stopped in its thread and refused, and its worker killed if it does not stop (native
-code); a task whose worker dies is taken again by Dask, and one Dask gives up on (``KilledWorker``) is run
-again alone at the end, so that only a document that kills its worker when it runs by itself is refused."""
+code); a task whose worker dies is taken again by Dask, and the documents of one Dask gives up on
+(``KilledWorker``) are run again, each alone, at the end: only a document that kills its worker when it runs
+by itself is refused."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from .dask_tasks import LAYOUT, Unkg, overdue_reason, process
 from .workers import STOP, FileWriter
 
 INSTALL = "pip install 'unkg[dask]'"
+CHUNK = 8  # documents a task holds at most
 DIED = "the worker processing it died (each Dask worker that ran it, the last time alone)"
 
 
@@ -106,17 +108,16 @@ class _connect:
 
         address = self.settings.scheduler
         if not address:
-            # one task at a time per worker thread (none queued on a worker that dies), no retry of a task
-            # whose worker died (it is run again alone, below): a bad document costs one worker, twice
+            # no retry of a task whose worker died (its documents are run again alone, below): a document
+            # that kills its worker costs two workers, not 3 + 1 and 3 + 1
             try:
-                with dask.config.set({"distributed.scheduler.allowed-failures": 0,
-                                      "distributed.scheduler.worker-saturation": 1.0}):
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
                     self.cluster = LocalCluster(n_workers=self.jobs or os.cpu_count() or 1, threads_per_worker=1,
                                                 processes=True, host="127.0.0.1", dashboard_address=None,
                                                 # (its HTTP server, health and metrics only: any free port)
                                                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                                                 silence_logs=logging.CRITICAL)
-                self.client = Client(self.cluster)
+                self.client = Client(self.cluster, direct_to_workers=True)  # (outcomes not via the scheduler)
             except Exception as exc:
                 raise InputError("--engine dask", f"cannot start a Dask cluster on this machine: "
                                  f"{type(exc).__name__}: {exc}") from None
@@ -175,14 +176,15 @@ def shipped(folder: Path, names: list[str]) -> list[tuple[str, str, object, int]
 
 
 class _Run:
-    """The documents through the cluster: a window of tasks in flight (key order, so outcomes come near it
-    and little waits to be merged), then, one at a time, those whose workers died."""
+    """The documents through the cluster, in chunks of consecutive keys (a task costs the scheduler about as
+    much as a document costs a worker): a window of chunks in flight, in key order, so outcomes come near it
+    and little waits to be merged; then, one at a time, the documents of chunks whose workers died."""
 
     def __init__(self, client, name: str, settings: Settings, handle: Callable[[Outcome], None],
                  writer: FileWriter):
         self.client, self.name, self.settings, self.handle, self.writer = client, name, settings, handle, writer
         self.prefix = os.fspath(settings.documents_dir)
-        self.alone: list[tuple[str, list[Path]]] = []  # tasks Dask gave up on, to run alone
+        self.alone: list[tuple[str, list[Path]]] = []  # documents of tasks Dask gave up on, to run alone
 
     def run(self, tasks: list[tuple[str, list[Path]]]) -> None:
         try:
@@ -194,30 +196,33 @@ class _Run:
                              "build/ is as the previous build left it") from None
 
     def _run(self, tasks: list[tuple[str, list[Path]]]) -> None:
-        pending = list(reversed(tasks))
+        with _lost():
+            threads = max(1, sum(self.client.nthreads().values()))
+        size = max(1, min(CHUNK, len(tasks) // (4 * threads)))  # (a few chunks per thread at least)
+        pending = [tasks[i:i + size] for i in range(0, len(tasks), size)][::-1]
         flying: dict = {}
-        threads, checked = 1, 0.0
+        checked = time.monotonic()
         while pending or flying:
             if time.monotonic() - checked > 2:  # (a cluster may grow or shrink meanwhile)
                 with _lost():
                     threads, checked = max(1, sum(self.client.nthreads().values())), time.monotonic()
             while pending and len(flying) < 2 * threads + 2:
-                task = pending.pop()
-                flying[self.submit(task, "")] = task
+                chunk = pending.pop()
+                flying[self.submit(chunk, "")] = chunk
             self.collect(flying, self.wait(list(flying)), last=False)
         for task in sorted(self.alone):  # now nothing else runs: a worker that dies, dies of this document
-            future = self.submit(task, "-alone")
+            future = self.submit([task], "-alone")
             while not self.wait([future]):
                 pass
-            self.collect({future: task}, [future], last=True)
+            self.collect({future: [task]}, [future], last=True)
 
-    def submit(self, task: tuple[str, list[Path]], suffix: str):
-        key, paths = task
-        files = shipped(self.settings.documents_dir / key, [p.name for p in paths])
+    def submit(self, chunk: list[tuple[str, list[Path]]], suffix: str):
+        docs = [(key, [p.name for p in paths], shipped(self.settings.documents_dir / key, [p.name for p in paths]))
+                for key, paths in chunk]
         with warnings.catch_warnings(), _lost():  # (a large document is no news to us)
             warnings.simplefilter("ignore")
-            return self.client.submit(process, self.name, key, [p.name for p in paths], files, self.prefix,
-                                      pure=False, key=f"{self.name}-{uuid.uuid4().hex}{suffix}")
+            return self.client.submit(process, self.name, docs, self.prefix, pure=False,
+                                      key=f"{self.name}-{uuid.uuid4().hex}{suffix}")
 
     def wait(self, futures: list) -> list:
         from distributed import wait
@@ -235,40 +240,35 @@ class _Run:
     def collect(self, flying: dict, done: list, last: bool) -> None:
         from distributed import KilledWorker
 
-        finished = [f for f in sorted(done, key=lambda f: flying[f][0]) if f.status == "finished"]
+        done = sorted(done, key=lambda f: flying[f][0][0])
+        finished = [f for f in done if f.status == "finished"]
         with _lost():
             outcomes = dict(zip(finished, self.client.gather(finished))) if finished else {}
-        for future in sorted(done, key=lambda f: flying[f][0]):
-            task = flying.pop(future)
+        for future in done:
+            chunk = flying.pop(future)
             if future in outcomes:
-                self.handle(self.writer.write(outcomes[future]))
+                for outcome in outcomes[future]:
+                    self.handle(self.writer.write(outcome))
                 continue
             with _lost():
                 exc = future.exception() if future.status == "error" else None
-            if isinstance(exc, KilledWorker):
-                if self.overdue(task[0]):
-                    self.refuse(task, overdue_reason(self.settings.document_timeout))
+            if not isinstance(exc, KilledWorker):
+                raise InputError(_where(self.settings), f"a Dask worker failed: {type(exc).__name__}: {exc}; "
+                                 "build/ is as the previous build left it" if exc is not None else
+                                 f"the Dask scheduler dropped the work ({future.status}); build/ is as the "
+                                 "previous build left it")
+            with _lost():  # the documents its watchdog reported past their time before it killed its worker
+                overdue = {msg for _, msg in self.client.get_events(f"{self.name}-overdue")}
+            for key, paths in chunk:
+                if key in overdue:
+                    self.refuse(key, paths, overdue_reason(self.settings.document_timeout))
                 elif last:
-                    self.refuse(task, DIED)
+                    self.refuse(key, paths, DIED)
                 else:
-                    self.alone.append(task)
-                continue
-            if exc is None:
-                raise InputError(_where(self.settings), f"the Dask scheduler dropped the work ({future.status}); "
-                                 "build/ is as the previous build left it")
-            raise InputError(_where(self.settings), f"a Dask worker failed: {type(exc).__name__}: {exc}; "
-                             "build/ is as the previous build left it")
+                    self.alone.append((key, paths))
 
-    def overdue(self, key: str) -> bool:
-        """Did a worker report `key`'s document past its time just before it was killed?"""
-        with _lost():
-            return any(msg == key for _, msg in self.client.get_events(f"{self.name}-overdue"))
-
-    def refuse(self, task: tuple[str, list[Path]], reason: str) -> None:
-        key, paths = task
+    def refuse(self, key: str, paths: list[Path], reason: str) -> None:
         self.handle(Outcome.nothing(key, [(f"{key}/{p.stem}", reason) for p in paths]))
-
-
 
 
 class _Lost(Exception):
