@@ -34,6 +34,7 @@ from .model import Citation, Document
 from .text import Text
 from .vocab import DCTERMS, OA, UNDO, UNKG
 
+
 def symbol_number(symbol: str) -> str:
     """A symbol as the number of an AKN4UN IRI: every run of characters other than ASCII letters, digits and
     dots made one "-" ("S/RES/2641 (2022)" -> "S-RES-2641-2022")."""
@@ -57,8 +58,8 @@ def is_provision(c: Citation) -> bool:
 def target(base: str, c: Citation) -> URIRef | None:
     """What a citation cites, as a node: an article of a known instrument, a Work by its symbol, or None (an
     unresolved citation)."""
-    if is_provision(c):
-        return provision(c.instrument.iri, c.article) if c.instrument is not None and c.article else None
+    if is_provision(c):  # (its canonical form, the symbol, is its identifier: without one, unresolved)
+        return provision(c.instrument.iri, c.article) if c.instrument and c.article and c.symbol else None
     return cited_work(base, c.symbol) if c.symbol else None
 
 
@@ -116,8 +117,7 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
             g.add((node, RDF.type, UNKG.Provision))
             g.add((node, DCTERMS.isPartOf, URIRef(c.instrument.iri)))
             g.add((node, UNKG.articleNumber, Literal(c.article)))
-            if c.symbol:
-                g.add((node, DCTERMS.identifier, Literal(c.symbol)))
+            g.add((node, DCTERMS.identifier, Literal(c.symbol)))
             continue
         g.add((node, RDF.type, UNDO.Document))
         cls = _kinds(m.auth)["classes"].get(kind)
