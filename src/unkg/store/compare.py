@@ -11,6 +11,7 @@ writes a term otherwise makes its graphs read as different, so they are loaded a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ..errors import InputError
 from .remote import Remote
 
 CHUNK = 16 << 20
+_LAST_IRI = re.compile(r"<([^<>]*)>\s*\.\s*$")
 
 
 def _lines(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
@@ -41,16 +43,19 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
         yield from iter(lambda: fh.read(CHUNK), b"")
 
 
-def _graphs_of(lines: list[bytes], prefix: str, source: str) -> set[str]:
-    """The named graphs under `prefix` that N-Quads `lines` are in."""
+def _graphs_of(lines: list[bytes], prefix: str) -> set[str]:
+    """The named graphs under `prefix` that N-Quads `lines` are in (a line that does not parse, RDF 1.2 of
+    someone else's say, is read by its last term)."""
     if not lines:
         return set()
     try:
-        quads = ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS)
-        return {q.graph_name.value for q in quads
+        return {q.graph_name.value for q in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_QUADS)
                 if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(prefix)}
-    except SyntaxError as exc:
-        raise InputError(source, f"not N-Quads: {exc}") from None
+    except SyntaxError:
+        if len(lines) > 1:
+            return set().union(*(_graphs_of([line], prefix) for line in lines))
+        last = _LAST_IRI.search(lines[0].decode("utf-8", "replace"))
+        return {last.group(1)} if last and last.group(1).startswith(prefix) else set()
 
 
 def differing_graphs(remote: Remote, store_url: str, dataset: Path, base: str) -> set[str]:
@@ -70,7 +75,7 @@ def differing_graphs(remote: Remote, store_url: str, dataset: Path, base: str) -
             unmatched -= hashes
             extra = hashes - build
             if extra:  # lines the build lacks: a changed or gone graph of the project, or other data
-                found |= _graphs_of([line for line in lines if hash(line) in extra], prefix, store_url)
+                found |= _graphs_of([line for line in lines if hash(line) in extra], prefix)
     except (TransportError, OSError) as exc:
         raise InputError(store_url, f"the connection broke while reading the server's quads: {exc}") from None
     finally:
@@ -78,5 +83,5 @@ def differing_graphs(remote: Remote, store_url: str, dataset: Path, base: str) -
     if unmatched:  # lines the server lacks: a changed or new graph
         for lines in _lines(_file_chunks(dataset)):
             missing = [line for line in lines if hash(line) in unmatched]
-            found |= _graphs_of(missing, prefix, str(dataset))
+            found |= _graphs_of(missing, prefix)
     return found
