@@ -126,6 +126,5 @@ def write_network(folder: Path, entries: dict[str, dict], write) -> None:
     """The three files into the build's `folder`, by `write(path, bytes)`."""
     attrs = spec()
     nodes, edges = network(entries)
-    write(folder / "citations.graphml", graphml(nodes, edges, attrs))
-    write(folder / "citations.csv", edge_list(nodes, edges, attrs))
-    write(folder / "citations-codebook.md", codebook(attrs))
+    for name, data in zip(FILES, (graphml(nodes, edges, attrs), edge_list(nodes, edges, attrs), codebook(attrs))):
+        write(folder / name, data)
