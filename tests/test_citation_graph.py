@@ -488,3 +488,27 @@ def test_a_real_reply_and_the_letter_it_cites_are_linked_as_one_node(real_pair, 
     assert network.number_of_edges() == len(edges) == 4
     assert network.number_of_edges(reply, letter) == 2  # cited by its two symbols: one node, two edges
     assert network.nodes[letter]["in_collection"] is True and network.nodes[letter]["kind"] == "identical letters"
+
+
+def test_a_documents_entry_joins_its_language_versions(project, tmp_path):
+    """The network keeps one edge per cited node for a document of several versions: the parts and languages
+    citing it, and the most occurrences one version has (not their sum: the versions are translations)."""
+    from unkg.mapping import Minter
+    from unkg.mapping_citations import network_entry
+
+    settings = load_settings(project, env={})
+    auth = authority.load(settings.authorities_dir, settings.base)
+    en = _with_citations(_parsed(tmp_path, "A-79-901", CITING, auth), auth)
+    # a second version whose annex does not cite the resolution (as if its translator had left it out)
+    fr = dataclasses.replace(en, language=dataclasses.replace(en.language, value="fr"), citations=tuple(
+        c for c in en.citations if not (c.part == "annex_1" and c.kind == "resolution")))
+    entry = network_entry([en, fr], Minter(settings.base, auth))
+    assert entry["symbols"] == ["A/79/901", "S/2025/402"] and entry["kind"] == "letter"
+    assert entry["aliases"] == [f"{settings.base}/akn/un/doc/A-79-901", f"{settings.base}/akn/un/doc/S-2025-402"]
+    by_target = {e["target"]: e for e in entry["edges"]}
+    assert len(by_target) == 3
+    resolution = by_target[f"{settings.base}/akn/un/doc/S-RES-2231-2015"]
+    assert (resolution["occurrences"], resolution["parts"], resolution["languages"]) == (2, ["main", "annex_1"],
+                                                                                        ["en", "fr"])
+    letter = by_target[f"{settings.base}/akn/un/doc/S-2025-215"]
+    assert (letter["cited"], letter["kinds"], letter["occurrences"]) == ("S/2025/215", ["letter"], 1)
