@@ -43,21 +43,21 @@ def built(work: Path, size: int, seed: int, reuse: bool) -> Path:
     return folder
 
 
-def index_cost(folder: Path) -> tuple[float, int]:
-    """Seconds to assemble the search index from the build's per-document files, and its size in bytes."""
+def index_cost(folder: Path) -> tuple[float, float, int]:
+    """Seconds (wall, CPU) to assemble the search index from the build's per-document files, and its size."""
     from unkg.build.search import write_index
 
     build = Path(os.path.realpath(folder / "build"))
     entries = json.loads((build / "manifest.json").read_text(encoding="utf-8"))["documents"]
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         os.symlink(build / "search", Path(tmp) / "search")
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         write_index(Path(tmp), entries)
-        took = time.monotonic() - start
+        took, cpu = time.monotonic() - start, time.process_time() - cpu
         same = (Path(tmp) / "search.sqlite").read_bytes() == (build / "search.sqlite").read_bytes()
     if not same:
         print("note: the index assembled again differs from the build's (unkg changed since the build?)")
-    return took, (build / "search.sqlite").stat().st_size
+    return took, cpu, (build / "search.sqlite").stat().st_size
 
 
 def timed(client, url: str, runs: int) -> tuple[float, float, int, int]:
@@ -68,6 +68,16 @@ def timed(client, url: str, runs: int) -> tuple[float, float, int, int]:
         response = client.get(url)
         times.append(time.perf_counter() - start)
     return statistics.median(times), max(times), response.status_code, len(response.data)
+
+
+def timed_call(call, runs: int) -> tuple[float, float]:
+    call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), max(times)
 
 
 def main() -> int:
@@ -84,10 +94,10 @@ def main() -> int:
     from unkg.serve.app import App
 
     folder = built(args.work, args.size, args.seed, args.reuse)
-    took, size = index_cost(folder)
+    took, cpu, size = index_cost(folder)
     print(f"machine: {os.cpu_count()} CPUs, {platform.machine()}, Python {platform.python_version()}, "
           f"load {os.getloadavg()[0]:.2f}")
-    print(f"search index: {size / 2**20:.1f} MiB, assembled in {took:.2f} s")
+    print(f"search index: {size / 2**20:.1f} MiB, assembled in {took:.2f} s ({cpu:.2f} s of CPU)")
     start = time.monotonic()
     app = App(load_settings(folder, env={}))
     print(f"app opened in {time.monotonic() - start:.2f} s")
@@ -106,10 +116,16 @@ def main() -> int:
             ("last page", "/?page=" + str(client.get("/search.json").get_json()["pages"])),
             ("timeline by State", "/?stack=state"),
             ("entity page (a State)", f"/id/state/{state}"),
+            ("  its timeline alone", None),
             ("letter page", letter),
         ]
         print(f"\n{'page':<40} {'median ms':>10} {'max ms':>8} {'status':>6} {'KiB':>6}")
+        iri = f"{app.settings.base}/id/state/{state}"
         for name, url in pages:
+            if url is None:  # the State page's timeline (serve/search.py), without the page around it
+                median, worst = timed_call(lambda: app.search.timeline_for("state", iri, "en"), args.runs)
+                print(f"{name:<40} {median * 1000:>10.1f} {worst * 1000:>8.1f}")
+                continue
             median, worst, status, length = timed(client, url, args.runs)
             print(f"{name:<40} {median * 1000:>10.1f} {worst * 1000:>8.1f} {status:>6} {length / 1024:>6.0f}")
     finally:

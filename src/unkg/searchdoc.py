@@ -142,8 +142,10 @@ class Indexer:
         labels = self._labels(labelled)
         out = {"letters": {iri: {
             "date": e["date"], "symbols": sorted(e["symbols"]), "titles": e["titles"],
+            "title_words": spaced("\n".join(t for _, t in sorted(e["titles"].items()))),
             "names": sorted(spaced(n) for n in e["names"]), "body": e["body"],
-            "facets": {p: sorted(list(v) for v in values) for p, values in e["facets"].items()},
+            "facets": {p: sorted((list(v) for v in values), key=lambda v: (v[0], v[1] or ""))
+                       for p, values in e["facets"].items()},
         } for iri, e in letters.items()}, "labels": labels, "compose": compose}
         return (json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 

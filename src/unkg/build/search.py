@@ -32,10 +32,15 @@ def write_index(folder: Path, entries: dict[str, dict]) -> None:
             continue
         data = orjson.loads((folder / rel).read_bytes())
         for iri, row in data["letters"].items():
-            _merge(letters.setdefault(iri, {"date": None, "symbols": set(), "titles": {}, "names": set(),
-                                            "body": {}, "facets": {}}), row)
+            if iri in letters:  # rare: a letter whose versions are in several folders
+                _merge(letters[iri], row)
+            else:
+                letters[iri] = row
         for iri, per in data["labels"].items():
-            mine = labels.setdefault(iri, {})
+            mine = labels.get(iri)
+            if mine is None:
+                labels[iri] = per
+                continue
             for tag, found in per.items():
                 if tag not in mine or found < mine[tag]:
                     mine[tag] = found
@@ -53,14 +58,16 @@ def write_index(folder: Path, entries: dict[str, dict]) -> None:
 
 def _merge(into: dict, row: dict) -> None:
     """A letter's row from one document merged into what other documents gave of it (a letter's versions
-    may come from several folders)."""
+    may come from several folders), in the form the worker writes (lists sorted, titles' words spaced)."""
     into["date"] = into["date"] or row["date"]
-    into["symbols"].update(row["symbols"])
-    into["titles"].update(row["titles"])
-    into["names"].update(row["names"])
-    into["body"].update(row["body"])
+    into["symbols"] = sorted(set(into["symbols"]) | set(row["symbols"]))
+    into["titles"] = {**into["titles"], **row["titles"]}
+    into["title_words"] = spaced("\n".join(t for _, t in sorted(into["titles"].items())))
+    into["names"] = sorted(set(into["names"]) | set(row["names"]))
+    into["body"] = {**into["body"], **row["body"]}
     for param, values in row["facets"].items():
-        into["facets"].setdefault(param, set()).update(tuple(v) for v in values)
+        have = {tuple(v) for v in into["facets"].get(param, [])}
+        into["facets"][param] = sorted(have | {tuple(v) for v in values}, key=lambda v: (v[0], v[1] or ""))
 
 
 def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compose: dict) -> None:
@@ -71,20 +78,26 @@ def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compos
     ids = {iri: n for n, iri in enumerate(order, 1)}
     # the facet values, in the facets' order and by key; booleans: "no" for every letter without "yes"
     values: dict[tuple[str, str], list] = {}  # (param, key) -> [id, iri, letter ids]
+    found: dict[str, dict[str, list]] = {f["param"]: {} for f in conf["facet"]}
+    for letter, iri in enumerate(order, 1):  # in letter order: each value's letters come sorted
+        for param, have in letters[iri]["facets"].items():
+            bucket = found[param]
+            for key, value_iri in have:
+                entry = bucket.get(key)
+                if entry is None:
+                    bucket[key] = [value_iri, [letter]]
+                elif entry[0] == value_iri:
+                    entry[1].append(letter)
+                else:  # two IRIs with one key: the other named by its IRI
+                    bucket.setdefault(value_iri, [value_iri, []])[1].append(letter)
     for facet in conf["facet"]:
         param = facet["param"]
-        found: dict[str, list] = {}
-        for iri in order:
-            have = letters[iri]["facets"].get(param, set())
-            if facet.get("boolean"):
-                have = {("yes", None)} if have else {("no", None)}
-            for key, value_iri in sorted(have, key=lambda v: (v[0], v[1] or "")):
-                entry = found.setdefault(key, [value_iri, []])
-                if entry[0] != value_iri:  # two IRIs with one key: the other named by its IRI
-                    entry = found.setdefault(value_iri, [value_iri, []])
-                entry[1].append(ids[iri])
-        for key in sorted(found):
-            values[(param, key)] = [len(values) + 1, *found[key]]
+        if facet.get("boolean"):  # every letter without "yes" is "no"
+            yes = found[param].get("yes", [None, []])[1]
+            found[param] = {k: v for k, v in (("yes", [None, yes]),
+                                               ("no", [None, sorted(set(range(1, len(order) + 1)) - set(yes))])) if v[1]}
+        for key in sorted(found[param]):
+            values[(param, key)] = [len(values) + 1, *found[param][key]]
     words = conf["boolean"]
     db.executemany("INSERT INTO value (id, facet, key, iri, total) VALUES (?, ?, ?, ?, ?)",
                    [(v[0], param, key, v[1], len(v[2])) for (param, key), v in values.items()])
@@ -109,15 +122,16 @@ def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compos
                 of.setdefault(letter, {}).setdefault(param, []).append(vid)
     db.executemany(
         "INSERT INTO letter (id, iri, date, month, symbols, organs, states) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(ids[iri], iri, e["date"], e["date"][:7] if e["date"] else None, ", ".join(sorted(e["symbols"])),
+        [(ids[iri], iri, e["date"], e["date"][:7] if e["date"] else None, ", ".join(e["symbols"]),
           ",".join(map(str, sorted(of.get(ids[iri], {}).get("organ", [])))),
           ",".join(map(str, sorted(of.get(ids[iri], {}).get("state", [])))))
          for iri, e in ((iri, letters[iri]) for iri in order)])
     db.executemany("INSERT INTO title (letter, lang, title) VALUES (?, ?, ?)",
                    [(ids[iri], lang, title) for iri in order for lang, title in sorted(letters[iri]["titles"].items())])
     db.executemany("INSERT INTO words (rowid, title, symbols, names, body) VALUES (?, ?, ?, ?, ?)", (
-        (ids[iri], spaced("\n".join(t for _, t in sorted(e["titles"].items()))), " ".join(sorted(e["symbols"])),
-         "\n".join(sorted(e["names"])), "\n\n".join(t for _, t in sorted(e["body"].items())))
+        (ids[iri], e.get("title_words") or spaced("\n".join(t for _, t in sorted(e["titles"].items()))),
+         " ".join(e["symbols"]), "\n".join(e["names"]),
+         "\n\n".join(t for _, t in sorted(e["body"].items())))
         for iri, e in ((iri, letters[iri]) for iri in order)))
     db.execute("INSERT INTO words (words) VALUES ('optimize')")
     db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
