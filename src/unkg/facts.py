@@ -53,9 +53,16 @@ def card(doc: Document) -> dict[str, Any]:
             }
             for a in doc.annexes
         ],
+        "cites": cites(doc),
         **_ocr(doc),
         "warnings": [w.message for w in doc.warnings],
     }
+
+
+def cites(doc: Document) -> list[str]:
+    """The documents and provisions the body and annexes cite, canonical, in order of first citation, once each;
+    citations the text does not make certain (no symbol) are left out (a warning names them)."""
+    return list(dict.fromkeys(c.symbol for c in doc.citations if c.symbol is not None))
 
 
 def _ocr(doc: Document) -> dict[str, Any]:

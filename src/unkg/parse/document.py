@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..model import Document, Fact, Source
 from ..text import normalise
 from . import reflow, spaced, unspaced
+from .citations import find_citations
 from .context import Context, NotACommunication
 from .cuts import drop_at_cut, last_content_line, suspect_cut
 from .dated import states_as_of
@@ -93,6 +94,7 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
         parts = drop_at_cut(ctx, parts, parts["cut"].line)
     parts = _apply_sidecar(ctx, parts, sidecar or {})
     parts = states_as_of(ctx, parts)  # (after the sidecar: its date counts too)
+    citations = find_citations(ctx, parts)  # (after the sidecar: its symbols are the document's own too)
     for name, what in (("symbols", "document symbol"), ("issued", "issue (Distr.) date"),
                        ("original_language", "original language"), ("date", "date"),
                        ("title", "title"), ("sender", "sender")):
@@ -115,6 +117,7 @@ def _parse_text(raw: str, auth: Authorities, path: str, sidecar: dict | None, ke
         annexes=tuple(parts.get("annexes", ())),
         mentions=tuple(parts.get("mentions", ())),
         warnings=tuple(ctx.warnings),
+        citations=citations,
         suspected_truncation=parts.get("cut"),
     )
 
