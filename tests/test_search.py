@@ -379,3 +379,28 @@ def test_the_store_is_not_asked_for_the_index_page(served, monkeypatch):
     monkeypatch.setattr(app.pages, "store", nostore)
     get(client, "/?q=february&organ=security-council&stack=state")
     assert client.get("/search.json?year=1997").status_code == 200
+
+
+def test_a_letter_whose_versions_are_in_two_folders_is_one_letter(tmp_path):
+    """The English and French versions of A/79/900 in two folders, the Chinese beside the English: one letter
+    in the index, with its three languages and titles, counted as SPARQL counts it."""
+    (tmp_path / "p").mkdir()
+    project = make_project(tmp_path / "p", documents=False)
+    docs = project / "source" / "documents"
+    for folder, langs in (("A-79-900", ("en", "zh")), ("A-79-900-fr", ("fr",))):
+        (docs / folder).mkdir(parents=True)
+        for lang in langs:
+            shutil.copy(ROOT / "tests" / "cases" / f"{lang}-full-masthead" / "input.txt", docs / folder / f"{lang}.txt")
+    settings = load_settings(project, env={})
+    assert not build(settings, jobs=1).refused
+    app = App(settings)
+    try:
+        client = Client(app)
+        body = client.get("/search.json").get_json()
+        assert body["total"] == 1 == count(app, "?l a undo:OfficialLetter")
+        assert {v["key"]: v["count"] for v in body["facets"]["language"]} == {"en": 1, "fr": 1, "zh": 1}
+        assert shown_counts(client.get("/").data) == expected_counts(app)
+        assert client.get("/search.json?lang=fr").get_json()["letters"][0]["title"].startswith("Lettre")
+        assert client.get("/search.json?q=Lettre").get_json()["total"] == 1
+    finally:
+        app.close()
