@@ -167,8 +167,9 @@ _RUNS = re.compile(r"\S+")  # \s is str.isspace()
 def _plain_piece(raw: str, start: int, end: int) -> Piece:
     segment = raw[start:end]
     kept = segment.strip()
-    if kept.count(" ") == len(kept.split()) - 1 and (kept.isascii() or " " not in kept):
-        # each run of white space is one space (kept: no CJK beside it) or there is none: the text as it is
+    if " ".join(kept.split()) == kept and (kept.isascii() or " " not in kept):
+        # each run of white space is one space (not a tab, a no-break space, two spaces; kept: no CJK beside
+        # it) or there is none: the text as it is
         a = start + len(segment) - len(segment.lstrip())
         return Piece(kept, tuple(range(a, a + len(kept))), tuple(range(a + 1, a + len(kept) + 1)))
     text: list[str] = []
