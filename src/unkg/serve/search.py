@@ -202,9 +202,12 @@ class Search:
         return out
 
     def _facets(self, db, state, where, params, lang, total) -> list[dict]:
-        if where == "1":
-            counts = {vid: v[3] for vid, v in self.values.items()}
-        else:
+        counts = {vid: v[3] for vid, v in self.values.items()}  # over every letter (the build counted them)
+        if where != "1" and total > self.count / 2:  # most letters: their values' totals less the others'
+            for vid, n in db.execute(f"SELECT value, COUNT(*) FROM facet WHERE letter IN "
+                                     f"(SELECT l.id FROM letter l WHERE NOT ({where})) GROUP BY value", params):
+                counts[vid] -= n
+        elif where != "1":
             counts = dict(db.execute(f"SELECT value, COUNT(*) FROM facet WHERE letter IN "
                                      f"(SELECT l.id FROM letter l WHERE {where}) GROUP BY value", params).fetchall())
         chosen = state["chosen"]
