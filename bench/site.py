@@ -113,7 +113,7 @@ def main() -> int:
             ("two facets (a State, an agenda item)", f"/?state={state}&agenda={second}"),
             ("facet click (the largest organ)", f"/?organ={facets['organ'][0]['key']}"),
             ("search (one word)", "/?q=humanitarian"),
-            ("search (a word in every letter)", "/?q=honour"),
+            ("search (a word of every English letter)", "/?q=honour"),
             ("search + facet, by rank", f"/?q=statement&state={state}&sort=rank"),
             ("last page", "/?page=" + str(client.get("/search.json").get_json()["pages"])),
             ("timeline by State", "/?stack=state"),
