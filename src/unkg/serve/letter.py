@@ -32,9 +32,10 @@ def letter_view(pages: Pages, iri: str, lang: str, text_lang: str | None = None)
     rank = pages.one(attribution.value, UNKG + "rank") if attribution is not None else None
     sender = pages.one(iri, SCHEMA + "sender")
     organs = []
-    for session in sorted(pages.values(iri, UNKG + "documentOf"), key=str):
-        organ = pages.one(session.value, UNKG + "organ")
-        n = pages.one(session.value, UNKG + "sessionNumber") or pages.one(session.value, UNKG + "year")
+    own = versions[0]["iri"] + "/graph" if versions else None  # a graph of this letter's: sessions are described
+    for session in sorted(pages.values(iri, UNKG + "documentOf"), key=str):  # in every document's
+        organ = pages.one(session.value, UNKG + "organ", own)
+        n = pages.one(session.value, UNKG + "sessionNumber", own) or pages.one(session.value, UNKG + "year", own)
         organs.append({"href": pages.href(organ.value), "label": f"{pages.label(organ.value, lang)} ({n.value})"})
     agenda = []
     for entry in pages.values(iri, UNKG + "agendaEntry"):
