@@ -41,7 +41,7 @@ SECTIONS = (
 
 
 def resource_view(pages: Pages, iri: str, triples: list[ox.Triple], lang: str) -> dict:
-    types = pages.types(iri)
+    types = {t.object.value for t in triples if t.subject.value == iri and t.predicate.value == RDF_TYPE}
     properties: dict[str, dict] = {}
     for t in triples:
         if t.subject.value != iri or t.predicate.value in HIDDEN:

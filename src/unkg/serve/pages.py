@@ -62,14 +62,17 @@ class Pages:
             node = ox.NamedNode(iri)
         except ValueError:
             return []  # not an IRI at all
-        found, graphs = set(), set()
-        for q in self.store.quads_for_pattern(node, None, None, None):
-            found.add(q.triple)
-            graphs.add(q.graph_name)
+        # the distinct triples, by the store (a node thousands of documents describe, a session, has each
+        # triple in each of their graphs)
+        found = {ox.Triple(node, r["p"], r["o"]) for r in self.store.query(
+            f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}", use_default_graph_as_union=True)}
         prefix = iri + "#"
         # a document's graphs are named under its Work (``{work}/{version}/graph``); a node many documents
         # describe (a session, a cited Work) is searched in none of theirs
         root = iri.split("!", 1)[0] + "/"
+        graphs = set()
+        if iri.startswith(self.base + "/akn/"):
+            graphs = {r["g"] for r in self.store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }}")}
         for graph in sorted((g for g in graphs if isinstance(g, ox.NamedNode) and g.value.startswith(root)), key=str):
             for q in self.store.quads_for_pattern(None, None, None, graph):
                 if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(prefix):
