@@ -285,6 +285,8 @@ def test_an_annex_page_has_a_real_title(site):
     assert annex.select_one("h1.label").get_text().startswith("阿塞拜疆共和国总统2025年5月21日")
     assert annex.select_one(".part-of").get_text().startswith("Annex I to")
     assert annex.select_one(".part-of a")["href"] == SEED
+    part_of = next(tr for tr in annex.select("table.properties tr") if tr.th.get_text() == "Is Part Of")
+    assert part_of.td.get_text() == "2025年5月28日阿塞拜疆常驻联合国代表给秘书长的信"  # the letter by its title
     untitled = page(site, NV + "!annex_1")
     title = page(site, NV).select_one("h1.title").get_text()
     assert untitled.select_one("h1.label").get_text() == f"Annex to {title}"  # its only annex, unnumbered

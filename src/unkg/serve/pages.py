@@ -107,13 +107,15 @@ class Pages:
         return list(self.store.query(query, use_default_graph_as_union=True))
 
     def label(self, iri: str, lang: str) -> str:
-        """The label of an IRI in `lang`, else in English, else any, else its identifier (a Work a letter cites
-        is known by its symbol alone), else the IRI itself."""
+        """The label of an IRI in `lang`, else in English, else any; a letter's title; else its identifier (a
+        Work a letter cites is known by its symbol alone), else the IRI itself."""
         literals = [o for p in LABELS for o in self.values(iri, p) if isinstance(o, ox.Literal)]
         for want in (lang, "en", None):
             for lit in sorted(literals, key=str):
                 if want is None or lit.language == want:
                     return lit.value
+        if self.is_letter(iri):  # a letter is named by its versions' titles
+            return self.letter_title(iri, lang)
         identifier = self.one(iri, DCT + "identifier")
         return identifier.value if isinstance(identifier, ox.Literal) else iri
 
