@@ -9,6 +9,7 @@ import ctypes
 import dataclasses
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -167,7 +168,7 @@ class _Watchdog:
             if kill is not None:
                 kill[4].log_event(kill[2], kill[3])
                 time.sleep(1.0)  # (the event reaches the scheduler before the worker's end does)
-                os.kill(os.getpid(), 9)
+                os.kill(os.getpid(), signal.SIGKILL)
 
 
 class _Timed:
@@ -181,10 +182,15 @@ class _Timed:
             self.watchdog.running[threading.get_ident()] = self.entry
 
     def __exit__(self, *_):
-        with self.watchdog.lock:
-            self.watchdog.running.pop(threading.get_ident(), None)
-            if self.entry[1] is not None:
-                _raise_in(threading.get_ident(), None)
+        while True:
+            try:
+                with self.watchdog.lock:
+                    self.watchdog.running.pop(threading.get_ident(), None)
+                    if self.entry[1] is not None:
+                        _raise_in(threading.get_ident(), None)
+                return False
+            except Overdue:  # (the stop, raised as the block ended: the block's outcome stands; raised once)
+                continue
 
 
 def _raise_in(thread: int, exc: type | None) -> None:
