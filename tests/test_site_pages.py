@@ -188,8 +188,9 @@ def test_the_text_shows_paragraphs_and_annexes_with_mentions_linked_to_their_ann
     anchors = text.select("a.mention")
     assert len(anchors) > 50
     quads = get(site, SEED + "/zho@2025-05-28?format=ntriples").data.decode("utf-8")
-    exact = dict(re.findall(r'<[^>]+#(mention_\d+)> <https://w3id.org/unkg/ontology#exact> "([^"]*)"@zh', quads))
-    body = dict(re.findall(r'<[^>]+#(mention_\d+)> <http://www.w3.org/ns/oa#hasBody> <([^>]+)>', quads))
+    exact = dict(re.findall(r'<[^>]+#((?:mention|citation)_\d+)> <https://w3id.org/unkg/ontology#exact> "([^"]*)"@zh',
+                            quads))
+    body = dict(re.findall(r'<[^>]+#((?:mention|citation)_\d+)> <http://www.w3.org/ns/oa#hasBody> <([^>]+)>', quads))
     for a in anchors:  # each linked run is the annotation's own words, linked to what the graph says it names
         name = a["data-annotation"].rsplit("%23", 1)[1]
         assert a.get_text() == exact[name] and BASE + a["href"] == body[name]
@@ -199,6 +200,16 @@ def test_the_text_shows_paragraphs_and_annexes_with_mentions_linked_to_their_ann
     assert "decision of the United Nations Educational" in english.select_one("div.text .body").get_text()
     french = page(site, A900 + "?text=fr")
     assert french.select_one("div.text")["lang"] == "fr"
+
+
+def test_the_text_links_what_it_cites(site):
+    english = page(site, A900)  # "my letter dated 1 April 2025 (A/79/850-S/2025/200)": two symbols cited
+    cited = {a.get_text(): a["href"] for a in english.select("div.text a.citation")}
+    assert cited == {"A/79/850": "/akn/un/doc/A-79-850", "S/2025/200": "/akn/un/doc/S-2025-200"}
+    assert {a["href"] for a in english.select("ul.cites a")} >= set(cited.values())
+    work = page(site, "/akn/un/doc/A-79-850")  # not in the collection: its small description, who cites it
+    assert work.select_one("h1.label").get_text() == "A/79/850"
+    assert A900 in [a["href"] for a in work.select("section.cited-by a")]
 
 
 def test_downloads_have_their_media_type_and_name_and_parse(site):

@@ -1,7 +1,8 @@
 """The text of a language version as a reader sees it on the letter's page: the body's paragraphs and each
 annex's heading, title, paragraphs and closing lines, as written (``Text.written``), each paragraph cut into
-runs where the names the graph annotates begin and end. A run that is a mention carries the number of its
-annotation (``{version}#mention_{n}`` in the graph), so the page links it to what the graph says it names.
+runs where the names and citations the graph annotates begin and end. Such a run carries the name of its
+annotation (``mention_N``, ``citation_N``: ``{version}#mention_N`` in the graph), so the page links it to
+what the graph says it names or cites.
 
 Written by the build beside the exchange files (``text/{key}.{lang}.json``): the page neither re-reads a
 source (a PDF's text layer, a scan's OCR) nor re-parses it. A paragraph whose runs, joined, do not give the
@@ -17,8 +18,10 @@ from ..text import Text, is_cjk, normalise
 
 def text_json(doc: Document) -> bytes:
     text = doc.source.text if doc.source.text is not None else normalise(doc.source.raw)
-    spans = sorted((m.surface.span.start, m.surface.span.end, i) for i, m in enumerate(doc.mentions, 1)
-                   if m.surface.span is not None)
+    spans = sorted([(m.surface.span.start, m.surface.span.end, f"mention_{i}") for i, m in enumerate(doc.mentions, 1)
+                    if m.surface.span is not None]
+                   + [(c.surface.span.start, c.surface.span.end, f"citation_{i}")
+                      for i, c in enumerate(doc.citations, 1) if c.surface.span is not None])
 
     def runs(facts) -> list[list]:
         return [_runs(text, f, spans) for f in facts if f.value]
@@ -32,13 +35,14 @@ def text_json(doc: Document) -> bytes:
     return orjson.dumps(out, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
-def _runs(text: Text, fact: Fact[str], spans: list[tuple[int, int, int]]) -> list:
-    """A paragraph as runs: a string, or ``[string, n]`` for the text of annotation ``mention_n``."""
+def _runs(text: Text, fact: Fact[str], spans: list[tuple[int, int, str]]) -> list:
+    """A paragraph as runs: a string, or ``[string, name]`` for the text of annotation ``{version}#{name}``
+    (``mention_N``, ``citation_N``); of two annotations that overlap, the first."""
     if fact.span is None:
         return [fact.value]
     whole = text.written(fact.span)
     start, end = fact.span.start, fact.span.end
-    pieces: list[tuple[int, int, int | None]] = []  # raw start, raw end, the mention's number
+    pieces: list[tuple[int, int, str | None]] = []  # raw start, raw end, the annotation's name
     pos = start
     for a, b, n in spans:
         if a < pos or b > end:

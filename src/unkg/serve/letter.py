@@ -113,7 +113,7 @@ def _code(original) -> str | None:
 
 def text(pages: Pages, key: str | None, version: dict, lang: str) -> dict | None:
     """The text of `version` as the build wrote it for the page (``text/{key}.{lang}.json``), each run a
-    string or a mention linked to the entity its annotation names (unresolved: not linked)."""
+    string, or a mention or citation linked to what its annotation names or cites (unresolved: not linked)."""
     found = pages.files.build_file(f"text/{key}.{version['lang']}.json") if key else None
     if found is None:
         return None
@@ -125,10 +125,11 @@ def text(pages: Pages, key: str | None, version: dict, lang: str) -> dict | None
             if isinstance(run, str):
                 out.append({"text": run})
                 continue
-            value, n = run
-            annotation = f"{version['iri']}#mention_{int(n)}"
+            value, name = run
+            kind = "citation" if str(name).startswith("citation_") else "mention"
+            annotation = f"{version['iri']}#{name}" if kind == "citation" else f"{version['iri']}#mention_{_n(name)}"
             body = pages.one(annotation, OA + "hasBody")
-            out.append({"text": value, "mention": True, "annotation": pages.href(annotation),
+            out.append({"text": value, "mention": True, "kind": kind, "annotation": pages.href(annotation),
                         "href": pages.href(body.value) if body is not None else None,
                         "label": pages.label(body.value, lang) if body is not None else ""})
         return out
@@ -138,6 +139,11 @@ def text(pages: Pages, key: str | None, version: dict, lang: str) -> dict | None
             "annexes": [{"label": a.get("label") or "", "heading": a.get("heading") or "", "title": a.get("title") or "",
                          "paragraphs": [paragraph(p) for p in a.get("paragraphs", [])],
                          "closing": list(a.get("closing", []))} for a in data.get("annexes", [])]}
+
+
+def _n(name) -> int:
+    """The number of a mention's annotation: ``mention_N`` (a build's text files), or N (earlier builds')."""
+    return int(str(name).rsplit("_", 1)[-1])
 
 
 def cites(pages: Pages, parts: list[str], lang: str) -> list[dict]:
