@@ -239,3 +239,16 @@ def test_export_writes_what_the_build_writes(project):
     assert akn.stdout == (project / "build" / "akn" / "A-79-900.fr.xml").read_text(encoding="utf-8")
     missing = run_unkg("export", "akn", "nv-en", "--lang", "zh", cwd=project)
     assert missing.returncode == 2 and "no 'zh' version" in missing.stderr
+
+
+def test_export_mrc_is_the_builds_records_one_after_another(project):
+    import pymarc
+
+    out = project / "all.mrc"
+    result = run_unkg("export", "mrc", "-o", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    built = sorted((project / "build" / "marc").glob("*.mrc"))
+    assert len(built) > 1  # several records, so the file's order and joins are tested
+    assert out.read_bytes() == b"".join(p.read_bytes() for p in built)  # keys in order, as the build names them
+    records = list(pymarc.MARCReader(out.read_bytes(), to_unicode=True))
+    assert [r["245"]["a"] for r in records] == [next(pymarc.MARCReader(p.read_bytes()))["245"]["a"] for p in built]

@@ -312,7 +312,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
 
 
 @main.command()
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["marc", "mrk", "dc", "akn"]))
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["marc", "mrk", "mrc", "dc", "akn"]))
 @click.argument("keys", nargs=-1)
 @click.option("--lang", default=None, help="akn: the language version (default: the record's leading one).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -320,14 +320,14 @@ def validate(ctx: click.Context, files: tuple[Path, ...], reference: bool, repor
 @click.pass_context
 def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None, output: Path | None) -> None:
     """Export documents (KEYS: folders under source/documents; all when none) as archival metadata:
-    marc (MARCXML collection), mrk (MARC breaker), dc (Dublin Core, one document), akn (Akoma Ntoso, one
-    language version). Each version is parsed, mapped and validated first (as `unkg build` does); a document
+    marc (MARCXML collection), mrk (MARC breaker), mrc (ISO 2709), dc (Dublin Core, one document), akn (Akoma
+    Ntoso, one language version). Each version is parsed, mapped and validated first (as `unkg build` does); a document
     that fails is refused with its name and the reason, and nothing is written."""
     from .build import documents
     from .pipeline import Pipeline, violations_text
     from .exchange.akn import akn_xml
     from .exchange.dc import dc_xml
-    from .exchange.marc import breaker, marc_record, marcxml
+    from .exchange.marc import breaker, iso2709, marc_record, marcxml
 
     settings = load_settings(ctx.obj)
     pipeline = Pipeline(settings)  # what a build's worker loads: authorities, shapes, crosswalks
@@ -354,6 +354,8 @@ def export(ctx: click.Context, fmt: str, keys: tuple[str, ...], lang: str | None
         data = marcxml([marc_record(r, exchange.marc) for r in records])
     elif fmt == "mrk":
         data = "\n".join(breaker(marc_record(r, exchange.marc)) for r in records).encode("utf-8")
+    elif fmt == "mrc":  # an ISO 2709 file is its records one after another
+        data = b"".join(iso2709(marc_record(r, exchange.marc)) for r in records)
     elif fmt == "dc":
         data = dc_xml(records[0], exchange.dc)
     else:
