@@ -124,7 +124,8 @@ def test_push_makes_the_server_hold_the_build(project, server):
     server.update(f"INSERT DATA {{ GRAPH {OTHER} {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
     other = server.quads()
     result = _push(project, f"{server.url}/store")
-    assert "(oxigraph): 3 graph(s) loaded, 0 replaced, 0 removed, 0 unchanged" in result.stdout
+    assert "pushed 3 graph(s)" in result.stdout
+    assert "(oxigraph): 3 new, 0 replaced, 0 removed, 0 unchanged" in result.stdout
     assert server.quads() == _build_quads(project) | other  # quad for quad, someone else's graph kept
     for name in ("who-signed", "annexes"):  # and a query gives the embedded store's answers
         query = (default("queries") / f"{name}.rq").read_text(encoding="utf-8")
@@ -136,7 +137,8 @@ def test_pushing_again_sends_nothing_and_changes_nothing(project, server):
     _push(project, server.url)  # the server's root works as well as its /store
     before = server.quads()
     result = _push(project, f"{server.url}/store")
-    assert "0 graph(s) loaded, 0 replaced, 0 removed, 3 unchanged; 0 quads sent" in result.stdout
+    assert "pushed 0 graph(s)" in result.stdout
+    assert ": 0 new, 0 replaced, 0 removed, 3 unchanged; 0 quads sent" in result.stdout
     assert server.quads() == before == _build_quads(project)
 
 
@@ -156,7 +158,8 @@ def test_an_altered_graph_is_replaced_and_only_it(project, server, alteration, p
                    "a triple changed": f"{delete} ; {insert}"}[alteration])
     assert server.quads() != _build_quads(project)
     result = _push(project, f"{server.url}/store", "--batch", "1", *_options(protocol, server))
-    assert f"({protocol}): 0 graph(s) loaded, 1 replaced, 0 removed, 2 unchanged" in result.stdout
+    assert "pushed 1 graph(s)" in result.stdout
+    assert f"({protocol}): 0 new, 1 replaced, 0 removed, 2 unchanged" in result.stdout
     assert server.quads() == _build_quads(project)
 
 
@@ -172,7 +175,7 @@ def test_a_removed_document_loses_its_graph(project, server, tmp_path, protocol)
     server.update(f"INSERT DATA {{ GRAPH {OTHER} {{ <http://example.org/s> <http://example.org/p> 1 }} }}")
     other = server.quads()
     result = _push(copy, f"{server.url}/store", *options)
-    assert f"({protocol}): 3 graph(s) loaded" in result.stdout
+    assert f"({protocol}): 3 new" in result.stdout
     assert server.quads() == _build_quads(copy) | other
     gone = {q.graph_name for q in _build_quads(copy)}
     shutil.rmtree(copy / "source" / "documents" / "nv-en")
@@ -180,14 +183,14 @@ def test_a_removed_document_loses_its_graph(project, server, tmp_path, protocol)
     gone -= {q.graph_name for q in _build_quads(copy)}
     assert len(gone) == 1
     result = _push(copy, f"{server.url}/store", *options)
-    assert "0 graph(s) loaded, 0 replaced, 1 removed, 2 unchanged" in result.stdout
+    assert "pushed 0 graph(s)" in result.stdout and ": 0 new, 0 replaced, 1 removed, 2 unchanged" in result.stdout
     assert server.quads() == _build_quads(copy) | other  # its graph gone, someone else's still there
     assert not {q for q in server.quads() if q.graph_name in gone}
 
 
 def test_gsp_without_a_query_endpoint_puts_every_graph_and_says_what_it_cannot_do(project, server):
     result = _push(project, f"{server.url}/store", "--protocol", "gsp")
-    assert "(gsp): 3 graph(s) loaded" in result.stdout and "were not removed" in result.stderr
+    assert "(gsp): 3 new" in result.stdout and "were not removed" in result.stderr
     result = _push(project, f"{server.url}/store", "--protocol", "gsp")  # put whole again: same state
     assert server.quads() == _build_quads(project)
 
@@ -224,7 +227,7 @@ def test_a_failing_server_is_tried_again(project):
         result = _push(project, f"http://127.0.0.1:{fake.port}/data", "--retries", "2")
     finally:
         fake.close()
-    assert "(gsp): 3 graph(s) loaded" in result.stdout  # auto: not Oxigraph, so the plain protocol
+    assert "(gsp): 3 new" in result.stdout  # auto: not Oxigraph, so the plain protocol
     assert app.requests[:3] == [("HEAD", "")] * 3  # twice refused, the third try answered
     graphs = {q.graph_name.value for q in _build_quads(project)}
     assert set(app.put) == graphs and len(app.requests) == 3 + len(graphs)

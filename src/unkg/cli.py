@@ -263,9 +263,10 @@ def push(ctx: click.Context, url: str, protocol: str, query_url: str | None, ret
         report = run_push(settings.build_dir, url, settings.base, protocol=protocol, query_url=query_url,
                           retries=retries, timeout=timeout, batch=batch, on_plan=on_plan,
                           progress=lambda quads: bars[0].update(quads))
-    click.echo(f"pushed to {url} ({report.protocol}): {report.loaded} graph(s) loaded, {report.replaced} "
-               f"replaced, {report.removed} removed, {report.unchanged} unchanged; {report.sent} quads sent; the "
-               f"build has {report.graphs} graph(s), {report.quads} quads; {time.perf_counter() - start:.1f} s")
+    click.echo(f"pushed {report.loaded + report.replaced} graph(s) to {url} ({report.protocol}): {report.loaded} "
+               f"new, {report.replaced} replaced, {report.removed} removed, {report.unchanged} unchanged; "
+               f"{report.sent} quads sent; the build has {report.graphs} graph(s), {report.quads} quads; "
+               f"{time.perf_counter() - start:.1f} s")
     if report.unchecked:
         click.echo("unkg: the server was not compared with the build (no --query-url): every graph was put, "
                    "and graphs of documents no longer built were not removed", err=True)
