@@ -2,7 +2,8 @@
 documents misbehave in the worker, as ``UNKG_TEST_MISBEHAVE`` (``key=mode,key=mode``) says: ``die`` (the worker
 process is killed, as a crash in a native library would), ``die-once`` (only the first time, anywhere: a
 worker lost mid-build; ``UNKG_TEST_MARK`` is the file that says it happened), ``spin`` (Python code that never
-ends) or ``hang`` (a call into C that never returns)."""
+ends) or ``hang`` (a call into C that never returns); with ``UNKG_TEST_OTHER_UNKG``, the worker's unkg is not
+the build's."""
 
 from __future__ import annotations
 
@@ -40,3 +41,5 @@ def process(self, key, paths):
 if MODES:
     process.real = real
     pipeline.Pipeline.process = process
+if os.environ.get("UNKG_TEST_OTHER_UNKG"):  # a worker whose unkg is not the build's
+    dask_tasks.tool_fingerprint = lambda settings, reference: "another unkg"

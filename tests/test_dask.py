@@ -145,6 +145,16 @@ def test_a_document_past_its_time_costs_only_itself(tmp_path, misbehaving):
     assert len(report.built) == 14
 
 
+def test_a_worker_with_another_unkg_stops_the_build(tmp_path, misbehaving, monkeypatch):
+    """The same input gives the same bytes only if every worker runs the build's unkg: one that does not
+    (another version, edited code) stops the build before anything is published."""
+    folder = project(tmp_path, 2)
+    monkeypatch.setenv("UNKG_TEST_OTHER_UNKG", "1")
+    with pytest.raises(InputError, match="runs another unkg than the build's"):
+        build(dask_settings(folder), jobs=1)
+    assert not (folder / "build").exists() and not list(folder.glob(".build*"))
+
+
 def test_without_dask_the_build_says_how_to_install_it(tmp_path, monkeypatch):
     (tmp_path / "project").mkdir()
     folder = make_project(tmp_path / "project")
