@@ -21,17 +21,25 @@
 Every IRI the project mints under its base is served at its path (``{base}/akn/…`` at ``/akn/…``):
 ``text/html`` (browsers) gets a page, ``text/turtle``, ``application/ld+json`` and
 ``application/n-triples`` get the resource's description (or ``?format=turtle|jsonld|ntriples``); labels
-are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` lists
-the letters, ``/query`` is a query page, ``/.well-known/void`` describes the dataset (DCAT and VoID),
-``/data/…`` serves the dataset's dumps, ``/oai`` is an OAI-PMH 2.0 repository (``oai.py``).
-Pages come from ``templates/`` (Jinja2, autoescaped), the query page's script from ``unkg/static/``.
+are in the reader's language (``?lang=`` or ``Accept-Language``) with English as the fallback. ``/`` is the
+search over the index the build wrote (facets, pages, the timeline), ``/query`` the query page,
+``/ontology`` the ontology's documentation, ``/files/…`` and ``/source/…`` a document's downloads,
+``/.well-known/void`` describes the dataset (DCAT and VoID), ``/data/…`` serves the dataset's dumps, ``/oai``
+is an OAI-PMH 2.0 repository (``oai.py``). Pages come from ``templates/`` (Jinja2, autoescaped), the query
+page's script from ``unkg/static/``.
 
-The modules (``app.py`` imports the other three, which import none of each other):
+The modules (``app.py`` imports the others; the pages' modules import ``pages.py``):
 
 - ``app.py``: the WSGI application: its routes (a werkzeug ``Map``), content negotiation, the SPARQL
   protocol's requests, refusals (4xx), the production server (waitress);
+- ``site.py``: the handlers of an IRI's page or description, ``/ontology`` and the downloads;
+- ``pages.py``: reading the store for the pages (descriptions, labels, readable names), with ``letter.py``
+  (a letter's page), ``entities.py`` (any other resource and what points at it), ``downloads.py`` (the
+  build's files of a document) and ``ontology.py`` (the ontology's documentation);
+- ``search.py`` and ``timeline.py``: the search, its facets and the letters-per-month timeline;
+- ``examples.py`` and ``syntax.py``: the query page's examples, and where a query that does not parse goes
+  wrong;
 - ``oai.py``: the OAI-PMH repository over ``build/oai.json``;
-- ``pages.py``: what the linked-data pages show, read from the store (no HTTP);
 - ``sparql.py``: the pool of query workers, and which queries may run (``calls_service``, which
   ``unkg query`` uses too). A worker is ``python -m unkg.serve.sparql``.
 
