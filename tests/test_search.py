@@ -6,6 +6,7 @@ full of hostile text."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -406,3 +407,27 @@ def test_a_letter_whose_versions_are_in_two_folders_is_one_letter(tmp_path):
         assert client.get("/search.json?q=Lettre").get_json()["total"] == 1
     finally:
         app.close()
+
+
+def test_a_search_row_is_the_same_after_the_indexer_renews_its_store(project, monkeypatch):
+    """The worker's indexer makes its store again every few documents (an in-memory store grows slower with
+    what was removed from it): a row read after that is the row read before, labels and facets included."""
+    import unkg.searchdoc as searchdoc
+    from unkg.pipeline import Pipeline
+
+    settings = load_settings(project)
+    pipeline = Pipeline(settings)
+    seen: list = []
+    row = searchdoc.Indexer.row
+    monkeypatch.setattr(searchdoc.Indexer, "row", lambda self, versions: seen.append(versions) or row(self, versions))
+    folder = settings.documents_dir / sorted(p.name for p in settings.documents_dir.iterdir() if p.is_dir())[0]
+    pipeline.process(folder.name, sorted(p for p in folder.iterdir() if p.suffix in (".txt", ".pdf")))
+    monkeypatch.setattr(searchdoc.Indexer, "row", row)
+    indexer = pipeline.indexer()
+    first = indexer.row(seen[0])
+    read = json.loads(first)
+    assert read["letters"] and read["labels"]  # a letter with its facets' labels (from the authority data)
+    store = indexer.store
+    rows = [indexer.row(seen[0]) for _ in range(searchdoc.RENEW_AFTER + 1)]
+    assert indexer.store is not store  # renewed on the way
+    assert set(rows) == {first}
