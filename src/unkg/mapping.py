@@ -17,7 +17,7 @@ from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import __version__
 from .authority import Authorities
-from .mapping_citations import add_citations, symbol_number
+from .mapping_citations import add_citations, anchor, symbol_number
 from .model import Agent, Document, Entity, Mention
 from .parse.tolerant_merge import TOLERANT, facts_in
 from .text import Text, normalise
@@ -387,14 +387,4 @@ def _mention(g: Graph, parts: dict, expr: URIRef, i: int, m: Mention, source: Te
     if m.entity is not None:
         g.add((ann, OA.hasBody, URIRef(m.entity.iri)))
     g.add((ann, UNKG.mentionKind, Literal(m.kind)))
-    g.add((ann, UNKG.exact, Literal(m.surface.value, lang=lang)))
-    span = m.surface.span
-    if span is not None:
-        g.add((ann, UNKG.start, Literal(span.start)))
-        g.add((ann, UNKG.end, Literal(span.end)))
-        before = source.written(source.span(max(0, span.start - QUOTE_CONTEXT), span.start))
-        after = source.written(source.span(span.end, min(len(source.raw), span.end + QUOTE_CONTEXT)))
-        if before:
-            g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
-        if after:
-            g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
+    anchor(g, ann, m.surface, source, lang, QUOTE_CONTEXT)

@@ -30,7 +30,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .model import Citation, Document
+from .model import Citation, Document, Fact
 from .text import Text
 from .vocab import DCTERMS, OA, UNDO, UNKG
 
@@ -106,7 +106,7 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
         kind = kind_concept(m.auth, c.kind)
         if kind is not None:
             g.add((ann, UNKG.citationKind, kind))
-        _anchor(g, ann, c, source, lang, context)
+        anchor(g, ann, c.surface, source, lang, context)
         if node is None:
             reason = UNKG.InstrumentNotKnown if is_provision(c) and c.symbol else UNKG.SymbolNotCertain
             g.add((ann, UNKG.unresolvedReason, reason))
@@ -129,10 +129,11 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
             g.add((node, RDFS.seeAlso, link))
 
 
-def _anchor(g: Graph, ann: URIRef, c: Citation, source: Text, lang: str, context: int) -> None:
-    """The quote of a citation and its place in the text, as a mention's (`mapping._mention`)."""
-    g.add((ann, UNKG.exact, Literal(c.surface.value, lang=lang)))
-    span = c.surface.span
+def anchor(g: Graph, ann: URIRef, surface: Fact[str], source: Text, lang: str, context: int) -> None:
+    """The quote of an annotation (a citation's, a mention's) and its place in the text: its words, their
+    offsets and up to `context` characters either side."""
+    g.add((ann, UNKG.exact, Literal(surface.value, lang=lang)))
+    span = surface.span
     if span is None:
         return
     g.add((ann, UNKG.start, Literal(span.start)))
