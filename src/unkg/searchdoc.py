@@ -66,17 +66,14 @@ class Indexer:
         self.store = ox.Store()
         self.store.bulk_extend(authority_quads)
         self.used = 0  # documents read since the store was made
-        head = prologue()
-        self.facets = [(f, head + f["query"]) for f in config()["facet"]]
-        self.names = head + config()["text"]["names"]
-        self.letters = head + ("SELECT ?letter ?date ?symbol ?title WHERE { "
-                               "{ ?letter schema:dateSent ?date } UNION { ?letter dcterms:identifier ?symbol } "
-                               "UNION { ?letter allot:hasRealization ?v . ?v dcterms:title ?title } "
-                               "?letter a undo:OfficialLetter }")
-        self.versions = head + "SELECT ?letter WHERE { GRAPH ?g { ?letter allot:hasRealization ?version } }"
-        self.sessions = head + ("SELECT ?s ?organ ?n WHERE { VALUES ?s { %s } ?s unkg:organ ?organ . "
-                                "{ ?s unkg:sessionNumber ?n } UNION { ?s unkg:year ?n } }")
-        self.notations = head + "SELECT ?s ?n WHERE { VALUES ?s { %s } ?s skos:notation ?n }"
+        head, read = prologue(), config()
+        self.facets = [(f, head + f["query"]) for f in read["facet"]]
+        self.names = head + read["text"]["names"]
+        row = read["row"]
+        self.letters = head + row["letters"]
+        self.versions = head + row["versions"]
+        self.sessions = head + row["sessions"]
+        self.notations = head + row["notations"]
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
