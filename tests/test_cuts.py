@@ -188,3 +188,18 @@ def test_a_text_cut_after_its_body_is_read_and_invents_nothing(cut):
 def test_a_text_cut_before_its_signature_block_is_read_warned_and_invents_nothing(cut):
     name, at = cut
     check(next(p for p in texts() if p.name == name), at, authorities())
+
+
+def test_a_whole_text_ending_with_any_white_space_after_its_last_line_end_is_not_cut(auth):
+    """The mid-line cut mark looks past the white space after the last line end, of any kind (a no-break or
+    ideographic space, a tab): a whole text is not warned of a cut, its last values kept; and the same text
+    stopping in the middle of its last line is."""
+    raw = SEED.read_text(encoding="utf-8").rstrip() + "\n"
+    want = card(parse_text(raw, auth, str(SEED)))
+    assert not any("appears to stop" in w for w in want["warnings"])
+    for tail in ("\u00a0", "\u3000", " \t\u00a0", "\u2003 "):
+        got = card(parse_text(raw + tail, auth, str(SEED)))
+        assert not any("appears to stop" in w for w in got["warnings"]), repr(tail)
+        assert got["sender"] == want["sender"], repr(tail)
+    cut = card(parse_text(raw.rstrip() + "\u00a0", auth, str(SEED)))
+    assert any("appears to stop" in w for w in cut["warnings"])

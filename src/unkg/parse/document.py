@@ -147,5 +147,10 @@ def _apply_sidecar(ctx: Context, parts: dict, sidecar: dict) -> dict:
 def _ends_mid_line(raw: str) -> bool:
     """A text of several lines whose last line has no line end: text layers end every line (and page) with
     one, so a file that stops in the middle of a line was cut there (a letter on one line has none at all)."""
-    body = raw.rstrip(" \t")
-    return bool(body) and body[-1] not in "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029" and "\n" in body
+    end = len(raw)
+    while end and raw[end - 1].isspace() and raw[end - 1] not in LINE_ENDS:  # spaces after it: any kind
+        end -= 1
+    return end > 0 and raw[end - 1] not in LINE_ENDS and "\n" in raw[:end]
+
+
+LINE_ENDS = "\n\r\f\v\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines breaks a line at
