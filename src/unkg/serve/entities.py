@@ -11,11 +11,13 @@ the search page, filtered by the entity. A letter's claims are its author's: the
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from ..vocab import ALLOT, DOCO, OA, PROV, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
+from ..vocab import ALLOT, DOCO, OA, PREFIXES, RDF_TYPE, SCHEMA, SKOS, UNDO, UNKG
 from ..vocab import DCTERMS as DCT
 from .letter import annex_name, cites, citing
 from .pages import OWL_SAME_AS, Pages, script_json
@@ -25,19 +27,22 @@ FACETED = {"sent", "filed", "session", "organ"}  # the sections the search's fac
 LETTERS, QUOTES = 20, 5  # letters shown that mention an entity, mentions quoted per letter
 HIDDEN = {SKOS + "hiddenLabel"}  # matched, never displayed (declined forms of names)
 
-# name, heading, the paths from the entity back to the letters (each step: the subjects of a predicate)
-SECTIONS = (
-    ("sent", "Letters sent by its representatives or mission (as the letters give the signatory's capacity)",
-     ((UNKG + "state", PROV + "hadRole", PROV + "qualifiedAttribution"),)),
-    ("signed", "Letters that name them as their sender", ((PROV + "agent", PROV + "qualifiedAttribution"),)),
-    ("capacity", "Letters sent in this capacity (as the letters give it)",
-     ((PROV + "hadRole", PROV + "qualifiedAttribution"),)),
-    ("addressed", "Letters addressed to it", ((SCHEMA + "recipient",),)),
-    ("filed", "Letters filed under this agenda item",
-     ((UNKG + "agendaItem", UNKG + "agendaEntry"), (DCT + "subject",))),
-    ("session", "Documents of this session", ((UNKG + "documentOf",),)),
-    ("organ", "Documents of this organ", ((UNKG + "organ", UNKG + "documentOf"), (UNKG + "organ",))),
-)
+
+
+def _sections() -> tuple:
+    """(name, heading, paths) of each section of letters pointing at an entity (``data/backlinks.toml``), the
+    paths' predicates as full IRIs."""
+    read = tomllib.loads(resources.files("unkg").joinpath("data/backlinks.toml").read_text(encoding="utf-8"))
+
+    def iri(name: str) -> str:
+        prefix, local = name.split(":", 1)
+        return PREFIXES[prefix] + local
+
+    return tuple((s["name"], s["heading"], tuple(tuple(iri(p) for p in path) for path in s["paths"]))
+                 for s in read["section"])
+
+
+SECTIONS = _sections()
 
 
 def resource_view(pages: Pages, iri: str, triples: list[ox.Triple], lang: str) -> dict:
