@@ -53,6 +53,7 @@ class Tolerance:
     long_confusions: tuple[tuple, ...]  # (a, b) or (a, b, least word length), by default 5
     digits: dict[str, str]
     phrases: tuple[tuple[str, "regex.Pattern[str]"], ...]
+    hints: tuple["regex.Pattern[str]", ...]  # for each phrase, what a line must hold to hold it (`_hint`)
     names: tuple[str, ...]
     ratio: int
     damaged_ratio: int
@@ -93,19 +94,33 @@ def tolerance(lang: str) -> Tolerance | None:
     def budget(phrase: str) -> int:
         return max([n for length, n in steps if len(phrase) >= length], default=0)
 
-    phrases = []
+    phrases, hints = [], []
     for p in sorted(data["phrases"], key=lambda w: (-len(w), w)):
         body = r"\s+".join(regex.escape(w) for w in p.split())
         n = budget(p)
         fuzzy = f"(?:{body}){{e<={n}}}" if n else f"(?:{body})"
         phrases.append((p, regex.compile(rf"(?<!\w){fuzzy}(?!\w)", regex.IGNORECASE | regex.ENHANCEMATCH)))
+        hints.append(_hint(p, n))
     return Tolerance(
         lang=lang, confusions=tuple(tuple(c) for c in data["confusions"]),
         long_confusions=tuple(tuple(c) for c in data["long_confusions"]), digits=dict(data["digits"]),
-        phrases=tuple(phrases), names=tuple(data["names"]), ratio=int(data["ratio"]),
+        phrases=tuple(phrases), hints=tuple(hints), names=tuple(data["names"]), ratio=int(data["ratio"]),
         damaged_ratio=int(data["damaged_ratio"]), one_word_lines=float(data["one_word_lines"]),
         fold_accents=bool(data.get("fold_accents", False)),
     )
+
+
+def _hint(phrase: str, errors: int) -> "regex.Pattern[str]":
+    """What a text must hold to hold `phrase` with at most `errors` letters misread, dropped or added: its
+    letters (and the white space between its words) cut into ``errors + 1`` runs, one of which it holds as it
+    is, since each error falls in one run at most. Searching for the runs is many times cheaper than the fuzzy
+    search, which only a line that holds one needs."""
+    items: list[str] = []
+    for i, word in enumerate(phrase.split()):
+        items += ([r"\s+"] if i else []) + [regex.escape(c) for c in word]
+    k = errors + 1
+    runs = ("".join(items[len(items) * j // k:len(items) * (j + 1) // k]) for j in range(k))
+    return regex.compile("|".join(runs), regex.IGNORECASE)
 
 
 @cache
@@ -246,7 +261,9 @@ def repair_line(piece: Piece, tol: Tolerance, voc: _Vocabulary) -> tuple[Piece, 
     done = [(piece.starts[a], piece.ends[a + len(new) - 1]) for a, _, new in _shifted(edits)]
     taken: list[tuple[int, int]] = []
     more: list[tuple[int, int, str]] = []
-    for phrase, pattern in tol.phrases:
+    for (phrase, pattern), hint in zip(tol.phrases, tol.hints):
+        if hint.search(piece.text) is None:
+            continue  # (it cannot hold the phrase)
         for m in pattern.finditer(piece.text):
             seen, want = m.group(0).casefold(), phrase.casefold()
             if not any(m.fuzzy_counts) or seen.startswith(want) or want.startswith(seen):
