@@ -10,6 +10,8 @@ from .crosswalk import Crosswalk
 from .record import Record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_LOCATION = f"{MARC_NS} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 
 
 def marc_record(record: Record, crosswalk: Crosswalk) -> pymarc.Record:
@@ -24,12 +26,29 @@ def marc_record(record: Record, crosswalk: Crosswalk) -> pymarc.Record:
 
 
 def marcxml(records: list[pymarc.Record]) -> bytes:
-    """A MARCXML collection (one or more records), UTF-8, indented."""
+    """A MARCXML collection (one or more records), UTF-8, indented: each record as pymarc's
+    ``record_to_xml`` writes it (with the schema's location), built here in lxml rather than written by
+    ElementTree and read back."""
     collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS})
     for rec in records:
-        collection.append(etree.fromstring(pymarc.record_to_xml(rec, namespace=True)))
+        _record_element(collection, rec)
     etree.indent(collection, space="  ")
     return etree.tostring(collection, xml_declaration=True, encoding="UTF-8") + b"\n"
+
+
+def _record_element(collection: etree._Element, rec: pymarc.Record) -> None:
+    sub = etree.SubElement
+    node = sub(collection, f"{{{MARC_NS}}}record", nsmap={"xsi": XSI})
+    node.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    sub(node, f"{{{MARC_NS}}}leader").text = str(rec.leader)
+    for field in rec.fields:
+        if field.control_field:
+            sub(node, f"{{{MARC_NS}}}controlfield", tag=field.tag).text = field.data
+            continue
+        indicators = field.indicators
+        data = sub(node, f"{{{MARC_NS}}}datafield", ind1=indicators.first, ind2=indicators.second, tag=field.tag)
+        for code, value in field.subfields:
+            sub(data, f"{{{MARC_NS}}}subfield", code=code).text = value
 
 
 def breaker(rec: pymarc.Record) -> str:
