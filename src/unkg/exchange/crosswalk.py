@@ -17,6 +17,7 @@ must be one of the fifteen.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import string
 import tomllib
@@ -34,6 +35,25 @@ FORMATS = ("marc21", "oai_dc")
 
 
 @dataclass(frozen=True)
+class Template:
+    """A value's template (a Python format string over the facts) and the facts it names, read once."""
+
+    text: str
+    names: tuple[str, ...]
+
+    @classmethod
+    def read(cls, text: str) -> Template:
+        return cls(text, tuple(name for _, name, _, _ in string.Formatter().parse(text) if name))
+
+    def fill(self, facts: dict[str, Any]) -> str | None:
+        """The value, or None when a fact it names is not given (or it is blank)."""
+        values = {n: facts[n] for n in self.names}
+        if any(v in (None, "", ()) for v in values.values()):
+            return None
+        return self.text.format(**values).strip() or None
+
+
+@dataclass(frozen=True)
 class Rule:
     target: str  # a MARC tag (991) or a Dublin Core element (title)
     each: str | None
@@ -41,9 +61,9 @@ class Rule:
     unless: str | None
     group: bool  # MARC: one field for all the items of `each` (041 with a $a per language)
     indicators: str  # MARC: two characters
-    data: str | None  # MARC control field (001-009): its value
-    parts: tuple[tuple[str, str], ...]  # MARC: (subfield code, template); Dublin Core: (("value", template),)
-    lang: str | None  # Dublin Core: xml:lang template
+    data: Template | None  # MARC control field (001-009): its value
+    parts: tuple[tuple[str, Template], ...]  # MARC: (subfield code, template); Dublin Core: (("value", template),)
+    lang: Template | None  # Dublin Core: xml:lang template
 
 
 @dataclass(frozen=True)
@@ -98,40 +118,40 @@ class Crosswalk:
 
     def apply(self, record: Record) -> list[Value]:
         out: list[Value] = []
-        top = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+        top = _values(record)
         for rule in self.rules:
             items = getattr(record, rule.each) if rule.each else (None,)
             grouped: list[tuple[str, str]] = []
             for item in items:
-                facts = dict(top)
-                if item is not None:
-                    facts.update({f.name: getattr(item, f.name) for f in dataclasses.fields(item)})
+                facts = top if item is None else {**top, **_values(item)}
                 if rule.when and facts.get(rule.when) in (None, "", ()):
                     continue
                 if rule.unless and facts.get(rule.unless) not in (None, "", ()):
                     continue
                 if rule.data is not None:
-                    data = _fill(rule.data, facts)
+                    data = rule.data.fill(facts)
                     if data is not None:
                         out.append(Value(rule.target, "", data, ()))
                     continue
-                parts = tuple((code, v) for code, t in rule.parts if (v := _fill(t, facts)) is not None)
+                parts = tuple((code, v) for code, t in rule.parts if (v := t.fill(facts)) is not None)
                 if rule.group:
                     grouped += parts
                 elif parts:
-                    lang = _fill(rule.lang, facts) if rule.lang else None
+                    lang = rule.lang.fill(facts) if rule.lang else None
                     out.append(Value(rule.target, rule.indicators, None, parts, lang))
             if grouped:
                 out.append(Value(rule.target, rule.indicators, None, tuple(grouped)))
         return out
 
 
-def _fill(template: str, facts: dict[str, Any]) -> str | None:
-    names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
-    values = {n: facts[n] for n in names}
-    if any(v in (None, "", ()) for v in values.values()):
-        return None
-    return template.format(**values).strip() or None
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def _values(obj: Any) -> dict[str, Any]:
+    """The facts of a record, or of an item of one of its lists, by name."""
+    return {name: getattr(obj, name) for name in _names(type(obj))}
 
 
 def _rule(where: str, fmt: str, n: int, raw: dict) -> Rule:
@@ -157,7 +177,7 @@ def _rule(where: str, fmt: str, n: int, raw: dict) -> Rule:
     if unknown:
         raise InputError(where, f"{label}: unknown keys {', '.join(sorted(unknown))}")
 
-    def check(template: Any) -> str:
+    def check(template: Any) -> Template:
         if not isinstance(template, str):
             raise InputError(where, f"{label}: a value must be a string, not {template!r}")
         try:
@@ -168,7 +188,7 @@ def _rule(where: str, fmt: str, n: int, raw: dict) -> Rule:
             if name not in scope:
                 raise InputError(where, f"{label}: unknown fact {name!r} in {template!r}; known: "
                                  + ", ".join(sorted(scope)))
-        return template
+        return Template.read(template)
 
     if fmt == "marc21":
         if not re.fullmatch(r"[0-9]{3}", target) or target == "000":
