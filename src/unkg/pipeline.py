@@ -100,12 +100,12 @@ class Pipeline:
                 raise InputError(str(settings.shapes_dir), f"{exc}; validate with pySHACL instead "
                                  "(unkg build --reference)") from None
 
-    def validate(self, graph: Graph, quads: list | None = None) -> list[Result]:
+    def validate(self, graph: Graph, quads: list | None = None, items: list | None = None) -> list[Result]:
         """The SHACL results of a document's graph (with the authority data); `quads`, its quads as
-        Oxigraph terms if the caller has them."""
+        Oxigraph terms, and `items`, its triples in a list, if the caller has them."""
         if self.validator is None:
             return list(validate_graph(graph + self.auth_graph, self.shapes).results)
-        return ordered(self.validator.validate(graph, quads) + self.validator.authority_results())
+        return ordered(self.validator.validate(graph, quads, items) + self.validator.authority_results())
 
     def indexer(self) -> Indexer:
         if self._indexer is None:
@@ -117,8 +117,9 @@ class Pipeline:
         readable)."""
         doc = parse_file(path, self.auth)
         graph = map_document(doc, self.auth, self.settings.base)
-        quads = write.quads([graph])
-        return Checked(doc, graph, quads, self.validate(graph, quads))
+        items = list(graph)
+        quads = write.graph_quads(graph.identifier, items)
+        return Checked(doc, graph, quads, self.validate(graph, quads, items))
 
     def process(self, key: str, paths: list[Path]) -> Outcome:
         """Every version of one document: its files, its parts of the dataset files, and what the build
@@ -143,8 +144,9 @@ class Pipeline:
                                           "of the folder hold the same language version)"))
                 continue
             claimed[iri] = name
-            quads = write.quads([graph])
-            results = self.validate(graph, quads)
+            items = list(graph)  # (read once: every step below reads them)
+            quads = write.graph_quads(graph.identifier, items)
+            results = self.validate(graph, quads, items)
             stem = f"{key}.{path.stem}"
             files[f"reports/{stem}.ttl"] = results_turtle(results)
             files[f"reports/{stem}.txt"] = report_text(results, name).encode("utf-8")
@@ -155,8 +157,8 @@ class Pipeline:
                 out.refused.append((name, violations_text(results)))
                 continue
             files[f"facts/{stem}.json"] = dumps(card(doc)).encode("utf-8")
-            files[f"documents/{stem}.ttl"] = write.turtle(write.triples_of(quads))
-            files[f"documents/{stem}.jsonld"], line = self.jsonld.named_graph_and_line(graph)
+            files[f"documents/{stem}.ttl"] = write.turtle(write.graph_triples(quads))
+            files[f"documents/{stem}.jsonld"], line = self.jsonld.named_graph_and_line(graph, items)
             nquads = write.nquads(quads)
             parts["dataset.nq"].append(nquads)
             if "dataset.nt" in parts:

@@ -14,6 +14,7 @@ from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, LANG, LIST, SET, VOCAB
 
+_FIRST, _NIL = str(RDF.first), str(RDF.nil)
 _CACHED_IRIS = 20_000  # compact IRIs remembered (the authority data's recur in every document)
 
 
@@ -31,14 +32,15 @@ class _Plans:
                 self._short[iri] = short
         return short
 
-    def nodes(self, graph: Graph) -> list | None:
-        """The node objects of `graph`, or None when it has a list or a blank node."""
-        if next(graph.triples((None, RDF.first, None)), None) or next(graph.triples((None, None, RDF.nil)), None):
-            return None
+    def nodes(self, graph: Graph | list) -> list | None:
+        """The node objects of `graph` (or of its triples in a list), or None when it has a list or a blank
+        node."""
         nodemap: dict[str, dict] = {}
         plans = self._plans
+        same = str.__eq__  # (rdflib's == on terms is Python code)
         for s, p, o in graph:
-            if not isinstance(s, URIRef) or isinstance(o, BNode):
+            if not isinstance(s, URIRef) or isinstance(o, BNode) or same(p, _FIRST) \
+                    or (same(o, _NIL) and isinstance(o, URIRef)):
                 return None
             node_id = self.shrink(s)
             s_node = nodemap.get(node_id)

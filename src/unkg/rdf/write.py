@@ -32,8 +32,7 @@ def quads(graphs: Iterable[Graph]) -> list[ox.Quad]:
     """The quads of named graphs, sorted (the order every writer uses)."""
     graphs = list(graphs)
     if len(graphs) == 1:  # a graph's triples are distinct already
-        name = ox.NamedNode(str(graphs[0].identifier))
-        return sorted((ox.Quad(ox_term(s), ox_term(p), ox_term(o), name) for s, p, o in graphs[0]), key=str)
+        return graph_quads(graphs[0].identifier, graphs[0])
     out = {
         ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.NamedNode(str(g.identifier)))
         for g in graphs
@@ -47,9 +46,25 @@ def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
     return sorted({ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for g in graphs for s, p, o in g}, key=str)
 
 
+def graph_quads(name, items: Iterable[tuple]) -> list[ox.Quad]:
+    """The quads of one graph named `name`, its distinct triples `items` (rdflib terms), sorted."""
+    graph = ox.NamedNode(str(name))
+    return sorted((ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph) for s, p, o in items), key=str)
+
+
 def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
     """The distinct triples of quads, sorted."""
     return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+
+
+def graph_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
+    """The triples of one graph's sorted quads (`graph_quads`), sorted: `triples_of` without sorting again.
+    A quad is written as its triple, a space and the same graph name, so two quads compare as their triples
+    do where they differ before the name; where one triple is the beginning of the other, the longer one's
+    next character still belongs to its object (a literal's language or datatype, a blank node's longer
+    label: ``@``, ``^``, ``-``, a letter or digit), never a space or a character below it (N-Triples escapes
+    control characters), so the shorter comes first both ways."""
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
 
 
 def turtle(items: list[ox.Triple]) -> bytes:
@@ -95,12 +110,13 @@ class JsonLd:
         self.context = Context(self.inner)
         self._plans: _Plans | None = None
 
-    def _nodes(self, graph: Graph) -> list:
+    def _nodes(self, graph: Graph, items: list | None = None) -> list:
         """The graph's node objects, as rdflib's converter gives them (`_Plans`: its choices worked out
-        once per predicate and kind of value; a graph with lists or blank nodes goes through the converter)."""
+        once per predicate and kind of value; a graph with lists or blank nodes goes through the converter);
+        `items`, the graph's triples in a list where the caller has them."""
         if self._plans is None:
             self._plans = _Plans(self.context)
-        nodes = self._plans.nodes(graph)
+        nodes = self._plans.nodes(graph if items is None else items)
         if nodes is None:
             from rdflib.plugins.serializers.jsonld import Converter
 
@@ -110,10 +126,12 @@ class JsonLd:
     def _dump(self, data) -> bytes:
         return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
-    def named_graph_and_line(self, graph: Graph) -> tuple[bytes, bytes]:
+    def named_graph_and_line(self, graph: Graph, items: list | None = None) -> tuple[bytes, bytes]:
         """`named_graph`, and the same named graph as a node object of a ``@graph`` array on one line,
-        without the context (for the dataset file, whose single context is the same)."""
-        obj = _canonical({"@id": self.context.shrink_iri(str(graph.identifier)), "@graph": self._nodes(graph)})
+        without the context (for the dataset file, whose single context is the same); `items`, its triples
+        in a list where the caller has them."""
+        obj = _canonical({"@id": self.context.shrink_iri(str(graph.identifier)),
+                          "@graph": self._nodes(graph, items)})
         whole = orjson.dumps({"@context": self.inner, **obj}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         return whole + b"\n", orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 

@@ -31,7 +31,7 @@ class Data:
     """A graph indexed for the checks (values by subject and predicate, statements by predicate, types),
     over an optional `base` (the authority data, indexed once) whose index it extends without copying."""
 
-    def __init__(self, graph: Graph, base: Data | None = None):
+    def __init__(self, graph: Graph | list, base: Data | None = None):
         self.base = base
         self.sp: dict = {}
         self.po: dict = {}
@@ -131,14 +131,17 @@ class Validator:
             self._authority_results = self._run(self.auth_data, subjects, None)
         return self._authority_results
 
-    def validate(self, graph: Graph, triples: list | None = None) -> list[Result]:
+    def validate(self, graph: Graph, triples: list | None = None, items: list | None = None) -> list[Result]:
         """The results on the document's own nodes, as pySHACL gives them on graph + authorities;
-        `triples`, the graph's triples (or quads) as Oxigraph terms where the caller has them already."""
-        data = Data(graph, self.auth_data)
-        own = {s for s, _, _ in graph}
-        return self._run(data, own, graph, triples)
+        `triples`, the graph's triples (or quads) as Oxigraph terms, and `items`, its rdflib triples in a
+        list, where the caller has them already."""
+        if items is None:
+            items = list(graph)
+        data = Data(items, self.auth_data)
+        own = {s for s, _, _ in items}
+        return self._run(data, own, items, triples)
 
-    def _run(self, data: Data, scope: set, graph: Graph | None, triples: list | None = None) -> list[Result]:
+    def _run(self, data: Data, scope: set, graph: list | None, triples: list | None = None) -> list[Result]:
         self._pending: list | dict | None = None  # the document's statements not in the store yet (by predicate)
         if graph is not None:
             if self._used >= 500:
@@ -157,7 +160,15 @@ class Validator:
                 continue
             nodes = sorted(focus, key=str)
             for check in ns.checks:
-                if check.kind is SPARQL:
+                kind = check.kind
+                if kind is SPARQL:
+                    continue
+                if kind is MIN_COUNT or kind is MAX_COUNT:  # (the commonest checks, without a call per node)
+                    bound, path, values, fewer = int(check.value), check.path, data.values, kind is MIN_COUNT
+                    for node in nodes:
+                        count = len(values(node, path))
+                        if count < bound if fewer else count > bound:
+                            results.append(self._result(check, node, None))
                     continue
                 for node in nodes:
                     results.extend(self._core(check, node, data))
@@ -183,7 +194,7 @@ class Validator:
             now = [t for p in reads if p in pending for t in pending.pop(p)]
         if now:
             graph = self._doc_graph
-            self.store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in now])
+            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in now])  # (bulk: slower)
 
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
@@ -223,7 +234,7 @@ class Validator:
             if len(values) > int(want):
                 return [self._result(check, node, None)]
             return []
-        for v in sorted(values, key=lambda x: (type(x).__name__, str(x))):
+        for v in sorted(values, key=lambda x: (type(x).__name__, str(x))) if len(values) > 1 else values:
             if kind is DATATYPE:
                 ok = _has_datatype(v, want)
             elif kind is NODE_KIND:
