@@ -1,0 +1,61 @@
+"""Names found in a text (authority.py): the names' pattern grouped by first letter (`_alternation`) finds what
+the plain alternation of the names, longest first, finds — the same places and the same names — for any names
+and text (letters that case-folding makes one included: i, I, ı, İ, k, K, s, ſ), and for the authority data's
+names in the real documents."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unkg.authority import _alternation
+
+from conftest import shared_path
+
+LETTERS = "aisIıİkKKsſßé 大会-"
+NAME = st.text(LETTERS, min_size=1, max_size=5)
+
+
+def _plain(names: list[tuple[str, str]]) -> str:
+    return "|".join(re.escape(name) + suffix for name, suffix in names)
+
+
+def _found(body: str, flags: int, text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(rf"(?<!\w)(?:{body})", flags=flags, string=text)]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(names=st.lists(st.tuples(NAME, st.sampled_from(["", r"(?!\w)"])), min_size=1, max_size=12,
+                      unique_by=lambda n: n[0]),
+       text=st.text(LETTERS, max_size=40), ignorecase=st.booleans())
+def test_grouped_names_match_as_the_plain_alternation(names, text, ignorecase):
+    names.sort(key=lambda n: (-len(n[0]), n[0]))  # (the order authority.py gives them: longest first)
+    flags = re.IGNORECASE if ignorecase else 0
+    assert _found(_alternation(names, flags), flags, text) == _found(_plain(names), flags, text)
+
+
+def test_names_are_grouped_by_first_letter():
+    body = _alternation([("iran", ""), ("israel", ""), ("oman", ""), ("ıs", "")], re.IGNORECASE)
+    assert body.count("(?:") == 1  # i and ı match the same letters: one group, written out in full, and o's
+    assert re.fullmatch(body, "İSRAEL", re.IGNORECASE) and not re.fullmatch(body, "Ira", re.IGNORECASE)
+    assert _alternation([("iran", ""), ("oman", "")], 0) == "i(?:ran)|o(?:man)"
+
+
+def test_the_real_documents_give_the_same_names(auth):
+    texts = sorted(shared_path("corpus").rglob("*.txt"))
+    kinds = ("state", "organization", "person", "place", "instrument", "designation")
+    for lang in ("en", "zh"):
+        body, flags, table = auth._finder(lang, frozenset(kinds))
+        body = body if isinstance(body, str) else body.pattern
+        names = sorted(table, key=lambda s: (-len(s), s))
+        plain = re.compile(body.replace(_alternation([(n, "") for n in names], flags), _plain([(n, "") for n in names])),
+                           flags)
+        assert plain.pattern != body
+        for path in texts:
+            text = path.read_text(encoding="utf-8")
+            got = auth.find(text, lang, *kinds)
+            assert got == [(m.start(), m.end(), table[auth._key(m.group(0), lang)]) for m in plain.finditer(text)]
+            assert got or lang != path.parent.name, path  # every document names something
