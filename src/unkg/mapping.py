@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.plugins.stores.memory import SimpleMemory
 
 from . import __version__
 from .authority import Authorities
 from .mapping_citations import add_citations, anchor, symbol_number
 from .model import Agent, Document, Entity, Mention
 from .parse.tolerant_merge import TOLERANT, facts_in
+from .rdf.triples import Triples
 from .text import Text, normalise
 from .vocab import ALLOT, DOCO, OA, PREFIXES, SCHEMA, UNDO, UNKG
 
@@ -114,8 +114,13 @@ def authority_graph(auth: Authorities, base: str) -> Graph:
 
 def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
     """The named graph of one document (one language version)."""
+    return map_triples(doc, auth, base).graph()
+
+
+def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
+    """`map_document`'s triples, not made an rdflib graph (what the build reads)."""
     m = Minter(base, auth)
-    g = Graph(store=SimpleMemory(), identifier=m.graph(doc))  # triples only: adds cost half of rdflib's default
+    g = Triples(m.graph(doc))
     lang = doc.language.value
     work = URIRef(m.work(doc))
     expr = URIRef(m.expression(doc))

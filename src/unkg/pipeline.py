@@ -17,11 +17,12 @@ from rdflib import Graph
 
 from . import authority
 from .rdf import write
+from .rdf.triples import Triples
 from .config import Settings, dump_files
 from .errors import InputError
 from .exchange import Exchange, datestamp, oai_entry, set_names
 from .facts import card, dumps
-from .mapping import Minter, authority_graph, map_document
+from .mapping import Minter, authority_graph, map_document, map_triples
 from .mapping_citations import network_entry
 from .model import Document
 from .parse import parse_file
@@ -100,10 +101,12 @@ class Pipeline:
                 raise InputError(str(settings.shapes_dir), f"{exc}; validate with pySHACL instead "
                                  "(unkg build --reference)") from None
 
-    def validate(self, graph: Graph, quads: list | None = None, items: list | None = None) -> list[Result]:
+    def validate(self, graph: Graph | Triples, quads: list | None = None, items: list | None = None) -> list[Result]:
         """The SHACL results of a document's graph (with the authority data); `quads`, its quads as
         Oxigraph terms, and `items`, its triples in a list, if the caller has them."""
         if self.validator is None:
+            if isinstance(graph, Triples):
+                graph = graph.graph()
             return list(validate_graph(graph + self.auth_graph, self.shapes).results)
         return ordered(self.validator.validate(graph, quads, items) + self.validator.authority_results())
 
@@ -137,7 +140,7 @@ class Pipeline:
             except InputError as exc:
                 out.refused.append((name, str(exc)))
                 continue
-            graph = map_document(doc, self.auth, self.settings.base)
+            graph = map_triples(doc, self.auth, self.settings.base)
             iri = str(graph.identifier)
             if iri in claimed:
                 out.refused.append((name, f"its IRI <{iri}> is already that of {claimed[iri]} (two files "
@@ -146,7 +149,7 @@ class Pipeline:
             claimed[iri] = name
             items = list(graph)  # (read once: every step below reads them)
             quads = write.graph_quads(graph.identifier, items)
-            results = self.validate(graph, quads, items)
+            results = self.validate(graph, quads, items)  # (pySHACL, with --reference, makes an rdflib graph)
             stem = f"{key}.{path.stem}"
             files[f"reports/{stem}.ttl"] = results_turtle(results)
             files[f"reports/{stem}.txt"] = report_text(results, name).encode("utf-8")

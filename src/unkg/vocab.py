@@ -12,10 +12,25 @@ from importlib import resources
 from rdflib import Namespace
 
 
+class _Terms(Namespace):
+    """A namespace whose terms are made once: rdflib's makes a new term at every ``NS.name`` (the mapping
+    asks for the same few hundred thousands of times)."""
+
+    def __getattr__(self, name: str):
+        made = _MADE.setdefault(str(self), {})
+        term = made.get(name)
+        if term is None:
+            term = made[name] = super().__getattr__(name)
+        return term
+
+
+_MADE: dict[str, dict] = {}  # namespace -> name -> its term (bounded by the vocabularies' names the code uses)
+
+
 def _prefixes() -> dict[str, Namespace]:
     text = resources.files("unkg").joinpath("defaults/ontology/context.jsonld").read_text(encoding="utf-8")
     context = json.loads(text)["@context"]
-    return {name: Namespace(iri) for name, iri in context.items()
+    return {name: _Terms(iri) for name, iri in context.items()
             if isinstance(iri, str) and not name.startswith("@") and iri.endswith(("/", "#"))}
 
 

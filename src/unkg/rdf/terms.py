@@ -29,7 +29,7 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=ox_term(term.datatype))
         return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
 
