@@ -162,6 +162,7 @@ class _Vocabulary:
     words: frozenset[str]  # case-folded words of the formulas and names
     skeletons: dict[str, str | None]  # skeleton -> the word (None: two words share it)
     single_names: tuple[str, ...]  # one-word names (case-folded), for the edit distance
+    repairs: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
 
 
 _VOCABULARIES: dict[tuple[int, str], _Vocabulary] = {}
@@ -208,6 +209,16 @@ _DAMAGED = re.compile(r"[^\W\d_][\d|!~#;?%$&@]|[\d|!~#;?%$&@][^\W\d_]")
 
 def _repair_word(core: str, tol: Tolerance, voc: _Vocabulary) -> str | None:
     """The word `core` (punctuation around it stripped) should be, or None when it reads as it is."""
+    try:
+        return voc.repairs[core]
+    except KeyError:
+        found = _repaired(core, tol, voc)
+        if len(voc.repairs) < 1 << 16:  # (the same words come again in every document: "the", "United")
+            voc.repairs[core] = found
+        return found
+
+
+def _repaired(core: str, tol: Tolerance, voc: _Vocabulary) -> str | None:
     folded = core.casefold()
     if folded in voc.words:
         return None
