@@ -18,6 +18,7 @@ from importlib import resources
 
 import pyoxigraph as ox
 
+from .sparql_patterns import Patterns
 from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
 from .vocab import DCTERMS as DCT
 
@@ -74,6 +75,9 @@ class Indexer:
         self.versions = head + row["versions"]
         self.sessions = head + row["sessions"]
         self.notations = head + row["notations"]
+        queries = [q for _, q in self.facets] + [self.names, self.letters, self.versions, self.sessions % "",
+                                                 self.notations % ""]
+        self.read = Patterns(queries, LABELS + NAMES)  # a document's quads the rows read (a third of them)
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -94,7 +98,7 @@ class Indexer:
         store = self.store
         graphs = []
         for graph, _lang, _text, quads in versions:
-            store.extend(quads)
+            store.extend(q for q in quads if self.read.matches(q))
             graphs.append(graph)
         try:
             return self._row(versions)
