@@ -24,6 +24,8 @@ from pathlib import Path
 
 import orjson
 
+from .entries import Entries
+
 MARKER = ".unkg-complete"
 MANIFEST = "manifest.json"
 STATE = ".unkg-state.json"  # the build's own bookkeeping, beside the manifest (see `split`)
@@ -89,27 +91,68 @@ def split(manifest: dict) -> tuple[dict, dict]:
     """A build's record as what it publishes (``manifest.json``: the same bytes for the same input, whatever
     the history, timing or worker count) and its own bookkeeping (``.unkg-state.json``: the folder's
     generation, what changed since the one before, the store's incremental changes, and the time stamps
-    of the sources read, which depend on when and in what order builds ran)."""
-    public = {k: v for k, v in manifest.items() if k not in PRIVATE}
+    of the sources read, which depend on when and in what order builds ran): the top-level values of
+    each (without the documents', see `split_entry`)."""
+    public = {k: v for k, v in manifest.items() if k not in PRIVATE and k != "documents"}
     private = {k: manifest[k] for k in PRIVATE if k in manifest}
-    documents, sources = {}, {}
-    for key, entry in manifest.get("documents", {}).items():
-        documents[key] = {k: v for k, v in entry.items() if k not in PRIVATE_PER_DOCUMENT}
-        sources[key] = {k: entry[k] for k in PRIVATE_PER_DOCUMENT if k in entry}
-    public["documents"] = documents
-    private["sources"] = sources
     return public, private
 
 
-def write_manifest(folder: Path, manifest: dict, write) -> None:
-    """`manifest` as the folder's manifest and bookkeeping (`split`), each by `write(path, bytes)`."""
+def split_entry(entry: dict) -> tuple[dict, dict]:
+    """A document's entry as what the manifest publishes of it and its bookkeeping (its sources' stamps)."""
+    return ({k: v for k, v in entry.items() if k not in PRIVATE_PER_DOCUMENT},
+            {k: entry[k] for k in PRIVATE_PER_DOCUMENT if k in entry})
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """`manifest` as the folder's manifest and bookkeeping (`split`), each a new file (never written into
+    one a hard link shares), written as they go, one document at a time: the same bytes as the whole
+    manifest dumped by orjson with sorted keys, without holding tens of megabytes of it at once.
+    ``manifest["documents"]`` is a mapping key -> entry (a dict, or `Entries`)."""
     public, private = split(manifest)
-    write(folder / STATE, orjson.dumps(private, option=orjson.OPT_SORT_KEYS) + b"\n")
-    write(folder / MANIFEST, orjson.dumps(public, option=orjson.OPT_SORT_KEYS) + b"\n")
+    documents = manifest.get("documents", {})
+    with _Streamed(folder / STATE, private, "sources") as state, \
+            _Streamed(folder / MANIFEST, public, "documents") as published:
+        for key in sorted(documents):
+            mine, bookkeeping = split_entry(documents[key])
+            published.add(key, mine)
+            state.add(key, bookkeeping)
+
+
+class _Streamed:
+    """A new JSON file: the object `top` (keys sorted, compact, as orjson writes it) with the mapping under
+    `name` written one item at a time by `add`, in the order given (sorted, by the caller), and a newline."""
+
+    HOLE = b"\x00"  # (a byte orjson never writes: control characters in strings are escaped)
+
+    def __init__(self, path: Path, top: dict, name: str):
+        self.path = path
+        head = orjson.dumps({**top, name: orjson.Fragment(self.HOLE)}, option=orjson.OPT_SORT_KEYS)
+        self.before, self.after = head.split(self.HOLE)
+        self.first = True
+
+    def __enter__(self) -> "_Streamed":
+        self.path.unlink(missing_ok=True)
+        self.fh = open(self.path, "xb", buffering=1 << 20)
+        self.fh.write(self.before + b"{")
+        return self
+
+    def add(self, key: str, value) -> None:
+        self.fh.write((b"" if self.first else b",") + orjson.dumps(key) + b":"
+                      + orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
+        self.first = False
+
+    def __exit__(self, kind, *_) -> None:
+        try:
+            if kind is None:
+                self.fh.write(b"}" + self.after + b"\n")
+        finally:
+            self.fh.close()
 
 
 def read_manifest(folder: Path | None) -> dict:
-    """The manifest of `folder` with its bookkeeping merged in (`split`); {} if either is missing or bad."""
+    """The manifest of `folder` with its bookkeeping merged in (`split`), its documents as `Entries`; {} if
+    either file is missing or bad."""
     if folder is None:
         return {}
     try:
@@ -119,8 +162,12 @@ def read_manifest(folder: Path | None) -> dict:
         return {}
     sources = private.pop("sources", {})
     manifest.update(private)
-    for key, entry in manifest.get("documents", {}).items():
-        entry.update(sources.get(key, {}))
+    documents, entries = manifest.get("documents", {}), Entries()
+    for key in list(documents):  # each dict freed as it is stored small
+        entry = documents.pop(key)
+        entry.update(sources.pop(key, {}))
+        entries[key] = entry
+    manifest["documents"] = entries
     return manifest
 
 

@@ -26,12 +26,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Callable
 
 from ..rdf import write
 from ..config import Settings
 from ..errors import InputError
-from ..exchange import oai_index
 from ..exchange.dataset import description
 from ..pipeline import Outcome, Pipeline
 from ..store import STAMP, upkeep
@@ -39,6 +39,8 @@ from ..store.loader import StoreLoader
 from ..validate import Result
 from .citations import write_network
 from .dumps import Dumps, heads
+from .entries import Entries
+from .finish import write_oai, summary
 from .generations import MANIFEST, Discard, Generations, read_manifest, sync, write_manifest
 from .inputs import Sources, printable, scan, tool_fingerprint
 from .search import write_index
@@ -151,7 +153,7 @@ class _Build:
         generation = 1 + max([previous.get("generation", 0)] + [Generations.generation(s) or 0 for s in gens.slots])
         if previous.get("tool") != self.tool or not (active / "store" / STAMP).is_file():
             previous = {}
-        old_docs: dict[str, dict] = previous.get("documents", {})
+        old_docs: Mapping[str, dict] = previous.get("documents", {})
         self.found = found = scan(settings.documents_dir, old_docs, settings.max_document_bytes)
         self.by_key, self.inputs = by_key, inputs = found.by_key, found.inputs
         if started is not None:
@@ -169,7 +171,12 @@ class _Build:
         if not incremental:  # a build from nothing: every document is processed, none copied from the build in use
             changed = sorted(by_key)
         self.folder = folder = self._folder(active, previous, changed, gone) if incremental else self._staging()
-        self.entries = {key: {**old_docs[key], **inputs[key]} for key in by_key if key not in changed}
+        self.entries = entries = Entries()  # (a dict of 7 KiB per document: most of a gigabyte at 100,000)
+        fresh = set(changed)
+        for key in sorted(by_key):  # the reused documents' entries; the others' are made as they come (`advance`)
+            if key not in fresh:
+                entries[key] = {**old_docs[key], **inputs.pop(key)}
+        del fresh
         self._progress(_names(self.entries))
         try:
             if incremental:  # the authority graph's parts too are the build in use's
@@ -187,13 +194,12 @@ class _Build:
             self._process(changed)
             assert self.cursor == len(self.order), "every document's parts are written"
             self.dumps.start_closing()
-            count = head["quads"] + sum(e.get("quads", 0) for e in self.entries.values())
-            _finish(folder, settings, self.entries, count)
+            count = _finish(folder, settings, self.entries, head["quads"])
             manifest = {"tool": self.tool, "generation": generation, "changed": self.changes, "triples": count,
                         "heads": head["sizes"], "head_quads": head["quads"], "documents": self.entries}
             make_store(settings.build_dir, folder, active if incremental else None, previous, manifest,
                        self.loader, changed, self.dumps)
-            write_manifest(folder, manifest, new_file)
+            write_manifest(folder, manifest)
             self.dumps.finish_closing()
             Generations.finish(folder, generation)
             if not incremental:  # the staging folder becomes the spare, then the build in use
@@ -283,23 +289,23 @@ class _Build:
             self.owners[graph] = key
         return None
 
-    def collide(self, key: str, clash: tuple[str, str]) -> None:
-        """`key`'s document has the IRI of a document before it in key order: refused whole, nothing of it
-        kept. Its input is marked, so the next build reads it again (the other may be gone by then)."""
-        entries, inputs = self.entries, self.inputs
-        for rel in entries[key]["files"]:
+    def collide(self, key: str, clash: tuple[str, str], entry: dict) -> None:
+        """`key`'s document (its `entry`) has the IRI of a document before it in key order: refused whole,
+        nothing of it kept. Its input is marked, so the next build reads it again (the other may be gone by
+        then)."""
+        for rel in entry["files"]:
             (self.folder / rel).unlink(missing_ok=True)
         if self.changes is not None and key not in self.changes:  # a reused document's files change too
-            self.changes[key] = entries[key]["files"]
+            self.changes[key] = entry["files"]
         owner, graph = clash
         reason = (f"its IRI <{graph}> is already that of the document in folder {printable(owner)} (two "
                   "folders hold the same document: the same symbol and language); remove one, or correct "
                   "the symbols or language of one")
         names = sorted([f"{key}/{v.rpartition('.')[0]}" for v in self.by_key[key]]
                        + [n for n, _ in self.found.refused.get(key, [])])
-        entries[key] = {**inputs[key], "input": "collides:" + inputs[key]["input"], "stat": None, "dir": None,
-                        **Outcome.nothing(key, [[n, reason] for n in names]).entry()}
-        entries[key]["parts"] = self.dumps.write(key, {})
+        self.entries[key] = {"versions": entry["versions"], "input": "collides:" + entry["input"], "stat": None,
+                             "dir": None, **Outcome.nothing(key, [[n, reason] for n in names]).entry(),
+                             "parts": self.dumps.write(key, {})}
 
     def advance(self) -> None:
         """The dataset files are written in key order, whatever order the outcomes come in."""
@@ -308,9 +314,10 @@ class _Build:
         while self.cursor < len(order):
             key = order[self.cursor]
             if key in entries and key not in arrived:  # reused, with the neighbours reused after it
-                clash = self.claim(key, entries[key].get("graphs", []))
+                entry = entries[key]
+                clash = self.claim(key, entry.get("graphs", []))
                 if clash is not None:
-                    self.collide(key, clash)
+                    self.collide(key, clash, entry)
                     self.cursor += 1
                     continue
                 end = self.cursor + 1
@@ -323,12 +330,14 @@ class _Build:
                 continue
             elif key in arrived:
                 outcome = arrived.pop(key)
+                entry = {**self.inputs.pop(key), **outcome.entry()}
                 clash = self.claim(key, outcome.graphs)
                 if clash is not None:
-                    self.collide(key, clash)
+                    self.collide(key, clash, entry)
                     self.cursor += 1
                     continue
-                entries[key]["parts"] = dumps.write(key, outcome.parts)
+                entry["parts"] = dumps.write(key, outcome.parts)
+                entries[key] = entry
                 if self.loader is not None:
                     self.loader.add(outcome.parts.get("dataset.nq", b""))
             else:
@@ -341,8 +350,7 @@ class _Build:
         if key in self.found.refused:  # its versions refused before any work
             outcome.refused = sorted(outcome.refused + self.found.refused[key])
         self.results.extend(outcome.results)
-        self.entries[key] = {**self.inputs[key], **outcome.entry()}
-        self.arrived[key] = outcome
+        self.arrived[key] = outcome  # its entry made when its turn comes (`advance`)
         self._progress(outcome.built + [n for n, _ in outcome.refused])
         self.advance()
 
@@ -351,7 +359,7 @@ def _names(entries: dict[str, dict]) -> list[str]:
     return [n for key in sorted(entries) for n in entries[key]["built"] + [r for r, _ in entries[key]["refused"]]]
 
 
-def _report(entries: dict[str, dict], processed: list[str], results: list, found: Sources) -> BuildReport:
+def _report(entries: Mapping[str, dict], processed: list[str], results: list, found: Sources) -> BuildReport:
     report = BuildReport(processed=list(processed), results=results, notices=found.notices)
     for key in sorted(entries):
         e = entries[key]
@@ -364,17 +372,17 @@ def _report(entries: dict[str, dict], processed: list[str], results: list, found
     return report
 
 
-def _finish(folder: Path, settings: Settings, entries: dict[str, dict], count: int) -> None:
-    """The OAI-PMH index, the JSON-LD context, the ontology, the dataset description (`count` quads) and the
-    citation network."""
-    records = [e["oai"] for e in entries.values() if e["oai"]]
-    sets: dict[str, str] = {}
-    for e in entries.values():
-        sets.update(e["sets"])
-    new_file(folder / "oai.json", oai_index(records, sets))
+def _finish(folder: Path, settings: Settings, entries: Entries, head_quads: int) -> int:
+    """The OAI-PMH index, the JSON-LD context, the ontology, the dataset description and the citation
+    network; the dataset's quad count (the authority graph's `head_quads` and the documents'). Each reads
+    the entries one at a time (a build of 100,000 documents cannot hold them all as dicts)."""
+    seen = summary(entries)
+    count = head_quads + seen.quads
+    write_oai(folder / "oai.json", entries, seen)
     new_file(folder / "context.jsonld", (settings.ontology_dir / "context.jsonld").read_bytes())
     new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
-    described = description(settings.templates_dir, settings.base, settings.base, count, None, records)
+    described = description(settings.templates_dir, settings.base, settings.base, count, None, seen.records())
     new_file(folder / "catalog.ttl", write.turtle(described))
     write_network(folder, entries, new_file)  # the citation network (citations.graphml, .csv, codebook)
     write_index(folder, entries)  # build/search.sqlite: the search on `/` (build/search.py)
+    return count
