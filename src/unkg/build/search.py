@@ -3,8 +3,9 @@ by the workers: `unkg.searchdoc`) assembled into one SQLite database (schema in 
 ``unkg serve`` queries for the list on `/`, its facets and its timeline.
 
 It is made again whole by every build, from the per-document files in key order, so an incremental build
-writes the same bytes as a build from nothing: the database is filled in memory, always in the same order,
-and written out by ``VACUUM INTO`` (no free pages, no journal), then moved into place.
+writes the same bytes as a build from nothing: the database is filled always in the same order, and written
+out by ``VACUUM INTO`` (no free pages, no journal), then moved into place. The letters are read from their
+files at each pass rather than held (`write_index`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 import orjson
@@ -21,21 +23,30 @@ from ..searchdoc import LANGS, config, label_of, spaced
 INDEX = "search.sqlite"
 
 
-def write_index(folder: Path, entries: dict[str, dict]) -> None:
-    """``folder/search.sqlite`` from the search files of the documents in `entries` (the manifest's)."""
-    letters: dict[str, dict] = {}
+def write_index(folder: Path, entries: Mapping[str, dict]) -> None:
+    """``folder/search.sqlite`` from the search files of the documents in `entries` (key -> manifest entry).
+
+    The letters are read in passes, one file at a time, so that what is held is a few hundred bytes per
+    letter, not its rows (at 100,000 documents their text alone is most of a gigabyte): the first pass (key
+    order) finds each letter's date and documents, and the entities' labels; the letters' order follows
+    (by date, then IRI); the facets' pass, then the tables' pass, read the letters again in that order.
+    The database is built in a file beside the index (not in memory), each table's rows inserted in the same
+    order as when it was built whole: the same bytes."""
+    keys = [key for key in sorted(entries) if f"search/{key}.json" in entries[key].get("files", ())]
+    where: dict[str, str | tuple[str, ...]] = {}  # letter IRI -> the document holding it (several: rare)
+    dated: dict[str, str | None] = {}
     labels: dict[str, dict[str, list[str]]] = {}
     compose: dict[str, list[str]] = {}
-    for key in sorted(entries):
-        rel = f"search/{key}.json"
-        if rel not in entries[key].get("files", ()):
-            continue
-        data = orjson.loads((folder / rel).read_bytes())
+    for key in keys:
+        data = _read(folder, key)
         for iri, row in data["letters"].items():
-            if iri in letters:  # rare: a letter whose versions are in several folders
-                _merge(letters[iri], row)
+            if iri in where:  # rare: a letter whose versions are in several folders
+                held = where[iri]
+                where[iri] = (held if isinstance(held, tuple) else (held,)) + (key,)
+                dated[iri] = dated[iri] or row["date"]
             else:
-                letters[iri] = row
+                where[iri] = key
+                dated[iri] = row["date"]
         for iri, per in data["labels"].items():
             mine = labels.get(iri)
             if mine is None:
@@ -45,15 +56,47 @@ def write_index(folder: Path, entries: dict[str, dict]) -> None:
                 if tag not in mine or found < mine[tag]:
                     mine[tag] = found
         compose.update(data["compose"])
-    db = sqlite3.connect(":memory:")
+    order = sorted(where, key=lambda iri: (dated[iri] is None, dated[iri] or "", iri))
+    del dated
+    work = folder / f".{INDEX}.work"
+    tmp = folder / f".{INDEX}.tmp"
+    for p in (work, tmp):
+        p.unlink(missing_ok=True)
+    db = sqlite3.connect(work)
     try:
-        _fill(db, letters, labels, compose)
-        tmp = folder / f".{INDEX}.tmp"
-        tmp.unlink(missing_ok=True)
+        _fill(db, _Letters(folder, order, where), labels, compose)
         db.execute("VACUUM INTO ?", (os.fspath(tmp),))
     finally:
         db.close()
+        work.unlink(missing_ok=True)
     os.replace(tmp, folder / INDEX)
+
+
+def _read(folder: Path, key: str) -> dict:
+    return orjson.loads((folder / f"search/{key}.json").read_bytes())
+
+
+class _Letters:
+    """The letters in their order (`order`), read again from their documents' search files (`where`) at
+    each pass: (id, IRI, row), a row of several documents merged in key order."""
+
+    def __init__(self, folder: Path, order: list[str], where: dict):
+        self.folder, self.order, self.where = folder, order, where
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def __iter__(self):
+        for n, iri in enumerate(self.order, 1):
+            held = self.where[iri]
+            row = None
+            for key in held if isinstance(held, tuple) else (held,):
+                found = _read(self.folder, key)["letters"][iri]
+                if row is None:
+                    row = found
+                else:
+                    _merge(row, found)
+            yield n, iri, row
 
 
 def _merge(into: dict, row: dict) -> None:
@@ -70,32 +113,34 @@ def _merge(into: dict, row: dict) -> None:
         into["facets"][param] = sorted(have | {tuple(v) for v in values}, key=lambda v: (v[0], v[1] or ""))
 
 
-def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compose: dict) -> None:
+def _bucket(bucket: dict, key: str, value_iri) -> str:
+    """Where a letter's value (its key, its IRI) is counted in its facet: under its key, or, when another
+    IRI has that key already, under its own IRI."""
+    entry = bucket.get(key)
+    return key if entry is None or entry[0] == value_iri else value_iri
+
+
+def _fill(db: sqlite3.Connection, letters: _Letters, labels: dict, compose: dict) -> None:
     conf = config()
     db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
     db.executescript(conf["index"]["schema"])
-    order = sorted(letters, key=lambda iri: (letters[iri]["date"] is None, letters[iri]["date"] or "", iri))
-    ids = {iri: n for n, iri in enumerate(order, 1)}
+    count = len(letters)
     # the facet values, in the facets' order and by key; booleans: "no" for every letter without "yes"
     values: dict[tuple[str, str], list] = {}  # (param, key) -> [id, iri, letter ids]
     found: dict[str, dict[str, list]] = {f["param"]: {} for f in conf["facet"]}
-    for letter, iri in enumerate(order, 1):  # in letter order: each value's letters come sorted
-        for param, have in letters[iri]["facets"].items():
+    for letter, _, row in letters:  # in letter order: each value's letters come sorted
+        for param, have in row["facets"].items():
             bucket = found[param]
             for key, value_iri in have:
-                entry = bucket.get(key)
-                if entry is None:
-                    bucket[key] = [value_iri, [letter]]
-                elif entry[0] == value_iri:
-                    entry[1].append(letter)
-                else:  # two IRIs with one key: the other named by its IRI
-                    bucket.setdefault(value_iri, [value_iri, []])[1].append(letter)
+                at = _bucket(bucket, key, value_iri)
+                bucket.setdefault(at, [value_iri, []])[1].append(letter)
     for facet in conf["facet"]:
         param = facet["param"]
         if facet.get("boolean"):  # every letter without "yes" is "no"
             yes = found[param].get("yes", [None, []])[1]
             found[param] = {k: v for k, v in (("yes", [None, yes]),
-                                               ("no", [None, sorted(set(range(1, len(order) + 1)) - set(yes))])) if v[1]}
+                                               ("no", [None, sorted(set(range(1, count + 1)) - set(yes))])) if v[1]}
         for key in sorted(found[param]):
             values[(param, key)] = [len(values) + 1, *found[param][key]]
     words = conf["boolean"]
@@ -113,27 +158,31 @@ def _fill(db: sqlite3.Connection, letters: dict[str, dict], labels: dict, compos
                 text = label_of(labels.get(iri, {}), lang, iri)
             rows.append((vid, lang, text))
     db.executemany("INSERT INTO label (value, lang, label) VALUES (?, ?, ?)", rows)
+    # (value, letter) in that order already: values by id, each one's letters ascending
     db.executemany("INSERT INTO facet (value, letter) VALUES (?, ?)",
-                   sorted((v[0], letter) for v in values.values() for letter in v[2]))
-    of: dict[int, dict[str, list[int]]] = {}
-    for (param, _), (vid, _, members) in values.items():
-        if param in ("organ", "state"):
-            for letter in members:
-                of.setdefault(letter, {}).setdefault(param, []).append(vid)
-    db.executemany(
-        "INSERT INTO letter (id, iri, date, month, symbols, organs, states) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(ids[iri], iri, e["date"], e["date"][:7] if e["date"] else None, ", ".join(e["symbols"]),
-          ",".join(map(str, sorted(of.get(ids[iri], {}).get("organ", [])))),
-          ",".join(map(str, sorted(of.get(ids[iri], {}).get("state", [])))))
-         for iri, e in ((iri, letters[iri]) for iri in order)])
-    db.executemany("INSERT INTO title (letter, lang, title) VALUES (?, ?, ?)",
-                   [(ids[iri], lang, title) for iri in order for lang, title in sorted(letters[iri]["titles"].items())])
-    db.executemany("INSERT INTO words (rowid, title, symbols, names, body) VALUES (?, ?, ?, ?, ?)", (
-        (ids[iri], e.get("title_words") or spaced("\n".join(t for _, t in sorted(e["titles"].items()))),
-         " ".join(e["symbols"]), "\n".join(e["names"]),
-         "\n\n".join(t for _, t in sorted(e["body"].items())))
-        for iri, e in ((iri, letters[iri]) for iri in order)))
+                   ((v[0], letter) for v in values.values() for letter in v[2]))
+    for v in values.values():
+        v[2] = None  # (the letters of each value: not needed any more)
+
+    def of(row: dict, param: str) -> str:
+        """The ids of a letter's values of the facet `param` (organ, state), as the letter table has them."""
+        bucket = found[param]
+        return ",".join(map(str, sorted(values[(param, _bucket(bucket, key, value_iri))][0]
+                                        for key, value_iri in row["facets"].get(param, []))))
+
+    # each letter's rows in its tables, one letter at a time (each table's rows in the same order as when
+    # they were inserted table by table: the same bytes)
+    for n, iri, e in letters:
+        titles = sorted(e["titles"].items())
+        db.execute("INSERT INTO letter (id, iri, date, month, symbols, organs, states) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (n, iri, e["date"], e["date"][:7] if e["date"] else None, ", ".join(e["symbols"]),
+                    of(e, "organ"), of(e, "state")))
+        db.executemany("INSERT INTO title (letter, lang, title) VALUES (?, ?, ?)",
+                       [(n, lang, title) for lang, title in titles])
+        db.execute("INSERT INTO words (rowid, title, symbols, names, body) VALUES (?, ?, ?, ?, ?)",
+                   (n, e.get("title_words") or spaced("\n".join(t for _, t in titles)), " ".join(e["symbols"]),
+                    "\n".join(e["names"]), "\n\n".join(t for _, t in sorted(e["body"].items()))))
     db.execute("INSERT INTO words (words) VALUES ('optimize')")
     db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-        ("letters", str(len(order))), ("facets", json.dumps([f["param"] for f in conf["facet"]]))])
+        ("letters", str(count)), ("facets", json.dumps([f["param"] for f in conf["facet"]]))])
     db.commit()
