@@ -10,12 +10,12 @@ gives on the whole store (its patterns never join two documents), so the index's
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from functools import cache
 from importlib import resources
 
+import orjson
 import pyoxigraph as ox
 
 from .sparql_patterns import Patterns
@@ -48,11 +48,7 @@ def spaced(text: str) -> str:
     the index's tokenizer makes each one a word and a phrase of them matches them in sequence."""
     if _UNSPACED.search(text) is None:  # most texts: nothing to do
         return text
-    return _UNSPACED.sub(_apart, text)
-
-
-def _apart(m: re.Match) -> str:
-    return " " + m.group() + " "
+    return " ".join(_UNSPACED.split(text))  # (split by a group: the text between, each character, ...)
 
 
 RENEW_AFTER = 64  # documents read in one store before it is made again
@@ -67,17 +63,18 @@ class Indexer:
         self.store = ox.Store()
         self.store.bulk_extend(authority_quads)
         self.used = 0  # documents read since the store was made
-        head, read = prologue(), config()
-        self.facets = [(f, head + f["query"]) for f in read["facet"]]
-        self.names = head + read["text"]["names"]
+        read = config()  # (the queries' prefixes are given to Oxigraph as a table: read faster than a prologue)
+        self.facets = [(f, f["query"]) for f in read["facet"]]
+        self.names = read["text"]["names"]
         row = read["row"]
-        self.letters = head + row["letters"]
-        self.versions = head + row["versions"]
-        self.sessions = head + row["sessions"]
-        self.notations = head + row["notations"]
+        self.letters = row["letters"]
+        self.versions = row["versions"]
+        self.sessions = row["sessions"]
+        self.notations = row["notations"]
         queries = [q for _, q in self.facets] + [self.names, self.letters, self.versions, self.sessions % "",
                                                  self.notations % ""]
-        self.read = Patterns(queries, LABELS + NAMES)  # a document's quads the rows read (a third of them)
+        # a document's quads the rows read (a third of them)
+        self.read = Patterns([prologue() + q for q in queries], LABELS + NAMES)
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -98,7 +95,7 @@ class Indexer:
         store = self.store
         graphs = []
         for graph, _lang, _text, quads in versions:
-            store.extend(q for q in quads if self.read.matches(q))
+            store.extend(self.read.select(quads))
             graphs.append(graph)
         try:
             return self._row(versions)
@@ -107,7 +104,7 @@ class Indexer:
                 store.remove_graph(ox.NamedNode(graph))
 
     def _select(self, query: str):
-        return self.store.query(query, use_default_graph_as_union=True)
+        return self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
 
     def _row(self, versions) -> bytes:
         letters: dict[str, dict] = {}
@@ -117,7 +114,7 @@ class Indexer:
                                             "body": {}, "facets": {}})
 
         for graph, lang, text, _ in versions:
-            for r in self.store.query(self.versions.replace("?g", f"<{graph}>")):
+            for r in self.store.query(self.versions.replace("?g", f"<{graph}>"), prefixes=PREFIXES):
                 letter(r["letter"].value)["body"][lang] = spaced(text)
         for r in self._select(self.letters):
             entry = letter(r["letter"].value)
@@ -161,7 +158,7 @@ class Indexer:
             "facets": {p: sorted((list(v) for v in values), key=lambda v: (v[0], v[1] or ""))
                        for p, values in e["facets"].items()},
         } for iri, e in letters.items()}, "labels": labels, "compose": compose}
-        return (json.dumps(out, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+        return orjson.dumps(out, option=orjson.OPT_SORT_KEYS) + b"\n"  # compact, UTF-8
 
     def _compose(self, compose: dict[str, list[str]], labelled: set[str]) -> None:
         """A session's label is its organ's with its number or year; an agenda item's, its notation and label."""

@@ -1,0 +1,43 @@
+"""The search row's pieces: CJK characters set apart for the index's tokenizer, and the row's JSON form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unkg.pipeline import Pipeline
+from unkg.rdf import write
+from unkg.searchdoc import spaced
+
+CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())
+
+
+def test_each_cjk_character_is_a_word_of_its_own():
+    assert spaced("关于2025年") == " 关  于 2025 年 "
+    assert spaced("ひらがなカタカナ한국") == "".join(f" {c} " for c in "ひらがなカタカナ한국")
+    assert spaced("Letter dated 2 May") == "Letter dated 2 May"
+    assert spaced("") == ""
+
+
+@given(st.text(alphabet=st.sampled_from("ab 1\n中文々〇あア가é")))
+def test_spaced_sets_apart_exactly_the_unspaced_characters(text):
+    unspaced = set("中文々〇あア가")
+    expected = "".join(f" {c} " if c in unspaced else c for c in text)
+    assert spaced(text) == expected
+
+
+def test_a_row_is_compact_json_with_sorted_keys_in_utf8(settings):
+    """As the index's reader and the reference files expect: no spaces, keys sorted, characters as
+    themselves (not \\u escapes), one line."""
+    pipeline = Pipeline(settings)
+    case = next(c for c in CASES if c.name.startswith("zh"))  # characters beyond ASCII, CJK set apart
+    checked = pipeline.check(case / "input.txt")
+    row = pipeline.indexer().row([(str(checked.graph.identifier), checked.doc.language.value,
+                                   checked.doc.source.raw, write.quads([checked.graph]))])
+    value = json.loads(row)
+    assert value["letters"]
+    assert row == (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+    assert row.count(b"\n") == 1
