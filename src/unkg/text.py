@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .model import Span
+from .pieces import _HYPHENS, Piece, _join_items, _normalise_items, _squeeze, is_cjk, join  # noqa: F401 (_join_items:
+# the reference `join` is checked against, tests/test_text.py)
 
 FULL_RATIO = 0.8
 """An unindented line continues the paragraph above when that line's width is at least this share of
@@ -43,29 +45,6 @@ the document's full line width."""
 
 _LIGATURES = range(0xFB00, 0xFB07)
 _WIDTH_FORMS = range(0xFF00, 0xFFF0)
-_HYPHENS = "-\u2010\u2011\u2012\u2013\u2014"
-
-
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF),  # radicals
-    (0x3000, 0x30FF),  # CJK symbols and punctuation, kana
-    (0x3100, 0x31FF),
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFE30, 0xFE4F),
-    (0xFF00, 0xFF60),
-    (0x20000, 0x3FFFF),
-)
-_CJK_CLASS = "".join(f"{chr(a)}-{chr(b)}" for a, b in _CJK_RANGES)
-_CJK = re.compile(f"[{_CJK_CLASS}]")
-_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
-
-
-def is_cjk(ch: str) -> bool:
-    """True for characters of scripts written without spaces between words (Han, kana) and CJK
-    punctuation and full-width forms."""
-    return _CJK.match(ch) is not None
 
 
 def _fold_cluster(cluster: str, fold: bool) -> str:
@@ -75,60 +54,6 @@ def _fold_cluster(cluster: str, fold: bool) -> str:
         if o in _WIDTH_FORMS or o in _LIGATURES or unicodedata.category(cluster[0]) == "Zs":
             out = unicodedata.normalize("NFKC", out)
     return out
-
-
-@dataclass(frozen=True)
-class Piece:
-    """Normalised text whose every character maps back to a range of the raw text."""
-
-    text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    def offsets(self, a: int = 0, b: int | None = None) -> tuple[int, int]:
-        """Raw-text offsets covered by ``self.text[a:b]`` (an empty range maps to a point)."""
-        b = len(self.text) if b is None else b
-        if not self.text:
-            return (0, 0)
-        if a >= b:
-            p = self.starts[a] if a < len(self.starts) else self.ends[-1]
-            return (p, p)
-        return (self.starts[a], self.ends[b - 1])
-
-    def sub(self, a: int, b: int | None = None) -> "Piece":
-        """The piece ``self.text[a:b]``, trimmed of white space at its ends."""
-        b = len(self.text) if b is None else b
-        while a < b and self.text[a] == " ":
-            a += 1
-        while b > a and self.text[b - 1] == " ":
-            b -= 1
-        return Piece(self.text[a:b], self.starts[a:b], self.ends[a:b])
-
-
-def _normalise_items(items: Iterable[tuple[str, int, int]]) -> Piece:
-    """Guarantee 4 on a stream of (character, start, end)."""
-    out: list[tuple[str, int, int]] = []
-    for ch, s, e in items:
-        if ch.isspace():
-            if out and out[-1][0] == " ":
-                continue
-            out.append((" ", s, e))
-        else:
-            out.append((ch, s, e))
-    kept = []
-    for i, item in enumerate(out):
-        if item[0] == " ":
-            if i == 0 or i == len(out) - 1:
-                continue
-            if is_cjk(out[i - 1][0]) or is_cjk(out[i + 1][0]):
-                continue
-        kept.append(item)
-    return Piece(
-        "".join(c for c, _, _ in kept), tuple(s for _, s, _ in kept), tuple(e for _, _, e in kept)
-    )
 
 
 def _clusters(raw: str, start: int, end: int, fold: bool) -> Iterable[tuple[str, int, int]]:
@@ -194,7 +119,6 @@ def _plain_piece(raw: str, start: int, end: int) -> Piece:
 _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
                            r"\u0670\u06d6-\u06ed\u0900-\u0dff\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
                            r"\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]*")
-_SPACES = re.compile(r"\s+")
 
 
 def _written_fast(raw: str) -> str:
@@ -209,43 +133,6 @@ def _written_fast(raw: str) -> str:
             out += " "
         out += text
     return _squeeze(out)
-
-
-def _squeeze(text: str) -> str:
-    """Guarantee 4 on a string: runs of white space made one space, none at the ends or beside CJK."""
-    return _SPACE_BY_CJK.sub("", _SPACES.sub(" ", text).strip(" "))
-
-
-def join(pieces: Sequence[Piece]) -> Piece:
-    """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and
-    none next to CJK characters."""
-    kept = [p for p in pieces if p.text]
-    if all(_squeeze(p.text) == p.text for p in kept):  # each piece keeps guarantee 4 (they all do)
-        text: list[str] = []
-        starts: list[int] = []
-        ends: list[int] = []
-        for p in kept:
-            if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(p.text[0]):
-                text.append(" ")
-                starts.append(ends[-1])
-                ends.append(ends[-1])
-            text.append(p.text)
-            starts.extend(p.starts)
-            ends.extend(p.ends)
-        return Piece("".join(text), tuple(starts), tuple(ends))
-    return _join_items(kept)
-
-
-def _join_items(pieces: Sequence[Piece]) -> Piece:
-    """`join`, character by character (for pieces in any state)."""
-    items: list[tuple[str, int, int]] = []
-    for p in pieces:
-        if not p.text:
-            continue
-        if items and items[-1][0] not in _HYPHENS:
-            items.append((" ", items[-1][2], items[-1][2]))
-        items.extend(zip(p.text, p.starts, p.ends))
-    return _normalise_items(items)
 
 
 def display_width(s: str, cjk: bool) -> int:

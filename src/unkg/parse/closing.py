@@ -8,7 +8,8 @@ import re
 from typing import Callable, Sequence
 
 from ..model import Agent, Entity, Fact
-from ..text import Block, Line, Piece, join
+from ..pieces import join_text
+from ..text import Block, Line, Piece
 from .context import Context
 
 
@@ -30,7 +31,7 @@ def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: C
             taken.append(lines[j])
             if len(taken) > limit:
                 break
-            text = join([x.piece for x in taken]).text
+            text = join_text([x.piece for x in taken])
             if completes(text) or (found is not None and extends is not None and extends(text)):
                 found = (i, j + 1)
             elif found is not None:

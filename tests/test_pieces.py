@@ -1,0 +1,39 @@
+"""The shortcuts of pieces.py give what the long way gives: a text `_UNSQUEEZED` finds nothing in is one
+`_squeeze` leaves as it is (and only such a text), and `join_text` is the text of `join` for any pieces — line
+pieces of any raw text, and pieces in any state (white space at their ends, tabs, spaces beside CJK)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unkg.pieces import _UNSQUEEZED, Piece, _squeeze, join, join_text
+from unkg.text import normalise
+
+CHARS = " \t\u00a0\u3000\x1caZé-\u2013大会。（）"
+
+
+@settings(max_examples=5000, deadline=None, derandomize=True)
+@given(st.text(CHARS, max_size=10))
+def test_unsqueezed_finds_what_squeeze_would_change(text):
+    assert (_UNSQUEEZED.search(text) is None) == (_squeeze(text) == text)
+
+
+def test_unsqueezed_finds_each_kind():
+    for text in (" a", "a ", "a  b", "a\tb", "a\u00a0b", "大 会", "a 大", "a\nb"):
+        assert _UNSQUEEZED.search(text) is not None, repr(text)
+    assert _UNSQUEEZED.search("a b-c 2025年") is None
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.lists(st.text(CHARS, max_size=8), max_size=5))
+def test_join_text_is_the_text_of_join_for_line_pieces(lines):
+    pieces = [ln.piece for ln in normalise("\n".join(lines)).lines]
+    assert join_text(pieces) == join(pieces).text
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.lists(st.text(CHARS, max_size=8), max_size=5))
+def test_join_text_is_the_text_of_join_for_any_pieces(texts):
+    pieces = [Piece(t, tuple(range(len(t))), tuple(range(1, len(t) + 1))) for t in texts]
+    assert join_text(pieces) == join(pieces).text
