@@ -64,11 +64,18 @@ class TitleReader(SpacedBase):
         def opens(t: str) -> bool:
             return bool(self.f.title_start.match(t))
 
+        answers: dict[tuple[str, bool], bool] = {}  # (the runs of lines are tried again: each answer once)
+
+        def complete(t: str, tolerant: bool = False) -> bool:
+            if (t, tolerant) not in answers:  # (what completes a title exactly completes it with tolerance)
+                answers[t, tolerant] = (tolerant and answers.get((t, False), False)) or self._complete(t, tolerant)
+            return answers[t, tolerant]
+
         def damaged(t: str) -> bool:  # a recipient's name, the date or a formula word OCR-damaged
-            return self._complete(mended(t, self.ctx.lang), tolerant=True)
+            return complete(mended(t, self.ctx.lang), tolerant=True)
 
         tolerant = folder(self.ctx.lang) is not None
-        found = find_lines(lines, opens, self._complete, 5, damaged if tolerant else None)
+        found = find_lines(lines, opens, complete, 5, damaged if tolerant else None)
         if tolerant:
             mended_at = find_lines(lines, opens, damaged, 5)
             if mended_at is not None and (found is None or mended_at[0] < found[0]):
