@@ -6,6 +6,8 @@ document that gives no date keeps the present Member and is warned that the name
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
+import functools
 
 from ..model import Entity, Fact, Span
 from .context import Context
@@ -28,6 +30,8 @@ def states_as_of(ctx: Context, parts: dict) -> dict:
         return named
 
     def walk(value, span: Span | None = None):
+        if isinstance(value, _LEAVES):
+            return value
         if isinstance(value, Entity):
             return entity(value, span)
         if isinstance(value, Fact):
@@ -36,15 +40,16 @@ def states_as_of(ctx: Context, parts: dict) -> dict:
         if isinstance(value, (tuple, list)):
             items = [walk(v, span) for v in value]
             return value if all(a is b for a, b in zip(items, value)) else type(value)(items)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _field_names(type(value))
+        if names:
             here = getattr(value, "surface", None)  # a mention: its entity is anchored at its surface
             where = here.span if isinstance(here, Fact) else span
             changes = {}
-            for f in dataclasses.fields(value):
-                old = getattr(value, f.name)
+            for name in names:
+                old = getattr(value, name)
                 new = walk(old, where)
                 if new is not old:
-                    changes[f.name] = new
+                    changes[name] = new
             return dataclasses.replace(value, **changes) if changes else value
         return value
 
@@ -54,6 +59,15 @@ def states_as_of(ctx: Context, parts: dict) -> dict:
         ctx.warn(f"{ent.label}{where} is read as the present Member: the document gives no date, and until "
                  f"{_end(ctx, ent, other)} the name was also that of the {other.label}", span)
     return out
+
+
+_LEAVES = (str, int, float, _dt.date, type(None))  # values that hold no entity (the walk's most)
+
+
+@functools.lru_cache(maxsize=64)  # (the model's few classes)
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass `cls` (the model's), in order; none for any other class."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else ()
 
 
 def _end(ctx: Context, ent: Entity, other: Entity) -> str:

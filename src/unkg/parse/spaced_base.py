@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 
 from ..model import Fact
@@ -26,6 +27,11 @@ def nums(m: re.Match[str]) -> tuple[int, int]:
         if name.startswith("nums") and value is not None:
             return m.start(name), m.end(name)
     raise ValueError("no item numbers in the match")
+
+
+@functools.lru_cache(maxsize=16)  # (one per language)
+def _folded(prefixes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((p, p.casefold()) for p in prefixes)
 
 
 class SpacedBase:
@@ -55,12 +61,14 @@ class SpacedBase:
 
     def strip(self, s: str) -> str:
         s = s.strip()
+        folded = s.casefold()
         changed = True
         while changed:
             changed = False
-            for prefix in self.f.strip:
-                if s.casefold().startswith(prefix.casefold()):
+            for prefix, folded_prefix in _folded(self.f.strip):
+                if folded.startswith(folded_prefix):
                     s, changed = s[len(prefix):], True
+                    folded = s.casefold()
         return s
 
     def numbers(self, piece: Piece, a: int, b: int) -> list[Fact[str]]:
