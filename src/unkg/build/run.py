@@ -278,7 +278,8 @@ class _Build:
         elif workers == 1 or len(tasks) == 1:
             run_serial(self.main, tasks, settings.document_timeout, self.handle, self.folder)
         else:
-            run_workers(settings, self.reference, tasks, workers, self.handle, self.folder, self.lock_fd)
+            run_workers(settings, self.reference, tasks, workers, self.handle, self.folder, self.lock_fd,
+                        self.main)
 
     def claim(self, key: str, graphs: list[str]) -> tuple[str, str] | None:
         """The document of `key` takes its graphs' IRIs, unless one is another's: (its key, the IRI)."""

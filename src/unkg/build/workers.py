@@ -17,14 +17,20 @@ from typing import Callable
 from ..config import Settings
 from ..pipeline import Outcome, Pipeline
 
-def _worker_main(conn, settings: Settings, reference: bool, staging: str, lock_fd: int) -> None:
+def _worker_main(conn, settings: Settings, reference: bool, staging: str, lock_fd: int,
+                 pipeline: Pipeline | None = None) -> None:
     """A worker process: receives (key, paths), writes the document's files into the staging folder and
-    sends back what the build reports; None ends it."""
+    sends back what the build reports; None ends it. `pipeline`: the build's own, loaded already (a forked
+    worker has it as it was; otherwise the worker loads its own)."""
     die_with_parent()
     if lock_fd >= 0:  # the build's lock stays the build's: a worker outliving it by a moment must not hold it
         os.close(lock_fd)
-    gc.enable()  # (the build's main process runs without the cycle collector; documents make cycles)
-    pipeline = Pipeline(settings, reference)
+    # (the build's main process runs without the cycle collector; documents make cycles.) What the worker has
+    # from the build is never collected: the collector neither scans it nor touches its pages
+    gc.freeze()
+    gc.enable()
+    if pipeline is None:
+        pipeline = Pipeline(settings, reference)
     writer = FileWriter(Path(staging))
     conn.send(("ready", None))
     while True:
@@ -125,10 +131,12 @@ def safe_process(pipeline: Pipeline, key: str, paths: list[Path], limit: float |
 
 
 def run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list[Path]]], jobs: int,
-                handle: Callable[[Outcome], None], staging: Path, lock_fd: int = -1) -> None:
+                handle: Callable[[Outcome], None], staging: Path, lock_fd: int = -1,
+                pipeline: Pipeline | None = None) -> None:
     """Run `tasks` on `jobs` worker processes, calling `handle` with each result as it arrives; a worker
     that dies takes only its current document with it (reported as refused) and is replaced, and so does
-    one that spends more than the `document_timeout` setting on a document (it is killed)."""
+    one that spends more than the `document_timeout` setting on a document (it is killed). `pipeline`: the
+    build's, which the forked workers use as it is instead of loading the data and shapes again."""
     import multiprocessing as mp
     import selectors
 
@@ -144,7 +152,7 @@ def run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list
 
     def start() -> None:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker_main, args=(child, settings, reference, str(staging), lock_fd),
+        proc = ctx.Process(target=_worker_main, args=(child, settings, reference, str(staging), lock_fd, pipeline),
                            daemon=True)
         FORKING.set()
         try:

@@ -96,10 +96,15 @@ class Data:
             found = self._outside[known] = set()
             starts = str.startswith  # (rdflib's startswith takes no tuple)
             for (s, p), objects in self.sp.items():
-                if isinstance(s, URIRef) and s not in found and (
-                        not starts(p, known) or not starts(s, known)
-                        or any(isinstance(o, URIRef) and not starts(o, known) for o in objects)):
+                if s in found or not isinstance(s, URIRef):
+                    continue
+                if not starts(p, known) or not starts(s, known):
                     found.add(s)
+                    continue
+                for o in objects:
+                    if isinstance(o, URIRef) and not starts(o, known):
+                        found.add(s)
+                        break
         return found
 
 
