@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from unkg.pipeline import Pipeline
@@ -22,6 +23,7 @@ def test_each_cjk_character_is_a_word_of_its_own():
     assert spaced("") == ""
 
 
+@hsettings(max_examples=300, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.sampled_from("ab 1\n中文々〇あア가é")))
 def test_spaced_sets_apart_exactly_the_unspaced_characters(text):
     unspaced = set("中文々〇あア가")

