@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,8 +50,8 @@ def test_the_real_documents_give_the_same_names(auth):
         body, flags, table = auth._finder(lang, frozenset(kinds))
         body = body if isinstance(body, str) else body.pattern
         names = sorted(table, key=lambda s: (-len(s), s))
-        plain = re.compile(body.replace(_alternation([(n, "") for n in names], flags), _plain([(n, "") for n in names])),
-                           flags)
+        alts = [(n, "") for n in names]
+        plain = re.compile(body.replace(_alternation(alts, flags), _plain(alts)), flags)
         assert plain.pattern != body
         for path in texts:
             text = path.read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
-"""The shortcuts of pieces.py give what the long way gives: a text `_UNSQUEEZED` finds nothing in is one
-`_squeeze` leaves as it is (and only such a text), and `join_text` is the text of `join` for any pieces — line
-pieces of any raw text, and pieces in any state (white space at their ends, tabs, spaces beside CJK)."""
+"""The shortcuts of pieces.py and text.py give what the long way gives: a text `_UNSQUEEZED` finds nothing in
+is one `_squeeze` leaves as it is (and only such a text); `join_text` is the text of `join` for any pieces (line
+pieces of any raw text, and pieces in any state: white space at their ends, tabs, spaces beside CJK); and
+`Text.written` is what its character by character way gives."""
 
 from __future__ import annotations
 
@@ -37,3 +38,14 @@ def test_join_text_is_the_text_of_join_for_line_pieces(lines):
 def test_join_text_is_the_text_of_join_for_any_pieces(texts):
     pieces = [Piece(t, tuple(range(len(t))), tuple(range(1, len(t) + 1))) for t in texts]
     assert join_text(pieces) == join(pieces).text
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(CHARS + "\n\r\ufb01\uff21e\u0301\u212b\uf900", max_size=16), st.data())
+def test_written_shortcuts_give_the_long_way(raw, data):
+    """`Text.written` on one line already squeezed (returned as it is), on text without combining marks (the
+    string's way) and on any text: what the character by character way gives."""
+    text = normalise(raw)
+    start = data.draw(st.integers(0, len(raw)))
+    span = text.span(start, data.draw(st.integers(start, len(raw))))
+    assert text.written(span) == text._written_slow(span)

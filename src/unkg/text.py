@@ -36,8 +36,16 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .model import Span
-from .pieces import _HYPHENS, Piece, _join_items, _normalise_items, _squeeze, is_cjk, join  # noqa: F401 (_join_items:
-# the reference `join` is checked against, tests/test_text.py)
+from .pieces import (
+    _HYPHENS,
+    _UNSQUEEZED,
+    Piece,
+    _join_items,  # noqa: F401 (the reference `join` is checked against: tests/test_text.py)
+    _normalise_items,
+    _squeeze,
+    is_cjk,
+    join,
+)
 
 FULL_RATIO = 0.8
 """An unindented line continues the paragraph above when that line's width is at least this share of
@@ -122,6 +130,8 @@ _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u0
 
 
 def _written_fast(raw: str) -> str:
+    if unicodedata.is_normalized("NFC", raw) and not _UNSQUEEZED.search(raw):
+        return raw  # (one line, NFC and as guarantee 4 has it: most values; a line end is white space)
     lines = []
     for line in raw.split("\n"):
         text = _squeeze(unicodedata.normalize("NFC", line))
