@@ -5,8 +5,9 @@ A quad can match a pattern only if it has the pattern's predicate and, when the 
 object IRI. A store given only such quads answers those queries as the store with every quad does: the
 search rows (`searchdoc`) put into their store a document's quads some query reads (a third of them), not
 all. What cannot be narrowed that way keeps every quad: a pattern whose predicate is a variable, a path of
-any length (of length zero, it matches any node) or a negated property set. A literal object is not compared (its datatype and language are the parser's business):
-the pattern's predicate alone decides; a path's steps are read as patterns with any object."""
+any length (of length zero, it matches any node) or a negated property set. A literal object is not
+compared (its datatype and language are the parser's business): the pattern's predicate alone decides; a
+path's steps are read as patterns with any object."""
 
 from __future__ import annotations
 

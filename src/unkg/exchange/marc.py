@@ -8,9 +8,9 @@ objects and its XML tree for each."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from . import xmltext
 from .crosswalk import Crosswalk, Value
 from .record import Record
 
@@ -18,10 +18,6 @@ MARC_NS = "http://www.loc.gov/MARC21/slim"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{MARC_NS} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 SUBFIELD, END_OF_FIELD, END_OF_RECORD = "\x1f", "\x1e", "\x1d"
-
-# what XML 1.0 cannot hold (lxml refuses it too)
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 
 @dataclass(frozen=True)
 class MarcRecord:
@@ -44,45 +40,26 @@ def marcxml(records: list[MarcRecord]) -> bytes:
     """A MARCXML collection (one or more records), UTF-8, indented by two spaces."""
     if not records:
         return f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\"/>\n".encode("utf-8")
+    text, attr = xmltext.text, xmltext.attribute
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<collection xmlns="{MARC_NS}">']
     for rec in records:
         lines.append(f'  <record xmlns:xsi="{XSI}" xsi:schemaLocation="{SCHEMA_LOCATION}">')
-        lines.append(f"    <leader>{_text(rec.leader)}</leader>")
+        lines.append(f"    <leader>{text(rec.leader)}</leader>")
         for f in rec.fields:
             if f.data is not None:
-                lines.append(f'    <controlfield tag="{_attribute(f.target)}">{_text(f.data)}</controlfield>')
+                lines.append(f'    <controlfield tag="{attr(f.target)}">{text(f.data)}</controlfield>')
                 continue
             first, second = f.indicators
-            open_tag = f'    <datafield ind1="{_attribute(first)}" ind2="{_attribute(second)}" ' \
-                       f'tag="{_attribute(f.target)}"'
+            start = f'    <datafield ind1="{attr(first)}" ind2="{attr(second)}" tag="{attr(f.target)}"'
             if not f.parts:
-                lines.append(open_tag + "/>")
+                lines.append(start + "/>")
                 continue
-            lines.append(open_tag + ">")
-            lines += [f'      <subfield code="{_attribute(code)}">{_text(value)}</subfield>' for code, value in f.parts]
+            lines.append(start + ">")
+            lines += [f'      <subfield code="{attr(code)}">{text(value)}</subfield>' for code, value in f.parts]
             lines.append("    </datafield>")
         lines.append("  </record>")
     lines.append("</collection>\n")
     return "\n".join(lines).encode("utf-8")
-
-
-def _text(value: str) -> str:
-    """Character data as lxml writes it."""
-    _check(value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _attribute(value: str) -> str:
-    """An attribute's value (between double quotes) as lxml writes it."""
-    _check(value)
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
-
-
-def _check(value: str) -> None:
-    bad = _NOT_XML.search(value)
-    if bad is not None:
-        raise ValueError(f"a MARC value holds a character XML cannot: {bad.group()!r} in {value!r}")
 
 
 def breaker(rec: MarcRecord) -> str:
