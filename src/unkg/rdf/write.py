@@ -54,7 +54,7 @@ def graph_quads(name, items: Iterable[tuple]) -> list[ox.Quad]:
 
 def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
     """The distinct triples of quads, sorted."""
-    return sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    return sorted({q.triple for q in quads}, key=str)
 
 
 def graph_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
@@ -64,7 +64,7 @@ def graph_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     next character still belongs to its object (a literal's language or datatype, a blank node's longer
     label: ``@``, ``^``, ``-``, a letter or digit), never a space or a character below it (N-Triples escapes
     control characters), so the shorter comes first both ways."""
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return [q.triple for q in quads]
 
 
 def turtle(items: list[ox.Triple]) -> bytes:
