@@ -1,14 +1,17 @@
-"""The tolerant reading's cheap test before its fuzzy search (parse/tolerant.py `_hint`): a line the hint
-rejects never holds the phrase, however damaged within the phrase's budget of errors; and the hint does reject
-lines (it is a filter, not a formality)."""
+"""The tolerant reading's shortcuts (parse/tolerant.py): a line the cheap test before the fuzzy search (`_hint`)
+rejects never holds the phrase, however damaged within the phrase's budget of errors, and the hint does reject
+lines (it is a filter, not a formality); `mended`, which in ASCII text looks only at words mixing digits and
+letters, mends a text as mending each of its words does."""
 
 from __future__ import annotations
+
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unkg.parse.formulas import languages
-from unkg.parse.tolerant import tolerance
+from unkg.parse.tolerant import mend_word, mended, tolerance
 
 LANGS = sorted(lang for lang in languages() if tolerance(lang) is not None)
 PHRASES = [(lang, i) for lang in LANGS for i in range(len(tolerance(lang).phrases))]
@@ -54,3 +57,14 @@ def test_the_hints_reject_lines_without_the_phrases():
 
 def test_every_language_with_a_tolerance_is_checked():
     assert {"en", "fr", "es"} <= set(LANGS)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(text=st.text("aeilsoOBQSI1|!05²³_ -.,'/éı", max_size=24), lang=st.sampled_from(LANGS))
+def test_mended_mends_every_word(text, lang):
+    want = re.sub(r"\w+", lambda m: mend_word(m.group(0), tolerance(lang)), text)
+    assert mended(text, lang) == want
+
+
+def test_mended_mends():
+    assert mended("dated l9 Ju1y 2OO3 in S/2O25/6 and 12", "en") == "dated 19 July 2003 in S/2025/6 and 12"

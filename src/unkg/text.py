@@ -37,6 +37,7 @@ from typing import Iterable, Sequence
 
 from .model import Span
 from .pieces import (
+    _CJK,
     _HYPHENS,
     _UNSQUEEZED,
     Piece,
@@ -91,6 +92,8 @@ def _plain(segment: str) -> bool:
     """True when every character of `segment` is a cluster of its own that NFC and the folding leave as
     it is (space variants aside: they become one space either way): guarantee 4 can then be computed on
     runs of characters instead of character by character (the same result, checked by a test)."""
+    if segment.isascii():  # (no ASCII character combines, is a full-width form or a ligature, or changes in NFC)
+        return True
     return unicodedata.is_normalized("NFC", segment) and all(_plain_char(c) for c in set(segment))
 
 
@@ -248,9 +251,8 @@ def normalise(raw: str) -> Text:
         stripped = raw[start:end]
         indent = len(stripped) - len(stripped.lstrip())
         lines.append((number, start, end, indent, stripped.strip()))
-    chars = collections.Counter(raw)
-    han = sum(n for c, n in chars.items() if is_cjk(c))
-    letters = sum(n for c, n in chars.items() if c.isalpha())
+    han = len(_CJK.findall(raw))
+    letters = sum(n for c, n in collections.Counter(raw).items() if c.isalpha()) if han else 0
     cjk = letters > 0 and han / letters > 0.3
     built = tuple(
         Line(n, s, e, ind, display_width(content, cjk), _line_piece(raw, s, e))

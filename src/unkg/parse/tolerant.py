@@ -141,20 +141,25 @@ def mended(text: str, lang: str) -> str:
     tol = tolerance(lang)
     if tol is None:
         return text
+    words = _MIXED if text.isascii() else _WORDS  # (only a word mixing digits and other letters changes)
+    return words.sub(lambda m: mend_word(m.group(0), tol), text)
 
-    def fix(m: re.Match[str]) -> str:
-        w = m.group(0)
-        if not any(c.isdigit() for c in w) or w.isdigit():
-            return w
-        if all(c.isdigit() or c in tol.digits for c in w):
-            return "".join(tol.digits.get(c, c) for c in w)
-        out = w
-        for a, b in tol.confusions:
-            if a.isdigit() and not b.isdigit():
-                out = out.replace(a, b)
-        return out
 
-    return re.sub(r"\w+", fix, text)
+_WORDS = re.compile(r"\w+")
+_MIXED = re.compile(r"\w*(?:\d[^\W\d]|[^\W\d]\d)\w*")  # (in ASCII, where a digit is \d: the words mixing them)
+
+
+def mend_word(w: str, tol: Tolerance) -> str:
+    """A word of `mended`."""
+    if not any(c.isdigit() for c in w) or w.isdigit():
+        return w
+    if all(c.isdigit() or c in tol.digits for c in w):
+        return "".join(tol.digits.get(c, c) for c in w)
+    out = w
+    for a, b in tol.confusions:
+        if a.isdigit() and not b.isdigit():
+            out = out.replace(a, b)
+    return out
 
 
 @dataclass(frozen=True)
