@@ -22,7 +22,8 @@ from unkg import authority
 from unkg.config import load_settings
 from unkg.errors import InputError
 from unkg.facts import card, dumps
-from unkg.mapping import authority_graph, map_document
+from unkg.mapping import Minter, authority_graph, map_document, map_triples
+from unkg.mapping_citations import network_entry
 from unkg.parse import parse_file
 from unkg.pipeline import Pipeline, report_text
 from unkg.validate import results_turtle
@@ -70,7 +71,7 @@ def main() -> None:
     reference = ("validate (pySHACL)", t, f"{len(report.results)} results (--reference; not in the total)")
     t, quads = timed(lambda: write.quads([graph]), args.runs)
     rows.append(("sort quads", t, ""))
-    items = write.triples_of(quads)
+    items = write.graph_triples(quads)
     writer = write.JsonLd(write.load_context(settings.ontology_dir / "context.jsonld"))
     for name, fn in (("serialise Turtle", lambda: write.turtle(items)),
                      ("serialise N-Quads", lambda: write.nquads(quads)),
@@ -93,7 +94,7 @@ def main() -> None:
 
 
 STAGES = ("parse", "map", "sort quads", "validate", "reports", "facts card", "Turtle", "N-Quads", "JSON-LD",
-          "MARC, DC, AKN")
+          "MARC, DC, AKN", "citations entry", "search row")
 
 
 def corpus_stages(size: int, runs: int, work: Path | None) -> None:
@@ -139,7 +140,7 @@ def corpus_stages(size: int, runs: int, work: Path | None) -> None:
 def _one_document(pipeline: Pipeline, key: str, paths: list[Path], spent: dict[str, float]) -> None:
     """`Pipeline.process`'s steps for one document, each timed into `spent`."""
     clock = time.process_time
-    accepted = []
+    accepted, searched = [], []
     for path in paths:
         t0 = clock()
         try:
@@ -148,11 +149,12 @@ def _one_document(pipeline: Pipeline, key: str, paths: list[Path], spent: dict[s
             spent["parse"] += clock() - t0
             continue
         t1 = clock()
-        graph = map_document(doc, pipeline.auth, pipeline.settings.base)
+        graph = map_triples(doc, pipeline.auth, pipeline.settings.base)
         t2 = clock()
-        quads = write.quads([graph])
+        items = list(graph)
+        quads = write.graph_quads(graph.identifier, items)
         t3 = clock()
-        results = pipeline.validate(graph, quads)
+        results = pipeline.validate(graph, quads, items)
         t4 = clock()
         results_turtle(results)
         report_text(results, f"{key}/{path.stem}")
@@ -165,19 +167,26 @@ def _one_document(pipeline: Pipeline, key: str, paths: list[Path], spent: dict[s
         t0 = clock()
         dumps(card(doc)).encode("utf-8")
         t1 = clock()
-        write.turtle(write.triples_of(quads))
+        write.turtle(write.graph_triples(quads))
         t2 = clock()
         write.nquads(quads)
         t3 = clock()
-        pipeline.jsonld.named_graph_and_line(graph)
+        pipeline.jsonld.named_graph_and_line(graph, items)
         t4 = clock()
         for name, t in (("facts card", t1 - t0), ("Turtle", t2 - t1), ("N-Quads", t3 - t2), ("JSON-LD", t4 - t3)):
             spent[name] += t
         accepted.append(doc)
+        searched.append((str(graph.identifier), doc.language.value, doc.source.raw, quads))
     if accepted:
         t0 = clock()
         pipeline.exchange.files(accepted)
-        spent["MARC, DC, AKN"] += clock() - t0
+        t1 = clock()
+        network_entry(accepted, Minter(pipeline.settings.base, pipeline.auth))
+        t2 = clock()
+        pipeline.indexer().row(searched)
+        t3 = clock()
+        for name, t in (("MARC, DC, AKN", t1 - t0), ("citations entry", t2 - t1), ("search row", t3 - t2)):
+            spent[name] += t
 
 
 if __name__ == "__main__":
