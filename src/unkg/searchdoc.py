@@ -57,12 +57,8 @@ RENEW_AFTER = 64  # documents read in one store before it is made again
 class Indexer:
     """Reads the search rows of documents; made once per process (it holds the authority data in a store)."""
 
-    def __init__(self, authority_quads: list, base: str):
+    def __init__(self, authority_quads: list, base: str, narrow: bool = True):
         self.base = base.rstrip("/") + "/id/"
-        self.authority_quads = authority_quads
-        self.store = ox.Store()
-        self.store.bulk_extend(authority_quads)
-        self.used = 0  # documents read since the store was made
         read = config()  # (the queries' prefixes are given to Oxigraph as a table: read faster than a prologue)
         self.facets = [(f, f["query"]) for f in read["facet"]]
         self.names = read["text"]["names"]
@@ -73,8 +69,13 @@ class Indexer:
         self.notations = row["notations"]
         queries = [q for _, q in self.facets] + [self.names, self.letters, self.versions, self.sessions % "",
                                                  self.notations % ""]
-        # a document's quads the rows read (a third of them)
+        # the quads the rows read: a third of a document's, half of the authority data's (all unless `narrow`)
         self.read = Patterns([prologue() + q for q in queries], LABELS + NAMES)
+        self.read.everything = self.read.everything or not narrow
+        self.authority_quads = self.read.select(authority_quads)
+        self.store = ox.Store()
+        self.store.bulk_extend(self.authority_quads)
+        self.used = 0  # documents read since the store was made
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -192,8 +193,8 @@ class Indexer:
         """The literals `node` has by `predicates`, in every graph (as the pages read them)."""
         if not isinstance(node, ox.NamedNode):
             return []
-        return [q.object for p in predicates for q in self.store.quads_for_pattern(node, p, None)
-                if isinstance(q.object, ox.Literal)]
+        return [o for p in predicates for q in self.store.quads_for_pattern(node, p, None)
+                if isinstance(o := q.object, ox.Literal)]
 
 
 def label_of(candidates: dict[str, list[str]], lang: str, fallback: str) -> str:
