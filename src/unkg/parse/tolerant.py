@@ -60,6 +60,7 @@ class Tolerance:
     one_word_lines: float
     fold_accents: bool
     skeletons: dict[str, str] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
+    phrase_edits: dict[str, tuple] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
 
     def skeleton(self, word: str) -> str:
         """`word` with every OCR confusion made one letter (words of five letters or more: also the long
@@ -275,12 +276,25 @@ def repair_line(piece: Piece, tol: Tolerance, voc: _Vocabulary) -> tuple[Piece, 
     if edits:
         piece = _replace(piece, edits)
     done = [(piece.starts[a], piece.ends[a + len(new) - 1]) for a, _, new in _shifted(edits)]
+    more = tol.phrase_edits.get(piece.text)
+    if more is None:
+        more = _phrase_edits(piece.text, tol)
+        if len(tol.phrase_edits) < 1 << 13:  # (lines come again in many documents: "Agenda item 32")
+            tol.phrase_edits[piece.text] = more
+    if more:
+        done += [(piece.starts[a], piece.ends[b - 1]) for a, b, _ in more]
+        piece = _replace(piece, more)
+    return piece, done
+
+
+def _phrase_edits(text: str, tol: Tolerance) -> tuple[tuple[int, int, str], ...]:
+    """The formulas' phrases `text` holds damaged: where, and the phrase in the case written."""
     taken: list[tuple[int, int]] = []
     more: list[tuple[int, int, str]] = []
     for (phrase, pattern), hint in zip(tol.phrases, tol.hints):
-        if hint.search(piece.text) is None:
+        if hint.search(text) is None:
             continue  # (it cannot hold the phrase)
-        for m in pattern.finditer(piece.text):
+        for m in pattern.finditer(text):
             seen, want = m.group(0).casefold(), phrase.casefold()
             if not any(m.fuzzy_counts) or seen.startswith(want) or want.startswith(seen):
                 continue  # the phrase as written, or another form of its word ("items", "date"): not damage
@@ -288,10 +302,7 @@ def repair_line(piece: Piece, tol: Tolerance, voc: _Vocabulary) -> tuple[Piece, 
                 continue
             taken.append(m.span())
             more.append((m.start(), m.end(), _cased(phrase, m.group(0))))
-    if more:
-        done += [(piece.starts[a], piece.ends[b - 1]) for a, b, _ in more]
-        piece = _replace(piece, more)
-    return piece, done
+    return tuple(more)
 
 
 def _shifted(edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
