@@ -196,13 +196,15 @@ _FURNITURE = [
     re.compile(r"^[-_=]{3,}$"),  # end rule
     re.compile(r"^[.\s*]+$"),  # stray dots and asterisks
 ]
+# any of them, in one pattern (each alternative anchored as its pattern is, with its flags)
+_ANY_FURNITURE = re.compile("|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for p in _FURNITURE))
 
 
 def is_furniture(line: Line, symbols: set[str]) -> bool:
     """Page furniture of UN documents, in every language: job numbers, print codes, barcodes, page
     numbers, continuation marks, and running headers repeating the document's own symbols."""
     t = line.text
-    if any(p.match(t) for p in _FURNITURE):
+    if _ANY_FURNITURE.match(t):
         return True
     m = _JOINT.match(t)
     return bool(m) and all((m.group(g) or "") in symbols | {""} for g in ("a", "b"))
