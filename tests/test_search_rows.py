@@ -43,3 +43,25 @@ def test_a_row_is_compact_json_with_sorted_keys_in_utf8(settings):
     assert value["letters"]
     assert row == (json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
     assert row.count(b"\n") == 1
+
+
+def test_a_label_a_document_gives_an_authority_entity_is_read_with_the_authority_datas(settings):
+    """The labels of a row's values are those of the authority data and of the document's graphs, as the
+    store holds them: a label the document's graph adds to an entity of the authority data is among them,
+    and gone with the document."""
+    import pyoxigraph as ox
+    from unkg.vocab import SKOS
+
+    pipeline = Pipeline(settings)
+    checked = pipeline.check(CASES[0] / "input.txt")
+    graph = str(checked.graph.identifier)
+    quads = write.quads([checked.graph])
+    indexer = pipeline.indexer()
+    before = json.loads(indexer.row([(graph, checked.doc.language.value, checked.doc.source.raw, quads)]))
+    iri = next(i for i, per in before["labels"].items() if "en" in per)  # an entity with an English label
+    added = ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "prefLabel"), ox.Literal("Zzz", language="xx"),
+                    ox.NamedNode(graph))
+    after = json.loads(indexer.row([(graph, checked.doc.language.value, checked.doc.source.raw, quads + [added])]))
+    assert after["labels"][iri] == {**before["labels"][iri], "xx": ['"Zzz"@xx', "Zzz"]}
+    again = json.loads(indexer.row([(graph, checked.doc.language.value, checked.doc.source.raw, quads)]))
+    assert again["labels"] == before["labels"]

@@ -28,6 +28,7 @@ LABELS = tuple(ox.NamedNode(p) for p in (SKOS + "prefLabel", DCT + "title", SCHE
 # ^ the predicates the pages read labels from (serve/pages.py), in the same way: the reader's language, else
 # English, else any, the first of each in the order of their N-Triples forms
 NAMES = tuple(ox.NamedNode(p) for p in (SKOS + "prefLabel", SKOS + "altLabel", SCHEMA + "name"))  # searched
+LITERALS_READ = frozenset(LABELS + NAMES)
 
 # scripts written without spaces between words: each character a word of its own, in the index and in a query
 _UNSPACED = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u3005\u3007])")
@@ -73,6 +74,8 @@ class Indexer:
         self.read = Patterns([prologue() + q for q in queries], LABELS + NAMES)
         self.read.everything = self.read.everything or not narrow
         self.authority_quads = self.read.select(authority_quads)
+        self.authority_literals = literals_by_subject(self.authority_quads)  # labels and names, read once
+        self.document_literals: dict = {}  # those of the document being read
         self.store = ox.Store()
         self.store.bulk_extend(self.authority_quads)
         self.used = 0  # documents read since the store was made
@@ -95,9 +98,12 @@ class Indexer:
         self.used += 1
         store = self.store
         graphs = []
+        read: list = []
         for graph, _lang, _text, quads in versions:
-            store.extend(self.read.select(quads))
+            read += self.read.select(quads)
             graphs.append(graph)
+        store.extend(read)
+        self.document_literals = literals_by_subject(read)
         try:
             return self._row(versions)
         finally:
@@ -190,11 +196,21 @@ class Indexer:
         return found
 
     def _literals(self, node, predicates) -> list:
-        """The literals `node` has by `predicates`, in every graph (as the pages read them)."""
+        """The literals `node` has by `predicates`, in every graph (as the pages read them): the authority
+        data's and the document's (what the store holds, without asking it for each node)."""
         if not isinstance(node, ox.NamedNode):
             return []
-        return [o for p in predicates for q in self.store.quads_for_pattern(node, p, None)
-                if isinstance(o := q.object, ox.Literal)]
+        return [o for found in (self.authority_literals, self.document_literals) for p, o in found.get(node, ())
+                if p in predicates]
+
+
+def literals_by_subject(quads) -> dict[ox.NamedNode, list[tuple[ox.NamedNode, ox.Literal]]]:
+    """The label and name literals of `quads` (predicate and literal) by subject."""
+    found: dict[ox.NamedNode, list[tuple[ox.NamedNode, ox.Literal]]] = {}
+    for q in quads:
+        if (p := q.predicate) in LITERALS_READ and isinstance(o := q.object, ox.Literal):
+            found.setdefault(q.subject, []).append((p, o))
+    return found
 
 
 def label_of(candidates: dict[str, list[str]], lang: str, fallback: str) -> str:
