@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from lxml import etree
@@ -24,6 +25,10 @@ TLC = {  # authority kind -> TLC element
     "person": "TLCPerson", "place": "TLCLocation", "post": "TLCRole", "function": "TLCRole",
     "rank": "TLCRole", "instrument": "TLCObject", "designation": "TLCConcept", "agenda item": "TLCConcept",
 }
+
+_NOT_ID = re.compile(r"[^A-Za-z0-9]+")  # what an eId is not made of
+View = SimpleNamespace  # a part of the template's view: Jinja finds `o.ref` at once as an attribute (a dict's key
+# only once the attribute lookup has failed, an exception per value)
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class References:
         if entity is None or entity.kind not in TLC:
             return None
         if entity.iri not in self.by_iri:
-            stem = re.sub(r"[^A-Za-z0-9]+", "-", entity.iri.split("/id/", 1)[-1]).strip("-") or "ref"
+            stem = _NOT_ID.sub("-", entity.iri.split("/id/", 1)[-1]).strip("-") or "ref"
             taken = {r.eid for r in self.by_iri.values()}
             eid, n = stem, 1
             while eid in taken:
@@ -71,34 +76,34 @@ def akn_xml(doc: Document, auth: Authorities, templates: Path) -> bytes:
     date = doc.date.value.isoformat() if doc.date else None
     organs = []
     for n, o in enumerate(doc.organs, 1):
-        items = [{"number": i.number.value, "title": i.title.value if i.title else None,
-                  "ref": refs.ref(i.concept), "eid": f"organ_{n}__item_{k}"}
+        items = [View(number=i.number.value, title=i.title.value if i.title else None,
+                      ref=refs.ref(i.concept), eid=f"organ_{n}__item_{k}")
                  for k, i in enumerate(o.agenda_items, 1)]
         period = o.session or o.year
-        organs.append({"surface": o.organ.surface, "ref": refs.ref(o.organ.value),
-                       "period": period.surface if period else None,
-                       "value": period.value if period else None, "agenda": items})
+        organs.append(View(surface=o.organ.surface, ref=refs.ref(o.organ.value),
+                           period=period.surface if period else None,
+                           value=period.value if period else None, agenda=items))
     sender = doc.sender
     signature = None
     if sender is not None:
-        signature = {
-            "name": sender.name.value if sender.name else None, "person": refs.ref(sender.person),
-            "role": sender.function.surface if sender.function else None,
-            "role_ref": refs.ref(sender.function.value) if sender.function else None,
-            "state": refs.ref(sender.state.value) if sender.state else None,
-        }
+        signature = View(
+            name=sender.name.value if sender.name else None, person=refs.ref(sender.person),
+            role=sender.function.surface if sender.function else None,
+            role_ref=refs.ref(sender.function.value) if sender.function else None,
+            state=refs.ref(sender.state.value) if sender.state else None,
+        )
     annexes = []
     for k, a in enumerate(doc.annexes, 1):
         author = a.author
-        annexes.append({
-            "n": k, "label": a.label.value, "heading": a.heading.value,
-            "title": a.title.value if a.title else None,
-            "date": a.date.value.isoformat() if a.date else None,
-            "author": refs.ref(author.person) if author else None,
-            "place": refs.ref(a.place.value) if a.place else None,
-            "paragraphs": [p.value for p in a.paragraphs],
-            "closing": [c.value for c in a.closing_lines],
-        })
+        annexes.append(View(
+            n=k, label=a.label.value, heading=a.heading.value,
+            title=a.title.value if a.title else None,
+            date=a.date.value.isoformat() if a.date else None,
+            author=refs.ref(author.person) if author else None,
+            place=refs.ref(a.place.value) if a.place else None,
+            paragraphs=[p.value for p in a.paragraphs],
+            closing=[c.value for c in a.closing_lines],
+        ))
     for mention in doc.mentions:
         refs.ref(mention.entity)
     for r in doc.recipients:
