@@ -53,8 +53,8 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     script = max(counts, key=lambda k: counts[k])
     if len(scripts[script]) == 1:
         return scripts[script][0]
-    words = re.findall(r"[a-zà-ÿ]+", raw.casefold())  # (the one shared script is Latin)
-    scores = {lang: sum(1 for w in words if w in fw) for lang, fw in _function_words().items()}
+    words = collections.Counter(re.findall(r"[a-zà-ÿ]+", raw.casefold()))  # (the one shared script is Latin)
+    scores = {lang: sum(n for w, n in words.items() if w in fw) for lang, fw in _function_words().items()}
     if auth is not None:
         for lang in scores:
             if lang in languages():
