@@ -47,9 +47,11 @@ class Template:
 
     def fill(self, facts: dict[str, Any]) -> str | None:
         """The value, or None when a fact it names is not given (or it is blank)."""
-        values = {n: facts[n] for n in self.names}
-        if any(v in (None, "", ()) for v in values.values()):
-            return None
+        values = {}
+        for name in self.names:
+            value = values[name] = facts[name]
+            if value is None or value == "" or value == ():
+                return None
         return self.text.format(**values).strip() or None
 
 
