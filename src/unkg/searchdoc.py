@@ -117,8 +117,11 @@ class Indexer:
         letters: dict[str, dict] = {}
 
         def letter(iri: str) -> dict:
-            return letters.setdefault(iri, {"date": None, "symbols": set(), "titles": {}, "names": set(),
-                                            "body": {}, "facets": {}})
+            entry = letters.get(iri)
+            if entry is None:
+                entry = letters[iri] = {"date": None, "symbols": set(), "titles": {}, "names": set(), "body": {},
+                                        "facets": {}}
+            return entry
 
         for graph, lang, text, _ in versions:
             for r in self.store.query(self.versions.replace("?g", f"<{graph}>"), prefixes=PREFIXES):
@@ -141,16 +144,17 @@ class Indexer:
         compose: dict[str, list[str]] = {}
         for facet, query in self.facets:
             param, kind = facet["param"], facet.get("label")
+            boolean, literal, keyed = facet.get("boolean"), facet.get("literal"), "key" in query
             for r in self._select(query):
                 entry = letter(r["letter"].value)
-                if facet.get("boolean"):
+                if boolean:
                     entry["facets"].setdefault(param, set()).add(("yes", None))
                     continue
                 value = r["value"]
-                if facet.get("literal") or not isinstance(value, ox.NamedNode):
+                if literal or not isinstance(value, ox.NamedNode):
                     entry["facets"].setdefault(param, set()).add((value.value, None))
                     continue
-                bound = r["key"] if "key" in facet["query"] else None
+                bound = r["key"] if keyed else None
                 key = bound.value if bound is not None else self.key(value.value, param)
                 entry["facets"].setdefault(param, set()).add((key, value.value))
                 labelled.add(value.value)
