@@ -13,10 +13,10 @@ that symbol, the first in IRI order.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import tomllib
 from importlib import resources
+from collections.abc import Mapping
 from pathlib import Path
 
 from xml.sax.saxutils import escape, quoteattr
@@ -34,34 +34,68 @@ def spec() -> dict:
     return tomllib.loads(text)
 
 
-def network(entries: dict[str, dict]) -> tuple[dict[str, dict], list[tuple[str, str, dict]]]:
-    """The nodes (IRI -> attributes) and edges (source, target, attributes) of the documents' entries, every
-    value a string as the files write it."""
-    docs = sorted((e["cites"] for e in entries.values() if e.get("cites")), key=lambda d: d["work"])
-    nodes: dict[str, dict] = {}
-    alias: dict[str, str] = {}
-    for d in docs:
-        nodes[d["work"]] = {"iri": d["work"], "symbol": "; ".join(d["symbols"]), "kind": d["kind"],
-                            "in_collection": "true"}
-        for a in d["aliases"]:
-            alias.setdefault(a, d["work"])
-    cited: dict[str, tuple[set[str], set[str]]] = {}  # a node only cited -> (its forms cited, kinds)
-    edges = []
-    for d in docs:
-        for e in d["edges"]:
-            target = alias.get(e["target"], e["target"])
-            if target not in nodes:
-                forms, kinds = cited.setdefault(target, (set(), set()))
-                forms.add(e["cited"])
-                kinds.update(e["kinds"])
-            edges.append((d["work"], target, {
-                "cited_as": e["cited"], "kind": "; ".join(e["kinds"]), "occurrences": str(e["occurrences"]),
-                "parts": "; ".join(e["parts"]), "languages": "; ".join(e["languages"])}))
-    for target, (forms, kinds) in cited.items():
-        nodes[target] = {"iri": target, "symbol": min(forms), "kind": "; ".join(sorted(kinds)),
-                         "in_collection": "false"}
-    edges.sort(key=lambda x: (x[0], x[1], x[2]["cited_as"]))
-    return dict(sorted(nodes.items())), edges
+class Network:
+    """The nodes and edges of the documents' entries (key -> manifest entry, read one at a time, in passes:
+    a collection of 100,000 documents and their edges is not held, only each node's attributes).
+
+    Nodes: each document's Work (the last document in key order wins where two have one Work), and each
+    Work only cited; an edge's target is resolved through the documents' aliases (a cited symbol that is a
+    document of the collection is that document's node; when two have that symbol, the first in IRI
+    order). `edges()` gives the edges sorted by (source, target, cited form), one Work's at a time."""
+
+    def __init__(self, entries: Mapping[str, dict]):
+        self.entries = entries
+        self.docs: list[tuple[str, str]] = []  # (work, key), sorted
+        self.nodes: dict[str, tuple[str, str, str]] = {}  # IRI -> (symbol, kind, in_collection)
+        alias: dict[str, str] = {}
+        for key, cites in self._cites(sorted(entries)):
+            work = cites["work"]
+            self.docs.append((work, key))
+            self.nodes[work] = ("; ".join(cites["symbols"]), cites["kind"], "true")
+            for a in cites["aliases"]:
+                if a not in alias or work < alias[a]:
+                    alias[a] = work
+        self.docs.sort()
+        self.alias = alias
+        cited: dict[str, tuple[set[str], set[str]]] = {}  # a node only cited -> (its forms cited, kinds)
+        for _, cites in self._cites(sorted(entries)):
+            for e in cites["edges"]:
+                target = alias.get(e["target"], e["target"])
+                if target not in self.nodes:  # (the collection's: the cited ones are added below)
+                    forms, kinds = cited.setdefault(target, (set(), set()))
+                    forms.add(e["cited"])
+                    kinds.update(e["kinds"])
+        for target, (forms, kinds) in cited.items():
+            self.nodes[target] = (min(forms), "; ".join(sorted(kinds)), "false")
+        self.nodes = dict(sorted(self.nodes.items()))
+
+    def _cites(self, keys):
+        for key in keys:
+            cites = self.entries[key].get("cites")
+            if cites:
+                yield key, cites
+
+    def node(self, iri: str) -> dict[str, str]:
+        symbol, kind, inside = self.nodes[iri]
+        return {"iri": iri, "symbol": symbol, "kind": kind, "in_collection": inside}
+
+    def edges(self):
+        """(source, target, attributes), every value a string as the files write it."""
+        group: list[tuple[str, str, dict]] = []
+        work = None
+        for (source, _), (_, cites) in zip(self.docs, self._cites(key for _, key in self.docs)):
+            if source != work:
+                yield from sorted(group, key=_edge_order)
+                group, work = [], source
+            for e in cites["edges"]:
+                group.append((source, self.alias.get(e["target"], e["target"]), {
+                    "cited_as": e["cited"], "kind": "; ".join(e["kinds"]), "occurrences": str(e["occurrences"]),
+                    "parts": "; ".join(e["parts"]), "languages": "; ".join(e["languages"])}))
+        yield from sorted(group, key=_edge_order)
+
+
+def _edge_order(edge: tuple[str, str, dict]) -> tuple[str, str, str]:
+    return edge[0], edge[1], edge[2]["cited_as"]
 
 
 def _text(v: str) -> str:
@@ -69,42 +103,40 @@ def _text(v: str) -> str:
     return escape(_XML_ILLEGAL.sub("", v))
 
 
-def graphml(nodes: dict[str, dict], edges: list[tuple[str, str, dict]], attrs: dict) -> bytes:
-    """The GraphML document, written as text (a tree of a few hundred thousand elements costs four times
-    as long in lxml; the values are escaped here and the tests read the file back with an XML parser)."""
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
-           f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XSI}" xsi:schemaLocation="{GRAPHML} {GRAPHML_XSD}">\n']
+def graphml(out, net: Network, attrs: dict) -> None:
+    """The GraphML document, written to `out` (text) as it goes (a tree of a few hundred thousand elements
+    costs four times as long in lxml; the values are escaped here and the tests read the file back with an
+    XML parser)."""
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+              f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XSI}" xsi:schemaLocation="{GRAPHML} {GRAPHML_XSD}">\n')
     for scope in ("node", "edge"):
         for a in attrs[scope]:
-            out.append(f'  <key id="{scope}_{a["name"]}" for="{scope}" attr.name="{a["name"]}" '
-                       f'attr.type="{a["type"]}"/>\n')
-    out.append('  <graph id="citations" edgedefault="directed">\n')
+            out.write(f'  <key id="{scope}_{a["name"]}" for="{scope}" attr.name="{a["name"]}" '
+                      f'attr.type="{a["type"]}"/>\n')
+    out.write('  <graph id="citations" edgedefault="directed">\n')
     node_keys = [(a["name"], f'      <data key="node_{a["name"]}">') for a in attrs["node"]]
     edge_keys = [(a["name"], f'      <data key="edge_{a["name"]}">') for a in attrs["edge"]]
-    for iri, values in nodes.items():
-        out.append(f"    <node id={quoteattr(iri)}>\n")
-        out.extend(f"{tag}{_text(values[name])}</data>\n" for name, tag in node_keys)
-        out.append("    </node>\n")
-    for i, (source, target, values) in enumerate(edges, 1):
-        out.append(f'    <edge id="e{i}" source={quoteattr(source)} target={quoteattr(target)}>\n')
-        out.extend(f"{tag}{_text(values[name])}</data>\n" for name, tag in edge_keys)
-        out.append("    </edge>\n")
-    out.append("  </graph>\n</graphml>\n")
-    return "".join(out).encode("utf-8")
+    for iri in net.nodes:
+        values = net.node(iri)
+        out.write("".join([f"    <node id={quoteattr(iri)}>\n",
+                           *(f"{tag}{_text(values[name])}</data>\n" for name, tag in node_keys), "    </node>\n"]))
+    for i, (source, target, values) in enumerate(net.edges(), 1):
+        out.write("".join([f'    <edge id="e{i}" source={quoteattr(source)} target={quoteattr(target)}>\n',
+                           *(f"{tag}{_text(values[name])}</data>\n" for name, tag in edge_keys), "    </edge>\n"]))
+    out.write("  </graph>\n</graphml>\n")
 
 
-def edge_list(nodes: dict[str, dict], edges: list[tuple[str, str, dict]], attrs: dict) -> bytes:
-    out = io.StringIO()
+def edge_list(out, net: Network, attrs: dict) -> None:
+    """The edge list as CSV, written to `out` (text) as it goes."""
     writer = csv.writer(out, lineterminator="\n")
     columns = [c["name"] for c in attrs["column"]]
     writer.writerow(columns)
-    for source, target, values in edges:
-        to = nodes[target]
-        row = {"source": source, "target": target, "source_symbol": nodes[source]["symbol"],
+    for source, target, values in net.edges():
+        to = net.node(target)
+        row = {"source": source, "target": target, "source_symbol": net.nodes[source][0],
                "target_symbol": to["symbol"], "target_kind": to["kind"], "target_in_collection": to["in_collection"],
                **values}
         writer.writerow([row[c] for c in columns])
-    return out.getvalue().encode("utf-8")
 
 
 def codebook(attrs: dict) -> bytes:
@@ -122,9 +154,14 @@ def codebook(attrs: dict) -> bytes:
     return "\n".join(lines).encode("utf-8")
 
 
-def write_network(folder: Path, entries: dict[str, dict], write) -> None:
-    """The three files into the build's `folder`, by `write(path, bytes)`."""
+def write_network(folder: Path, entries: Mapping[str, dict], write) -> None:
+    """The three files into the build's `folder`: the GraphML and the CSV each a new file written as it goes,
+    the codebook by `write(path, bytes)`."""
     attrs = spec()
-    nodes, edges = network(entries)
-    for name, data in zip(FILES, (graphml(nodes, edges, attrs), edge_list(nodes, edges, attrs), codebook(attrs))):
-        write(folder / name, data)
+    net = Network(entries)
+    for name, writer in zip(FILES, (graphml, edge_list)):
+        path = folder / name
+        path.unlink(missing_ok=True)  # (a new file: the one there may be a hard link the build in use shares)
+        with open(path, "x", encoding="utf-8", newline="", buffering=1 << 20) as out:
+            writer(out, net, attrs)
+    write(folder / FILES[2], codebook(attrs))
