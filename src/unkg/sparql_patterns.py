@@ -22,7 +22,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 class Patterns:
     """The quads some of `queries` (full SPARQL queries, prefixes declared) can match, and those of
-    `predicates` (any object: what is read without a query, by `Store.quads_for_pattern`)."""
+    `predicates` (with any object: what the caller reads without a query, labels and names)."""
 
     def __init__(self, queries: Iterable[str], predicates: Iterable[ox.NamedNode] = ()):
         self.everything = False  # a pattern that any quad may match
