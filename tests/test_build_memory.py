@@ -16,7 +16,7 @@ import pytest
 from unkg.build.citations import FILES, Network, spec, write_network
 from unkg.build.entries import Entries
 from unkg.build.finish import summary, write_oai
-from unkg.build.generations import PRIVATE, PRIVATE_PER_DOCUMENT, read_manifest, write_manifest
+from unkg.build.generations import PRIVATE, PRIVATE_PER_DOCUMENT, _documents, read_manifest, write_manifest
 from unkg.exchange import oai_index
 
 BASE = "https://w3id.org/unkg/akn/un/doc"
@@ -133,6 +133,9 @@ def test_the_manifest_written_by_document_is_the_whole_dump(tmp_path, count):
         assert (tmp_path / ".unkg-state.json").read_bytes() == expected_private
     back = read_manifest(tmp_path)
     assert isinstance(back["documents"], Entries)
+    if count:  # read one document at a time, not whole
+        sources = orjson.loads((tmp_path / ".unkg-state.json").read_bytes())["sources"]
+        assert _documents((tmp_path / "manifest.json").read_bytes(), sources) is not None
     assert {k: back["documents"][k] for k in back["documents"]} == plain
     assert {k: v for k, v in back.items() if k != "documents"} == {
         k: v for k, v in _manifest(plain).items() if k != "documents"}
@@ -247,3 +250,22 @@ def test_the_network_streamed_is_the_network_computed_whole(tmp_path, seed):
     rows = list(csv.DictReader(io.StringIO((tmp_path / FILES[1]).read_text(encoding="utf-8"))))
     assert [(r["source"], r["target"], r["cited_as"]) for r in rows] == [(s, t, a["cited_as"]) for s, t, a in edges]
     assert all(r["target_in_collection"] == nodes[r["target"]]["in_collection"] for r in rows)
+
+
+def test_a_manifest_not_laid_out_as_the_build_writes_it_is_read_whole(tmp_path):
+    """The manifest is read one document at a time where it is laid out as `write_manifest` writes it; one
+    written otherwise (by hand, indented, its keys in another order) gives the same documents, read whole;
+    one that is not JSON gives nothing (the build starts from nothing)."""
+    plain = _entries(5)
+    write_manifest(tmp_path, _manifest(plain))
+    expected = read_manifest(tmp_path)
+    published = orjson.loads((tmp_path / "manifest.json").read_bytes())
+    for other in (orjson.dumps(published, option=orjson.OPT_INDENT_2),
+                  orjson.dumps(dict(reversed(published.items())))):
+        (tmp_path / "manifest.json").write_bytes(other)
+        back = read_manifest(tmp_path)
+        assert {k: back["documents"][k] for k in back["documents"]} == plain
+        assert {k: v for k, v in back.items() if k != "documents"} == {
+            k: v for k, v in expected.items() if k != "documents"}
+    (tmp_path / "manifest.json").write_bytes(b'{"documents":{"syn-000000":')
+    assert read_manifest(tmp_path) == {}

@@ -17,6 +17,7 @@ from that list alone.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -152,23 +153,72 @@ class _Streamed:
 
 def read_manifest(folder: Path | None) -> dict:
     """The manifest of `folder` with its bookkeeping merged in (`split`), its documents as `Entries`; {} if
-    either file is missing or bad."""
+    either file is missing or bad. The documents are read one at a time (`_documents`): parsed whole, those
+    of 100,000 documents would take most of a gigabyte for a moment."""
     if folder is None:
         return {}
     try:
-        manifest = orjson.loads((folder / MANIFEST).read_bytes())
+        data = (folder / MANIFEST).read_bytes()
         private = orjson.loads((folder / STATE).read_bytes())
     except (OSError, ValueError):
         return {}
     sources = private.pop("sources", {})
+    try:
+        manifest = _documents(data, sources)
+    except ValueError:
+        manifest = None
+    if manifest is None:  # not as `write_manifest` writes it (written by hand?): parsed whole
+        try:
+            manifest = orjson.loads(data)
+        except ValueError:
+            return {}
+        documents, entries = manifest.get("documents", {}), Entries()
+        for key in list(documents):  # each dict freed as it is stored small
+            entry = documents.pop(key)
+            entry.update(sources.get(key, {}))
+            entries[key] = entry
+        manifest["documents"] = entries
     manifest.update(private)
-    documents, entries = manifest.get("documents", {}), Entries()
-    for key in list(documents):  # each dict freed as it is stored small
-        entry = documents.pop(key)
-        entry.update(sources.pop(key, {}))
-        entries[key] = entry
-    manifest["documents"] = entries
     return manifest
+
+
+def _documents(data: bytes, sources: dict[str, dict]) -> dict | None:
+    """A manifest as `write_manifest` writes it (its documents first, in key order, compact), read one
+    document at a time, its bookkeeping (`sources`: key -> time stamps) merged in; None if it is not laid
+    out so. A document's entry ends where the next key's begins (``,"<key>":{``, which cannot be inside a
+    string, where quotes are escaped); each entry must parse as an object, or the manifest is read whole."""
+    head = b'{"documents":{'
+    keys = sorted(sources)
+    if not keys or not data.startswith(head):
+        return None
+    entries, pos = Entries(), len(head)
+    for i, key in enumerate(keys):
+        label = orjson.dumps(key) + b":"
+        if not data.startswith(label, pos):
+            return None
+        start = pos + len(label)
+        if i + 1 == len(keys):  # the last: what follows it is the rest of the manifest (small)
+            rest = data[start:].decode("utf-8")
+            entry, n = json.JSONDecoder().raw_decode(rest)
+            after = rest[n:]  # the documents' closing brace, then the other top-level values
+            if after.startswith("},"):
+                top = orjson.loads("{" + after[2:])
+            elif after.rstrip() == "}}":
+                top = {}
+            else:
+                return None
+        else:
+            end = data.find(b"," + orjson.dumps(keys[i + 1]) + b":{", start)
+            if end < 0:
+                return None
+            entry, pos = orjson.loads(data[start:end]), end + 1
+        if not isinstance(entry, dict):
+            return None
+        entry.update(sources[key])
+        entries[key] = entry
+    if not isinstance(top, dict) or "documents" in top:
+        return None
+    return {**top, "documents": entries}
 
 
 class Discard:
