@@ -45,12 +45,13 @@ class Network:
 
     def __init__(self, entries: Mapping[str, dict]):
         self.entries = entries
-        self.docs: list[tuple[str, str]] = []  # (work, key), sorted
+        self.docs: list[tuple[str, str]] = []  # (work, key) of the documents citing anything, sorted
         self.nodes: dict[str, tuple[str, str, str]] = {}  # IRI -> (symbol, kind, in_collection)
         alias: dict[str, str] = {}
         for key, cites in self._cites(sorted(entries)):
             work = cites["work"]
-            self.docs.append((work, key))
+            if cites["edges"]:
+                self.docs.append((work, key))
             self.nodes[work] = ("; ".join(cites["symbols"]), cites["kind"], "true")
             for a in cites["aliases"]:
                 if a not in alias or work < alias[a]:
@@ -58,7 +59,7 @@ class Network:
         self.docs.sort()
         self.alias = alias
         cited: dict[str, tuple[set[str], set[str]]] = {}  # a node only cited -> (its forms cited, kinds)
-        for _, cites in self._cites(sorted(entries)):
+        for _, cites in self._cites(key for _, key in self.docs):
             for e in cites["edges"]:
                 target = alias.get(e["target"], e["target"])
                 if target not in self.nodes:  # (the collection's: the cited ones are added below)
@@ -103,40 +104,55 @@ def _text(v: str) -> str:
     return escape(_XML_ILLEGAL.sub("", v))
 
 
-def graphml(out, net: Network, attrs: dict) -> None:
+class _GraphML:
     """The GraphML document, written to `out` (text) as it goes (a tree of a few hundred thousand elements
     costs four times as long in lxml; the values are escaped here and the tests read the file back with an
-    XML parser)."""
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XSI}" xsi:schemaLocation="{GRAPHML} {GRAPHML_XSD}">\n')
-    for scope in ("node", "edge"):
-        for a in attrs[scope]:
-            out.write(f'  <key id="{scope}_{a["name"]}" for="{scope}" attr.name="{a["name"]}" '
-                      f'attr.type="{a["type"]}"/>\n')
-    out.write('  <graph id="citations" edgedefault="directed">\n')
-    node_keys = [(a["name"], f'      <data key="node_{a["name"]}">') for a in attrs["node"]]
-    edge_keys = [(a["name"], f'      <data key="edge_{a["name"]}">') for a in attrs["edge"]]
-    for iri in net.nodes:
-        values = net.node(iri)
-        out.write("".join([f"    <node id={quoteattr(iri)}>\n",
-                           *(f"{tag}{_text(values[name])}</data>\n" for name, tag in node_keys), "    </node>\n"]))
-    for i, (source, target, values) in enumerate(net.edges(), 1):
-        out.write("".join([f'    <edge id="e{i}" source={quoteattr(source)} target={quoteattr(target)}>\n',
-                           *(f"{tag}{_text(values[name])}</data>\n" for name, tag in edge_keys), "    </edge>\n"]))
-    out.write("  </graph>\n</graphml>\n")
+    XML parser): `nodes`, then each `edge`, then `close`."""
+
+    def __init__(self, out, attrs: dict):
+        self.out = out
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                  f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XSI}" xsi:schemaLocation="{GRAPHML} {GRAPHML_XSD}">\n')
+        for scope in ("node", "edge"):
+            for a in attrs[scope]:
+                out.write(f'  <key id="{scope}_{a["name"]}" for="{scope}" attr.name="{a["name"]}" '
+                          f'attr.type="{a["type"]}"/>\n')
+        out.write('  <graph id="citations" edgedefault="directed">\n')
+        self.node_keys = [(a["name"], f'      <data key="node_{a["name"]}">') for a in attrs["node"]]
+        self.edge_keys = [(a["name"], f'      <data key="edge_{a["name"]}">') for a in attrs["edge"]]
+        self.count = 0
+
+    def nodes(self, net: Network) -> None:
+        for iri in net.nodes:
+            values = net.node(iri)
+            self.out.write("".join([f"    <node id={quoteattr(iri)}>\n", *(f"{tag}{_text(values[name])}</data>\n"
+                                                                       for name, tag in self.node_keys),
+                                    "    </node>\n"]))
+
+    def edge(self, source: str, target: str, values: dict) -> None:
+        self.count += 1
+        self.out.write("".join([f'    <edge id="e{self.count}" source={quoteattr(source)} target={quoteattr(target)}>\n',
+                                *(f"{tag}{_text(values[name])}</data>\n" for name, tag in self.edge_keys),
+                                "    </edge>\n"]))
+
+    def close(self) -> None:
+        self.out.write("  </graph>\n</graphml>\n")
 
 
-def edge_list(out, net: Network, attrs: dict) -> None:
-    """The edge list as CSV, written to `out` (text) as it goes."""
-    writer = csv.writer(out, lineterminator="\n")
-    columns = [c["name"] for c in attrs["column"]]
-    writer.writerow(columns)
-    for source, target, values in net.edges():
+class _EdgeList:
+    """The edge list as CSV, written to `out` (text) as it goes: its header, then each `edge`."""
+
+    def __init__(self, out, attrs: dict):
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.columns = [c["name"] for c in attrs["column"]]
+        self.writer.writerow(self.columns)
+
+    def edge(self, net: Network, source: str, target: str, values: dict) -> None:
         to = net.node(target)
         row = {"source": source, "target": target, "source_symbol": net.nodes[source][0],
                "target_symbol": to["symbol"], "target_kind": to["kind"], "target_in_collection": to["in_collection"],
                **values}
-        writer.writerow([row[c] for c in columns])
+        self.writer.writerow([row[c] for c in self.columns])
 
 
 def codebook(attrs: dict) -> bytes:
@@ -155,13 +171,20 @@ def codebook(attrs: dict) -> bytes:
 
 
 def write_network(folder: Path, entries: Mapping[str, dict], write) -> None:
-    """The three files into the build's `folder`: the GraphML and the CSV each a new file written as it goes,
-    the codebook by `write(path, bytes)`."""
+    """The three files into the build's `folder`: the GraphML and the CSV each a new file (the one there may
+    be a hard link the build in use shares) written as they go, the edges read once for both; the codebook
+    by `write(path, bytes)`."""
     attrs = spec()
     net = Network(entries)
-    for name, writer in zip(FILES, (graphml, edge_list)):
-        path = folder / name
-        path.unlink(missing_ok=True)  # (a new file: the one there may be a hard link the build in use shares)
-        with open(path, "x", encoding="utf-8", newline="", buffering=1 << 20) as out:
-            writer(out, net, attrs)
+    paths = [folder / name for name in FILES[:2]]
+    for path in paths:
+        path.unlink(missing_ok=True)
+    with open(paths[0], "x", encoding="utf-8", newline="", buffering=1 << 20) as g, \
+            open(paths[1], "x", encoding="utf-8", newline="", buffering=1 << 20) as c:
+        graph, rows = _GraphML(g, attrs), _EdgeList(c, attrs)
+        graph.nodes(net)
+        for source, target, values in net.edges():
+            graph.edge(source, target, values)
+            rows.edge(net, source, target, values)
+        graph.close()
     write(folder / FILES[2], codebook(attrs))

@@ -40,6 +40,18 @@ class Entries(MutableMapping):
         d = zlib.decompressobj(_WBITS, zdict=self._zdict)
         return d.decompress(self._data[key]) + d.flush()
 
+    def sibling(self) -> "Entries":
+        """An empty `Entries` compressing as this one does (the same dictionary), so that an entry can be
+        taken from one into the other as it is (`take`)."""
+        other = Entries()
+        other._zdict = self._zdict
+        return other
+
+    def take(self, key: str, other: "Entries") -> None:
+        """`other`'s entry of `key` as this one's, without decoding it (`other` is a `sibling`)."""
+        assert other._zdict is self._zdict
+        self._data[key] = other._data[key]
+
     def __getitem__(self, key: str) -> dict:
         return orjson.loads(self.raw(key))
 

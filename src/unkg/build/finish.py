@@ -1,5 +1,6 @@
 """What the end of a build reads from every document's manifest entry, one entry at a time: the quad count,
-the OAI-PMH sets, the records' datestamps and languages (for the dataset description), and the OAI-PMH
+the OAI-PMH sets, the records' datestamps and languages (for the dataset description), the inputs (for the
+store's stamp), the documents with a search file, what the build reports (`summary`), and the OAI-PMH
 index, ``oai.json``, written record by record (the same bytes as `exchange.oai_index` gives for the whole
 list, which at 100,000 documents would hold a few hundred megabytes of dicts)."""
 
@@ -25,6 +26,12 @@ class Summary:
     first: str | None = None  # the earliest and latest datestamps of the records
     last: str | None = None
     languages: set[str] = field(default_factory=set)  # of the records
+    inputs: dict[str, str] = field(default_factory=dict)  # key -> the fingerprint of its sources
+    searchable: list[str] = field(default_factory=list)  # the keys with a search file
+    built: list[str] = field(default_factory=list)  # the versions built, refused (name, reason), in key order
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    warnings: int = 0
+    violations: int = 0
 
     def records(self) -> list[dict]:
         """Records with the same earliest and latest datestamps and languages as all of them together (what
@@ -41,6 +48,13 @@ def summary(entries: Mapping[str, dict]) -> Summary:
     for key in sorted(entries):
         e = entries[key]
         seen.quads += e.get("quads", 0)
+        seen.inputs[key] = e["input"]
+        if f"search/{key}.json" in e.get("files", ()):
+            seen.searchable.append(key)
+        seen.built += e["built"]
+        seen.refused += [(n, r) for n, r in e["refused"]]
+        seen.warnings += e["warnings"]
+        seen.violations += e["violations"]
         seen.sets.update(e["sets"])
         record = e["oai"]
         if record:

@@ -40,7 +40,7 @@ from ..validate import Result
 from .citations import write_network
 from .dumps import Dumps, heads
 from .entries import Entries
-from .finish import write_oai, summary
+from .finish import Summary, summary, write_oai
 from .generations import MANIFEST, Discard, Generations, read_manifest, sync, write_manifest
 from .inputs import Sources, printable, scan, tool_fingerprint
 from .search import write_index
@@ -158,26 +158,39 @@ class _Build:
         self.by_key, self.inputs = by_key, inputs = found.by_key, found.inputs
         if started is not None:
             started(sum(len(paths) for paths in by_key.values()) + sum(map(len, found.refused.values())))
-        changed = [key for key in sorted(by_key) if old_docs.get(key, {}).get("input") != inputs[key]["input"]]
+        # each previous entry read once: its document changed, or is reused (its entry taken as it is where
+        # the time stamps of its sources are the same too)
+        reused = old_docs.sibling() if isinstance(old_docs, Entries) else Entries()
+        changed, names = [], []
+        for key in sorted(by_key):
+            old, mine = old_docs.get(key), inputs[key]
+            if old is None or old.get("input") != mine["input"]:
+                changed.append(key)
+                continue
+            if all(old.get(k) == v for k, v in mine.items()):
+                reused.take(key, old_docs)
+            else:
+                reused[key] = {**old, **mine}
+            names += old["built"] + [n for n, _ in old["refused"]]
         gone = sorted(k for k in old_docs if k not in by_key)
         if previous and not changed and not gone:  # nothing to do: the build in use is this build
             discard.join()
-            report = _report(old_docs, [], [], found)
+            report = _report(summary(old_docs), [], [], found)
             report.triples = previous.get("triples", 0)
-            self._progress(_names(old_docs))
+            self._progress(names)
             return report
         incremental = bool(previous) and len(changed) + len(gone) <= len(by_key) / 2
         assert active is not None or not incremental
         if not incremental:  # a build from nothing: every document is processed, none copied from the build in use
             changed = sorted(by_key)
+            reused, names = Entries(), []
         self.folder = folder = self._folder(active, previous, changed, gone) if incremental else self._staging()
-        self.entries = entries = Entries()  # (a dict of 7 KiB per document: most of a gigabyte at 100,000)
-        fresh = set(changed)
-        for key in sorted(by_key):  # the reused documents' entries; the others' are made as they come (`advance`)
-            if key not in fresh:
-                entries[key] = {**old_docs[key], **inputs.pop(key)}
-        del fresh
-        self._progress(_names(self.entries))
+        # the entries: the reused documents', the others' made as they come (`advance`); as dicts, 7 KiB each
+        self.entries = reused
+        for key in reused:
+            del inputs[key]
+        self._progress(names)
+        del names
         try:
             if incremental:  # the authority graph's parts too are the build in use's
                 head = {"sizes": previous["heads"], "quads": previous["head_quads"]}
@@ -194,11 +207,12 @@ class _Build:
             self._process(changed)
             assert self.cursor == len(self.order), "every document's parts are written"
             self.dumps.start_closing()
-            count = _finish(folder, settings, self.entries, head["quads"])
+            seen = _finish(folder, settings, self.entries, head["quads"])
+            count = head["quads"] + seen.quads
             manifest = {"tool": self.tool, "generation": generation, "changed": self.changes, "triples": count,
                         "heads": head["sizes"], "head_quads": head["quads"], "documents": self.entries}
             make_store(settings.build_dir, folder, active if incremental else None, previous, manifest,
-                       self.loader, changed, self.dumps)
+                       self.loader, changed, self.dumps, seen.inputs)
             write_manifest(folder, manifest)
             self.dumps.finish_closing()
             Generations.finish(folder, generation)
@@ -229,7 +243,7 @@ class _Build:
         if upkeep.due(settings.build_dir, manifest["store_updates"]):
             upkeep.start(settings.build_dir, folder / "store", folder / MANIFEST)
         discard.join()
-        report = _report(self.entries, changed, self.results, found)
+        report = _report(seen, changed, self.results, found)
         report.triples = count
         report.store_reloaded = True
         return report
@@ -356,34 +370,25 @@ class _Build:
         self.advance()
 
 
-def _names(entries: dict[str, dict]) -> list[str]:
-    return [n for key in sorted(entries) for n in entries[key]["built"] + [r for r, _ in entries[key]["refused"]]]
-
-
-def _report(entries: Mapping[str, dict], processed: list[str], results: list, found: Sources) -> BuildReport:
-    report = BuildReport(processed=list(processed), results=results, notices=found.notices)
-    for key in sorted(entries):
-        e = entries[key]
-        report.built += e["built"]
-        report.refused += [Refusal(n, r) for n, r in e["refused"]]
-        report.warnings += e["warnings"]
-        report.violations += e["violations"]
-    report.built.sort()
+def _report(seen: Summary, processed: list[str], results: list, found: Sources) -> BuildReport:
+    report = BuildReport(processed=list(processed), results=results, notices=found.notices,
+                         built=sorted(seen.built), refused=[Refusal(n, r) for n, r in seen.refused],
+                         warnings=seen.warnings, violations=seen.violations)
     report.refused.sort(key=lambda r: r.name)
     return report
 
 
-def _finish(folder: Path, settings: Settings, entries: Entries, head_quads: int) -> int:
+def _finish(folder: Path, settings: Settings, entries: Entries, head_quads: int) -> Summary:
     """The OAI-PMH index, the JSON-LD context, the ontology, the dataset description and the citation
-    network; the dataset's quad count (the authority graph's `head_quads` and the documents'). Each reads
-    the entries one at a time (a build of 100,000 documents cannot hold them all as dicts)."""
+    network; what the entries add up to (`summary`). Each reads the entries one at a time (a build of
+    100,000 documents cannot hold them all as dicts)."""
     seen = summary(entries)
-    count = head_quads + seen.quads
     write_oai(folder / "oai.json", entries, seen)
     new_file(folder / "context.jsonld", (settings.ontology_dir / "context.jsonld").read_bytes())
     new_file(folder / "ontology.ttl", (settings.ontology_dir / "unkg.ttl").read_bytes())
-    described = description(settings.templates_dir, settings.base, settings.base, count, None, seen.records())
+    described = description(settings.templates_dir, settings.base, settings.base, head_quads + seen.quads, None,
+                            seen.records())
     new_file(folder / "catalog.ttl", write.turtle(described))
     write_network(folder, entries, new_file)  # the citation network (citations.graphml, .csv, codebook)
-    write_index(folder, entries)  # build/search.sqlite: the search on `/` (build/search.py)
-    return count
+    write_index(folder, entries, seen.searchable)  # build/search.sqlite: the search on `/` (build/search.py)
+    return seen

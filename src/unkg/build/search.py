@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from array import array
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,30 +24,36 @@ from ..searchdoc import LANGS, config, label_of, spaced
 INDEX = "search.sqlite"
 
 
-def write_index(folder: Path, entries: Mapping[str, dict]) -> None:
-    """``folder/search.sqlite`` from the search files of the documents in `entries` (key -> manifest entry).
+def write_index(folder: Path, entries: Mapping[str, dict], keys: list[str] | None = None) -> None:
+    """``folder/search.sqlite`` from the search files of the documents in `entries` (key -> manifest entry);
+    `keys`, if given, those of them with a search file, in key order (the entries are then not read).
 
     The letters are read in passes, one file at a time, so that what is held is a few hundred bytes per
     letter, not its rows (at 100,000 documents their text alone is most of a gigabyte): the first pass (key
     order) finds each letter's date and documents, and the entities' labels; the letters' order follows
-    (by date, then IRI); the facets' pass, then the tables' pass, read the letters again in that order.
+    (by date, then IRI); the facets are counted from what the first pass kept of them (each letter's facet
+    values as numbers), then the tables' pass reads the letters again in that order.
     The database is built in a file beside the index (not in memory), each table's rows inserted in the same
     order as when it was built whole: the same bytes."""
-    keys = [key for key in sorted(entries) if f"search/{key}.json" in entries[key].get("files", ())]
+    if keys is None:
+        keys = [key for key in sorted(entries) if f"search/{key}.json" in entries[key].get("files", ())]
     where: dict[str, str | tuple[str, ...]] = {}  # letter IRI -> the document holding it (several: rare)
     dated: dict[str, str | None] = {}
     labels: dict[str, dict[str, list[str]]] = {}
     compose: dict[str, list[str]] = {}
+    values = _Values()
     for key in keys:
         data = _read(folder, key)
         for iri, row in data["letters"].items():
-            if iri in where:  # rare: a letter whose versions are in several folders
+            if iri in where:  # rare: a letter whose versions are in several folders (its facets: merged later)
                 held = where[iri]
                 where[iri] = (held if isinstance(held, tuple) else (held,)) + (key,)
                 dated[iri] = dated[iri] or row["date"]
+                values.of.pop(iri, None)
             else:
                 where[iri] = key
                 dated[iri] = row["date"]
+                values.keep(iri, row["facets"])
         for iri, per in data["labels"].items():
             mine = labels.get(iri)
             if mine is None:
@@ -64,7 +71,7 @@ def write_index(folder: Path, entries: Mapping[str, dict]) -> None:
         p.unlink(missing_ok=True)
     db = sqlite3.connect(work)
     try:
-        _fill(db, _Letters(folder, order, where), labels, compose)
+        _fill(db, _Letters(folder, order, where, values), labels, compose)
         db.execute("VACUUM INTO ?", (os.fspath(tmp),))
     finally:
         db.close()
@@ -76,27 +83,63 @@ def _read(folder: Path, key: str) -> dict:
     return orjson.loads((folder / f"search/{key}.json").read_bytes())
 
 
+class _Values:
+    """Each letter's facet values, as the numbers of its (facet, key, IRI) triples (a few bytes a value)."""
+
+    def __init__(self):
+        self.numbers: dict[tuple, int] = {}
+        self.triples: list[tuple] = []
+        self.of: dict[str, array] = {}  # letter IRI -> its values' numbers, in the order its row has them
+
+    def keep(self, iri: str, facets: dict) -> None:
+        numbers = array("I")
+        for param, have in facets.items():
+            for key, value_iri in have:
+                triple = (param, key, value_iri)
+                number = self.numbers.get(triple)
+                if number is None:
+                    number = self.numbers[triple] = len(self.triples)
+                    self.triples.append(triple)
+                numbers.append(number)
+        self.of[iri] = numbers
+
+
 class _Letters:
     """The letters in their order (`order`), read again from their documents' search files (`where`) at
-    each pass: (id, IRI, row), a row of several documents merged in key order."""
+    each pass: (id, IRI, row), a row of several documents merged in key order; `facets` without reading
+    them where `values` has them."""
 
-    def __init__(self, folder: Path, order: list[str], where: dict):
-        self.folder, self.order, self.where = folder, order, where
+    def __init__(self, folder: Path, order: list[str], where: dict, values: _Values):
+        self.folder, self.order, self.where, self.values = folder, order, where, values
 
     def __len__(self) -> int:
         return len(self.order)
 
+    def row(self, iri: str) -> dict:
+        held = self.where[iri]
+        row = None
+        for key in held if isinstance(held, tuple) else (held,):
+            found = _read(self.folder, key)["letters"][iri]
+            if row is None:
+                row = found
+            else:
+                _merge(row, found)
+        return row
+
     def __iter__(self):
         for n, iri in enumerate(self.order, 1):
-            held = self.where[iri]
-            row = None
-            for key in held if isinstance(held, tuple) else (held,):
-                found = _read(self.folder, key)["letters"][iri]
-                if row is None:
-                    row = found
-                else:
-                    _merge(row, found)
-            yield n, iri, row
+            yield n, iri, self.row(iri)
+
+    def facets(self):
+        """(id, [(facet, key, IRI), ...]) in the letters' order, each letter's values in its row's order."""
+        triples, of = self.values.triples, self.values.of
+        for n, iri in enumerate(self.order, 1):
+            numbers = of.get(iri)
+            if numbers is None:  # (a letter of several documents: its row merged)
+                yield n, [(param, key, value_iri) for param, have in self.row(iri)["facets"].items()
+                          for key, value_iri in have]
+            else:
+                yield n, [triples[i] for i in numbers]
 
 
 def _merge(into: dict, row: dict) -> None:
@@ -129,12 +172,11 @@ def _fill(db: sqlite3.Connection, letters: _Letters, labels: dict, compose: dict
     # the facet values, in the facets' order and by key; booleans: "no" for every letter without "yes"
     values: dict[tuple[str, str], list] = {}  # (param, key) -> [id, iri, letter ids]
     found: dict[str, dict[str, list]] = {f["param"]: {} for f in conf["facet"]}
-    for letter, _, row in letters:  # in letter order: each value's letters come sorted
-        for param, have in row["facets"].items():
+    for letter, triples in letters.facets():  # in letter order: each value's letters come sorted
+        for param, key, value_iri in triples:
             bucket = found[param]
-            for key, value_iri in have:
-                at = _bucket(bucket, key, value_iri)
-                bucket.setdefault(at, [value_iri, []])[1].append(letter)
+            at = _bucket(bucket, key, value_iri)
+            bucket.setdefault(at, [value_iri, []])[1].append(letter)
     for facet in conf["facet"]:
         param = facet["param"]
         if facet.get("boolean"):  # every letter without "yes" is "no"

@@ -14,14 +14,15 @@ from .dumps import Dumps, offsets
 
 
 def make_store(target: Path, folder: Path, active: Path | None, previous: dict, manifest: dict,
-           loader: StoreLoader | None, written: list[str], dumps: Dumps) -> None:
+           loader: StoreLoader | None, written: list[str], dumps: Dumps, inputs: dict[str, str]) -> None:
     """The store: loaded as the documents came (`loader`), or (incremental) a store of an earlier build with
     the graphs of the documents whose input differs replaced by their parts of the new dataset.nq. That
     store is the compacted copy the upkeep made (of the build in use, or one before it) if there is one,
     else a checkpoint of the build in use's. Its stamp names the dataset it holds (`store.identity`); the
     manifest counts the incremental changes it has taken since it was loaded or compacted. The parts of
     the documents `written` by this build are in dataset.nq already; those of reused documents (a copy made
-    builds ago needs them) only once `dumps` has finished copying them."""
+    builds ago needs them) only once `dumps` has finished copying them. `inputs`: each document's input
+    (key -> fingerprint), as its manifest entry has it."""
     store_dir = folder / "store"
     if loader is not None:
         store = loader.finish()
@@ -38,8 +39,7 @@ def make_store(target: Path, folder: Path, active: Path | None, previous: dict, 
             base = previous.get("documents", {})
             manifest["store_updates"] = previous.get("store_updates", 0) + 1
         docs = manifest["documents"]
-        redo = sorted(key for key in base.keys() | docs.keys()
-                      if base.get(key, {}).get("input") != docs.get(key, {}).get("input"))
+        redo = sorted(key for key in base.keys() | inputs.keys() if base.get(key, {}).get("input") != inputs.get(key))
         store = ox.Store(str(store_dir))
         for key in redo:
             for graph in base.get(key, {}).get("graphs", []):
@@ -58,4 +58,4 @@ def make_store(target: Path, folder: Path, active: Path | None, previous: dict, 
                     store.load(nq.read(length), format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
-    (store_dir / STAMP).write_text(identity(manifest["tool"], manifest["documents"]))
+    (store_dir / STAMP).write_text(identity(manifest["tool"], {key: {"input": i} for key, i in inputs.items()}))
