@@ -269,3 +269,30 @@ def test_a_manifest_not_laid_out_as_the_build_writes_it_is_read_whole(tmp_path):
             k: v for k, v in expected.items() if k != "documents"}
     (tmp_path / "manifest.json").write_bytes(b'{"documents":{"syn-000000":')
     assert read_manifest(tmp_path) == {}
+
+
+def test_packed_inputs_give_back_what_was_stored_in_little_memory():
+    """The scan's inputs (fingerprint, time stamps, versions) as JSON: each read a new dict, and a copy of
+    orjson's bytes kept (those hold a buffer of kilobytes whatever their length)."""
+    from unkg.build.entries import Packed
+
+    rng = random.Random(3)
+    plain = {f"syn-{n:06d}": {"input": f"{rng.getrandbits(256):064x}", "dir": rng.getrandbits(60),
+                              "stat": [["en.txt", rng.randint(400, 3000), rng.getrandbits(60)]],
+                              "versions": ["en.txt"]} for n in range(2000)}
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        packed = Packed()
+        for key, value in plain.items():
+            packed[key] = value
+        held = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert held / len(plain) < 400, held / len(plain)
+    assert {k: packed[k] for k in packed} == plain and len(packed) == 2000
+    entry = packed["syn-000001"]
+    entry["input"] = "changed"
+    assert packed["syn-000001"] == plain["syn-000001"]
+    del packed["syn-000001"]
+    assert "syn-000001" not in packed

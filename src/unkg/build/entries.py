@@ -71,3 +71,30 @@ class Entries(MutableMapping):
         """(key, entry) in key order, one decoded at a time."""
         for key in sorted(self._data):
             yield key, self[key]
+
+
+class Packed(MutableMapping):
+    """A mapping of key -> small dict kept as its JSON (about 200 bytes for a document's input, against a
+    kilobyte of Python objects): each value read is a new dict."""
+
+    def __init__(self):
+        self._data: dict[str, bytes] = {}
+
+    def __setitem__(self, key: str, value: dict) -> None:
+        # a copy: the bytes orjson gives hold a buffer of 4 KiB, whatever their length
+        self._data[key] = bytes(memoryview(orjson.dumps(value)))
+
+    def __getitem__(self, key: str) -> dict:
+        return orjson.loads(self._data[key])
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)

@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..parse import SIDECAR
 from ..validate.shapes import PROFILE
 from ..vocab import LANGUAGES as LANGS
+from .entries import Packed
 
 TOOL_INPUTS = ("shapes_dir", "ontology_dir", "crosswalks_dir", "templates_dir", "authorities_dir")  # besides the code
 
@@ -86,7 +87,7 @@ class Sources:
     limit: key -> [(name, reason)]), and what was passed over, each a warning for the user."""
 
     by_key: dict[str, list[str]] = field(default_factory=dict)
-    inputs: dict[str, dict] = field(default_factory=dict)
+    inputs: Packed = field(default_factory=Packed)  # (as JSON: the workers are forked with it)
     refused: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
