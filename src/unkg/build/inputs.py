@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,22 @@ def key_fingerprint(paths: list[Path]) -> str:
     if sidecar is not None and sidecar.is_file():
         h.update(SIDECAR.encode() + b"\0" + hashlib.sha256(sidecar.read_bytes()).digest())
     return h.hexdigest()
+
+
+class Versions(Sequence):
+    """The paths of a document's versions (``<folder>/<key>/<name>``), made as they are read: as Path objects,
+    100,000 documents' tasks take 45 MB, which the main process holds and every worker it forks counts again."""
+
+    __slots__ = ("folder", "key", "names")
+
+    def __init__(self, folder: Path, key: str, names: list[str]):
+        self.folder, self.key, self.names = folder, key, names
+
+    def __getitem__(self, i: int) -> Path:
+        return self.folder / self.key / self.names[i]
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a change made right after

@@ -42,7 +42,7 @@ from .dumps import Dumps, heads
 from .entries import Entries
 from .finish import Summary, summary, write_oai
 from .generations import MANIFEST, Discard, Generations, read_manifest, sync, write_manifest
-from .inputs import Sources, printable, scan, tool_fingerprint
+from .inputs import Sources, Versions, printable, scan, tool_fingerprint
 from .search import write_index
 from .stores import make_store
 from .workers import STOP, new_file, run_serial, run_workers
@@ -281,8 +281,7 @@ class _Build:
         for key in changed:
             if not by_key[key]:  # nothing readable: refused without a worker
                 self.handle(Outcome.nothing(key, []))
-        tasks = [(key, [settings.documents_dir / key / name for name in by_key[key]]) for key in changed
-                 if by_key[key]]
+        tasks = [(key, Versions(settings.documents_dir, key, by_key[key])) for key in changed if by_key[key]]
         if not tasks:
             return
         workers = self.jobs or os.cpu_count() or 1
