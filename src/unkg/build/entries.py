@@ -18,9 +18,28 @@ _LEVEL = 6
 _WBITS = -15  # raw deflate: no header or checksum (the bytes never leave the process)
 
 
-class Entries(MutableMapping):
-    def __init__(self, entries=None):
+class _Stored(MutableMapping):
+    """A mapping of key -> dict whose values are kept as bytes (`_data`); subclasses say how."""
+
+    def __init__(self):
         self._data: dict[str, bytes] = {}
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class Entries(_Stored):
+    def __init__(self, entries=None):
+        super().__init__()
         self._zdict: bytes | None = None
         if entries is not None:
             self.update(entries)
@@ -55,17 +74,6 @@ class Entries(MutableMapping):
     def __getitem__(self, key: str) -> dict:
         return orjson.loads(self.raw(key))
 
-    def __delitem__(self, key: str) -> None:
-        del self._data[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
 
     def items_sorted(self) -> Iterator[tuple[str, dict]]:
         """(key, entry) in key order, one decoded at a time."""
@@ -73,12 +81,9 @@ class Entries(MutableMapping):
             yield key, self[key]
 
 
-class Packed(MutableMapping):
+class Packed(_Stored):
     """A mapping of key -> small dict kept as its JSON (about 200 bytes for a document's input, against a
     kilobyte of Python objects): each value read is a new dict."""
-
-    def __init__(self):
-        self._data: dict[str, bytes] = {}
 
     def __setitem__(self, key: str, value: dict) -> None:
         # a copy: the bytes orjson gives hold a buffer of 4 KiB, whatever their length
@@ -86,15 +91,3 @@ class Packed(MutableMapping):
 
     def __getitem__(self, key: str) -> dict:
         return orjson.loads(self._data[key])
-
-    def __delitem__(self, key: str) -> None:
-        del self._data[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
