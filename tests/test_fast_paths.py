@@ -102,3 +102,18 @@ def test_json_ld_and_validation_read_a_list_of_triples_as_they_read_the_graph(se
 def seed_pipeline():
     pipeline = Pipeline(load_settings(ROOT, env={}))
     return pipeline, parse_file(SEED, pipeline.auth)
+
+
+def test_json_ld_of_held_triples_with_a_blank_node_goes_through_rdflibs_converter(seed_pipeline):
+    """A graph the plans do not handle (a blank node) is converted by rdflib's converter: from the triple
+    holder as from the rdflib graph, the same bytes."""
+    pipeline, _ = seed_pipeline
+    held = Triples(URIRef("https://example.org/g"))
+    person = BNode("p1")
+    for t in ((URIRef("https://example.org/letter"), URIRef("https://schema.org/author"), person),
+              (person, URIRef("https://schema.org/name"), Literal("Ada", lang="en"))):
+        held.add(t)
+    graph = held.graph()
+    got = pipeline.jsonld.named_graph_and_line(held, list(held))
+    assert got == pipeline.jsonld.named_graph_and_line(graph)
+    assert b'"Ada"' in got[0]

@@ -120,6 +120,8 @@ class JsonLd:
         if nodes is None:
             from rdflib.plugins.serializers.jsonld import Converter
 
+            if not isinstance(graph, Graph):  # (the mapping's triple holder: the converter reads a graph)
+                graph = graph.graph()
             nodes = Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
         return nodes
 
