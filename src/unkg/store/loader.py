@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import shutil
 import threading
 from pathlib import Path
 
@@ -10,44 +12,68 @@ import pyoxigraph as ox
 
 class StoreLoader:
     """A new store, filled by Oxigraph's bulk loader in a thread of its own (it releases the GIL, so it
-    runs beside the main process's waiting for workers) from N-Quads given in chunks of bounded size."""
+    runs beside the main process's waiting for workers) from the N-Quads it is given, spooled to files of
+    about `CHUNK` bytes beside the store and each loaded, then removed, once full.
 
-    CHUNK = 32 << 20  # bytes of N-Quads per bulk load: bounded memory, few large loads
+    Why files of that size (docs/performance.md, "The store"): each bulk load adds a file to every index of
+    the store, and the store's engine (RocksDB) then merges it into the index, rewriting the whole index
+    (the keys are hashes: every load overlaps all that is there). Fewer, larger loads cost less the larger
+    the store; but the loader holds a load's quads in memory (about 1 KB each), so a load is bounded. The
+    spool keeps the N-Quads waiting for a load out of the process's memory."""
+
+    CHUNK = 64 << 20  # bytes of N-Quads per bulk load (about 220,000 quads; the loader's memory about 250 MB)
 
     def __init__(self, folder: Path):
-        import queue
-
         self.store = ox.Store(str(folder))
-        self.queue: queue.Queue = queue.Queue(maxsize=4)
-        self.buffer: list[bytes] = []
+        self.spool = folder.parent / f".{folder.name}-spool"  # (inside the build's folder: gone with it)
+        shutil.rmtree(self.spool, ignore_errors=True)
+        self.spool.mkdir(parents=True)
+        self.queue: queue.Queue[Path | None] = queue.Queue()  # full spool files, in order
+        self.file = None
+        self.path: Path | None = None
         self.size = 0
+        self.files = 0
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (data := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
-                except BaseException as exc:  # raised again by finish()
-                    self.error = exc
+        while (path := self.queue.get()) is not None:
+            try:
+                if self.error is None:
+                    self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            except BaseException as exc:  # raised again by finish()
+                self.error = exc
+            finally:
+                path.unlink(missing_ok=True)
 
     def add(self, nquads: bytes) -> None:
-        self.buffer.append(nquads)
+        """Whole lines of N-Quads (a document's): loaded with those before them once `CHUNK` bytes wait."""
+        if not nquads:
+            return
+        if self.file is None:
+            self.files += 1
+            self.path = self.spool / f"{self.files:06d}.nq"
+            self.file = open(self.path, "xb")
+        self.file.write(nquads)
         self.size += len(nquads)
         if self.size >= self.CHUNK:
             self._send()
 
     def _send(self) -> None:
-        if self.buffer:
-            self.queue.put(b"".join(self.buffer))
-        self.buffer, self.size = [], 0
+        if self.file is not None:
+            self.file.close()
+            self.queue.put(self.path)
+        self.file, self.path, self.size = None, None, 0
 
     def close(self) -> None:
-        self._send()
-        self.queue.put(None)
-        self.thread.join()
+        """Load what waits, and end the loading thread (also after an error: the spool is removed)."""
+        try:
+            self._send()
+        finally:
+            self.queue.put(None)
+            self.thread.join()
+            shutil.rmtree(self.spool, ignore_errors=True)
 
     def finish(self) -> ox.Store:
         self.close()
