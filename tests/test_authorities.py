@@ -59,6 +59,30 @@ def test_names_are_whole_words_where_words_are_spaced(auth):
     assert [e.label for *_, e in auth.find("представителя Азербайджана при", "ru", "state")] == ["Azerbaijan"]
 
 
+def test_agencies_named_after_the_un_are_not_the_un(auth):
+    """An organisation whose official name in a language begins with the United Nations' name in it
+    (UNESCO in French, Spanish, Russian and Arabic) is found under its whole name, not read as the United
+    Nations followed by words; the United Nations alone is still the United Nations."""
+    from unkg.text import normalise
+
+    kinds = ("organ", *__import__("unkg.parse.mentions", fromlist=["MENTION_KINDS"]).MENTION_KINDS)
+
+    def found(text: str, lang: str) -> list[str]:
+        plain = normalise(text).lines[0].text
+        return [ent.label for *_, ent in auth.find(plain, lang, *kinds)]
+
+    unesco = "United Nations Educational, Scientific and Cultural Organization"
+    assert found("l’Organisation des Nations Unies pour l’éducation, la science et la culture (UNESCO)",
+                 "fr") == [unesco, unesco]
+    assert found("la Organización de las Naciones Unidas para la Educación, la Ciencia y la Cultura "
+                 "(UNESCO)", "es") == [unesco, unesco]
+    assert found("Организация Объединенных Наций по вопросам образования, науки и культуры (ЮНЕСКО)",
+                 "ru") == [unesco, unesco]
+    assert found("منظمة الأمم المتحدة للتربية والعلم والثقافة (اليونسكو)", "ar") == [unesco, unesco]
+    assert found("l’Organisation des Nations Unies", "fr") == ["United Nations"]
+    assert found("la Organización de Cooperación Islámica", "es") == ["Organisation of Islamic Cooperation"]
+
+
 def test_no_name_means_two_things(auth):
     for kinds in NAME_GROUPS:
         seen = defaultdict(set)
