@@ -103,6 +103,7 @@ class Formulas:
     title_head: re.Pattern[str] | None
     title_join: re.Pattern[str] | None
     recipient_function: re.Pattern[str] | None
+    names: tuple[tuple[str, re.Pattern[str]], ...] = ()  # names the authority data may not know: (kind, pattern)
 
 
 @cache
@@ -136,6 +137,8 @@ def formulas(lang: str) -> Formulas:
         enclosure_heading=optional("enclosure_heading"), body_opening=optional("body_opening"),
         sender_lead=optional("sender_lead"), title_head=optional("title_head", filled=True),
         title_join=optional("title_join"), recipient_function=optional("recipient_function"),
+        # names are told by their capitals: matched with case
+        names=tuple((n["kind"], re.compile(n["pattern"])) for n in data.get("names", ())),
     )
 
 

@@ -47,6 +47,8 @@ def find_mentions(
             a, b = m.span("name")
             if kind != "event":
                 j = bisect.bisect_right(bound_starts, a) - 1  # the known title or function it starts in
+                if 0 <= j and b <= bounds[j][1]:
+                    continue  # all of it a known title, function or organ ("Security Council")
                 while 0 <= j < len(bounds) and bounds[j][0] <= a < bounds[j][1] < b:
                     a = bounds[j][1]
                     j += 1

@@ -101,13 +101,13 @@ class Parser(AnnexReader):
 
         annexes, mentions = [], []
         for b in body_blocks + enclosed:
-            mentions += find_mentions(ctx, b.piece, "main")
+            mentions += find_mentions(ctx, b.piece, "main", self.f.names)
         for n, (_, j, heading) in enumerate(heads):
             end = heads[n + 1][0] if n + 1 < len(heads) else len(rest)
             annex, blocks = self.annex(heading, rest[j:end])
             annexes.append(annex)
             for b in blocks:
-                mentions += find_mentions(ctx, b.piece, f"annex_{n + 1}")
+                mentions += find_mentions(ctx, b.piece, f"annex_{n + 1}", self.f.names)
         parts["annexes"] = tuple(annexes)
         report_unresolved(ctx, mentions)
         parts["mentions"] = tuple(mentions)
