@@ -36,6 +36,9 @@ class Counting(StoreLoader):
                 loader.loads += 1
                 return store.bulk_load(*args, **kwargs)
 
+            def __len__(self):
+                return len(store)
+
         self.store = Counted()
         try:
             super()._run()
@@ -91,3 +94,30 @@ def test_leftover_spool_of_a_killed_build_replaced(tmp_path: Path) -> None:
     loader.add(document(3))
     store = loader.finish()
     assert {q.graph_name.value for q in store} == {"https://example.org/doc/3"}
+
+
+def test_held_loader_loads_nothing_until_released(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(StoreLoader, "CHUNK", 2048)
+    docs = [document(n) for n in range(60)]
+    loader = Counting(tmp_path / "store", hold=True)
+    for data in docs:
+        loader.add(data)
+    spool = tmp_path / ".store-spool"
+    assert loader.loads == 0 and len(loader.store) == 0  # held: the full files wait on disk
+    waiting = loader.queue.qsize()
+    assert waiting >= sum(map(len, docs)) // 2048 - 1
+    assert len(list(spool.iterdir())) == waiting + (loader.file is not None)  # and the one being filled
+    loader.release()
+    store = loader.finish()
+    assert len(store) == 60 * 6 and loader.loads > 1
+    assert not spool.exists()
+
+
+def test_held_loader_closed_without_release(tmp_path: Path, monkeypatch) -> None:
+    """A build that fails before its workers are done closes its loader: it ends, spool removed."""
+    monkeypatch.setattr(StoreLoader, "CHUNK", 2048)
+    loader = StoreLoader(tmp_path / "store", hold=True)
+    for n in range(20):
+        loader.add(document(n))
+    loader.close()
+    assert not loader.thread.is_alive() and not (tmp_path / ".store-spool").exists()

@@ -200,11 +200,14 @@ class _Build:
                 head = {"sizes": {name: len(data) for name, data in parts.items()},
                         "quads": parts["dataset.nq"].count(b"\n")}
                 self.dumps = Dumps(folder, self.main.dumps, parts, None)
-                self.loader = StoreLoader(folder / "store")  # loaded as the documents come, beside the workers
+                # spooled as the documents come, loaded once the workers are done (store/loader.py says why)
+                self.loader = StoreLoader(folder / "store", hold=True)
                 self.loader.add(parts["dataset.nq"])
             self.order = sorted(by_key)
             self.advance()
             self._process(changed)
+            if self.loader is not None:
+                self.loader.release()  # (beside the end of the build's other work, below)
             assert self.cursor == len(self.order), "every document's parts are written"
             self.dumps.start_closing()
             seen = _finish(folder, settings, self.entries, head["quads"])
