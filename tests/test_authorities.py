@@ -63,9 +63,10 @@ def test_agencies_named_after_the_un_are_not_the_un(auth):
     """An organisation whose official name in a language begins with the United Nations' name in it
     (UNESCO in French, Spanish, Russian and Arabic) is found under its whole name, not read as the United
     Nations followed by words; the United Nations alone is still the United Nations."""
+    from unkg.parse.mentions import MENTION_KINDS
     from unkg.text import normalise
 
-    kinds = ("organ", *__import__("unkg.parse.mentions", fromlist=["MENTION_KINDS"]).MENTION_KINDS)
+    kinds = ("organ", *MENTION_KINDS)
 
     def found(text: str, lang: str) -> list[str]:
         plain = normalise(text).lines[0].text

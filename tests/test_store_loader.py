@@ -99,7 +99,7 @@ def test_leftover_spool_of_a_killed_build_replaced(tmp_path: Path) -> None:
 def test_held_loader_loads_nothing_until_released(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(StoreLoader, "CHUNK", 2048)
     docs = [document(n) for n in range(60)]
-    loader = Counting(tmp_path / "store", hold=True)
+    loader = Counting(tmp_path / "store")
     for data in docs:
         loader.add(data)
     spool = tmp_path / ".store-spool"
@@ -116,7 +116,7 @@ def test_held_loader_loads_nothing_until_released(tmp_path: Path, monkeypatch) -
 def test_held_loader_closed_without_release(tmp_path: Path, monkeypatch) -> None:
     """A build that fails before its workers are done closes its loader: it ends, spool removed."""
     monkeypatch.setattr(StoreLoader, "CHUNK", 2048)
-    loader = StoreLoader(tmp_path / "store", hold=True)
+    loader = StoreLoader(tmp_path / "store")
     for n in range(20):
         loader.add(document(n))
     loader.close()

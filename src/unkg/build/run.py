@@ -201,7 +201,7 @@ class _Build:
                         "quads": parts["dataset.nq"].count(b"\n")}
                 self.dumps = Dumps(folder, self.main.dumps, parts, None)
                 # spooled as the documents come, loaded once the workers are done (store/loader.py says why)
-                self.loader = StoreLoader(folder / "store", hold=True)
+                self.loader = StoreLoader(folder / "store")
                 self.loader.add(parts["dataset.nq"])
             self.order = sorted(by_key)
             self.advance()

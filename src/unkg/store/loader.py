@@ -11,27 +11,26 @@ import pyoxigraph as ox
 
 
 class StoreLoader:
-    """A new store, filled by Oxigraph's bulk loader in a thread of its own (it releases the GIL, so it
-    runs beside the main process's waiting for workers) from the N-Quads it is given, spooled to files of
-    about `CHUNK` bytes beside the store and each loaded, then removed, once full.
+    """A new store, filled by Oxigraph's bulk loader from the N-Quads it is given: spooled to files of about
+    `CHUNK` bytes beside the store while the build's workers run, then, from `release` (or `close`), loaded
+    one file after the other and each removed, in a thread of its own (the loader releases the GIL, so it
+    runs beside the end of the build's other work).
 
-    Why files of that size (docs/performance.md, "The store"): each bulk load adds a file to every index of
-    the store, and the store's engine (RocksDB) then merges it into the index, rewriting the whole index
-    (the keys are hashes: every load overlaps all that is there). Fewer, larger loads cost less the larger
-    the store; but the loader holds a load's quads in memory (about 1 KB each), so a load is bounded. The
-    spool keeps the N-Quads waiting for a load out of the process's memory.
+    Why files of that size (docs/performance.md, "The store's bulk load"): each bulk load adds a file to
+    every index of the store, and the store's engine (RocksDB) then merges it into the index, rewriting the
+    whole index (the keys are hashes: every load overlaps all that is there). Fewer, larger loads cost less
+    the larger the store; but the loader holds a load's quads in memory (about 1 KB each), so a load is
+    bounded. The spool keeps the N-Quads waiting for a load out of the process's memory.
 
-    With `hold`, nothing is loaded until `release` (the build's: once its workers are done). Loads one after
-    the other cost about half what the same loads spread over the build cost (the engine's merges then
-    each take several loads' files), and they no longer take CPU from the workers."""
+    Why only from `release` (the build's: once its workers are done): loads one after the other cost about
+    half what the same loads spread over the build cost (the engine's merges then each take several loads'
+    files), and they take no CPU from the workers."""
 
     CHUNK = 64 << 20  # bytes of N-Quads per bulk load (about 220,000 quads; the loader's memory about 250 MB)
 
-    def __init__(self, folder: Path, hold: bool = False):
+    def __init__(self, folder: Path):
         self.store = ox.Store(str(folder))
-        self.go = threading.Event()
-        if not hold:
-            self.go.set()
+        self.go = threading.Event()  # set by release() or close()
         self.spool = folder.parent / f".{folder.name}-spool"  # (inside the build's folder: gone with it)
         shutil.rmtree(self.spool, ignore_errors=True)
         self.spool.mkdir(parents=True)
@@ -45,7 +44,7 @@ class StoreLoader:
         self.thread.start()
 
     def release(self) -> None:
-        """Start loading what is spooled (a loader made with `hold`)."""
+        """Start loading what is spooled, and each file as it is full from now on."""
         self.go.set()
 
     def _run(self) -> None:
