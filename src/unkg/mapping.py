@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
@@ -19,6 +19,7 @@ from .authority import Authorities
 from .mapping_citations import add_citations, anchor, symbol_number
 from .model import Agent, Document, Entity, Mention
 from .parse.tolerant_merge import TOLERANT, facts_in
+from .rdf.terms import literal, string
 from .rdf.triples import Triples
 from .text import Text, normalise
 from .vocab import ALLOT, DOCO, OA, PREFIXES, SCHEMA, UNDO, UNKG
@@ -125,13 +126,13 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     work = URIRef(m.work(doc))
     expr = URIRef(m.expression(doc))
     E = lambda e: URIRef(e.iri)  # noqa: E731 - an authority entity as a node
-    text = lambda s: Literal(s, lang=lang)  # noqa: E731 - text of the document, in its language
+    text = lambda s: string(s, lang)  # noqa: E731 - text of the document, in its language
 
     # the communication (Work) and this language version (Expression)
     g.add((work, RDF.type, UNDO.OfficialLetter))
     g.add((work, RDF.type, SCHEMA.Message))
     for sym in doc.symbols:
-        g.add((work, DCTERMS.identifier, Literal(sym.value)))
+        g.add((work, DCTERMS.identifier, string(sym.value)))
     if doc.symbols:  # the IRI it had before its symbol was known stays an alias
         g.add((work, OWL.sameAs, URIRef(m.local_work(doc))))
     if doc.kind:
@@ -139,9 +140,9 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
         if kind:
             g.add((work, UNKG.communicationKind, URIRef(kind)))
     if doc.date:
-        g.add((work, SCHEMA.dateSent, Literal(doc.date.value.isoformat(), datatype=XSD.date)))
+        g.add((work, SCHEMA.dateSent, literal(doc.date.value.isoformat(), XSD.date)))
     if doc.issued:
-        g.add((work, DCTERMS.issued, Literal(doc.issued.value.isoformat(), datatype=XSD.date)))
+        g.add((work, DCTERMS.issued, literal(doc.issued.value.isoformat(), XSD.date)))
     if doc.original_language:
         lang_iri = auth.language_iri(doc.original_language.value)
         if lang_iri:
@@ -156,7 +157,7 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     if doc.title:
         g.add((expr, DCTERMS.title, text(doc.title.value)))
     if doc.suspected_truncation is not None:
-        g.add((expr, UNKG.suspectedTruncation, Literal(f"line {doc.suspected_truncation.line}")))
+        g.add((expr, UNKG.suspectedTruncation, string(f"line {doc.suspected_truncation.line}")))
 
     # organs, sessions and agenda items
     entry_no = 0
@@ -171,9 +172,9 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
         g.add((session, RDF.type, UNKG.Session))
         g.add((session, UNKG.organ, E(o.organ.value)))
         if o.session:
-            g.add((session, UNKG.sessionNumber, Literal(o.session.value)))
+            g.add((session, UNKG.sessionNumber, literal(o.session.value)))
         else:
-            g.add((session, UNKG.year, Literal(str(period.value), datatype=XSD.gYear)))
+            g.add((session, UNKG.year, literal(str(period.value), XSD.gYear)))
         for item in o.agenda_items:
             if item.concept is not None:
                 node = E(item.concept)
@@ -184,18 +185,18 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
                 g.add((node, RDF.type, UNKG.AgendaItem))
                 g.add((node, RDF.type, SKOS.Concept))
                 g.add((node, SKOS.inScheme, scheme))
-                g.add((node, SKOS.notation, Literal(item.number.value)))
+                g.add((node, SKOS.notation, literal(item.number.value)))
                 if item.title:
                     g.add((node, SKOS.prefLabel, text(item.title.value)))
                 g.add((scheme, RDF.type, SKOS.ConceptScheme))
                 g.add((scheme, UNKG.organ, E(o.organ.value)))
-                g.add((scheme, UNKG.session, Literal(period.value)))
+                g.add((scheme, UNKG.session, literal(period.value)))
             g.add((work, DCTERMS.subject, node))
             entry_no += 1
             entry = URIRef(f"{work}#agenda_{entry_no}")  # the item in its place in the masthead
             g.add((work, UNKG.agendaEntry, entry))
             g.add((entry, RDF.type, UNKG.AgendaEntry))
-            g.add((entry, SCHEMA.position, Literal(entry_no)))
+            g.add((entry, SCHEMA.position, literal(entry_no)))
             g.add((entry, UNKG.agendaItem, node))
             if item.title:  # the title as this version prints it
                 g.add((entry, DCTERMS.title, text(item.title.value)))
@@ -212,14 +213,14 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
             node = URIRef(f"{work}#circulation_{k}")
             g.add((work, UNKG.circulationRequest, node))
             g.add((node, RDF.type, UNKG.CirculationRequest))
-            g.add((node, SCHEMA.position, Literal(k)))
+            g.add((node, SCHEMA.position, literal(k)))
             g.add((node, UNKG.organ, E(target.organ.value)))
             for j, n in enumerate(target.agenda_items, 1):
                 entry = URIRef(f"{node}_agenda_{j}")
                 g.add((node, UNKG.agendaEntry, entry))
                 g.add((entry, RDF.type, UNKG.AgendaEntry))
-                g.add((entry, SCHEMA.position, Literal(j)))
-                g.add((entry, UNKG.agendaItemNumber, Literal(n.value)))
+                g.add((entry, SCHEMA.position, literal(j)))
+                g.add((entry, UNKG.agendaItemNumber, literal(n.value)))
 
     # annexes: parts of the Work, each with the autonomous work it carries
     parts = {"main": expr}
@@ -229,15 +230,15 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
         g.add((work, DCTERMS.hasPart, node))
         g.add((node, DCTERMS.isPartOf, work))
         g.add((node, RDF.type, DOCO.Appendix))
-        g.add((node, SCHEMA.position, Literal(k)))
-        g.add((node, UNKG.annexLabel, Literal(annex.label.value)))
+        g.add((node, SCHEMA.position, literal(k)))
+        g.add((node, UNKG.annexLabel, literal(annex.label.value)))
         number = _roman_value(annex.label.value)
         if number:
-            g.add((node, UNKG.annexNumber, Literal(number)))
+            g.add((node, UNKG.annexNumber, literal(number)))
         if annex.title:
             g.add((node, DCTERMS.title, text(annex.title.value)))
         if annex.date:
-            g.add((node, DCTERMS.date, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+            g.add((node, DCTERMS.date, literal(annex.date.value.isoformat(), XSD.date)))
         if annex.place:
             g.add((node, SCHEMA.locationCreated, E(annex.place.value)))
         if annex.author and annex.author.person:
@@ -247,8 +248,8 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
             person = URIRef(f"{node}#author")
             g.add((node, DCTERMS.creator, person))
             g.add((person, RDF.type, SCHEMA.Person))
-            g.add((person, SCHEMA.name, Literal(annex.author.name.value, lang=lang)))
-            g.add((person, SKOS.prefLabel, Literal(annex.author.label, lang="en")))
+            g.add((person, SCHEMA.name, string(annex.author.name.value, lang=lang)))
+            g.add((person, SKOS.prefLabel, string(annex.author.label, lang="en")))
         _carried_work(g, auth, node, annex, doc, text)
 
     # mentions: allot:mentions from the part to the entity, and an annotation anchoring it in the text
@@ -264,14 +265,14 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     g.add((graph_node, PROV.wasDerivedFrom, source))
     g.add((graph_node, PROV.wasGeneratedBy, build))
     g.add((source, RDF.type, PROV.Entity))
-    g.add((source, DCTERMS.identifier, Literal(f"sha256:{doc.source.sha256}")))
+    g.add((source, DCTERMS.identifier, string(f"sha256:{doc.source.sha256}")))
     if doc.source.ocr is not None:  # the text, or part of it, read from page images (a scan)
-        g.add((source, UNKG.readBy, Literal("ocr")))
+        g.add((source, UNKG.readBy, literal("ocr")))
     _tolerant_readings(g, expr, doc, lang)
     g.add((build, RDF.type, PROV.SoftwareAgent))
     g.add((build, RDF.type, SCHEMA.SoftwareApplication))
-    g.add((build, SCHEMA.name, Literal("unkg", lang="en")))
-    g.add((build, SCHEMA.softwareVersion, Literal(__version__)))
+    g.add((build, SCHEMA.name, string("unkg", lang="en")))
+    g.add((build, SCHEMA.softwareVersion, literal(__version__)))
     return g
 
 
@@ -287,11 +288,11 @@ def _tolerant_readings(g: Graph, expr: URIRef, doc: Document, lang: str) -> None
                 node = URIRef(f"{expr}#reading_{n}")
                 g.add((expr, UNKG.tolerantReading, node))
                 g.add((node, RDF.type, UNKG.TolerantReading))
-                g.add((node, UNKG.readBy, Literal(TOLERANT)))
-                g.add((node, UNKG.field, Literal(name)))
-                g.add((node, UNKG.exact, Literal(fact.surface or "", lang=lang)))
-                g.add((node, UNKG.start, Literal(fact.span.start)))
-                g.add((node, UNKG.end, Literal(fact.span.end)))
+                g.add((node, UNKG.readBy, literal(TOLERANT)))
+                g.add((node, UNKG.field, literal(name)))
+                g.add((node, UNKG.exact, string(fact.surface or "", lang=lang)))
+                g.add((node, UNKG.start, literal(fact.span.start)))
+                g.add((node, UNKG.end, literal(fact.span.end)))
 
 
 def _roman_value(label: str) -> int | None:
@@ -313,7 +314,7 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
     elif agent.name is not None:
         person = URIRef(f"{work}#sender")
         g.add((person, RDF.type, SCHEMA.Person))
-        g.add((person, SCHEMA.name, Literal(agent.name.value, lang=lang)))
+        g.add((person, SCHEMA.name, string(agent.name.value, lang=lang)))
     else:
         person = None
     role = None
@@ -327,7 +328,7 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
             for label_lang, template in auth.post_labels(fn.iri).items():
                 names = auth.labels.get(agent.state.value.iri, {}).get(label_lang)
                 if names:
-                    g.add((role, SKOS.prefLabel, Literal(template.replace("{state}", names[0]), lang=label_lang)))
+                    g.add((role, SKOS.prefLabel, string(template.replace("{state}", names[0]), lang=label_lang)))
         else:
             role = URIRef(fn.iri)
     att = URIRef(f"{work}#signature")
@@ -342,8 +343,8 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
     if agent.rank is not None:
         g.add((att, UNKG.rank, URIRef(agent.rank.value.iri)))
     if agent.name is not None:
-        g.add((att, UNKG.nameAsWritten, Literal(agent.name.value, lang=lang)))
-    g.add((att, UNKG.signed, Literal(bool(agent.signed and agent.signed.value))))
+        g.add((att, UNKG.nameAsWritten, string(agent.name.value, lang=lang)))
+    g.add((att, UNKG.signed, literal(bool(agent.signed and agent.signed.value))))
 
 
 def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Document, text) -> None:
@@ -361,7 +362,7 @@ def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Documen
     elif annex.author and annex.author.name and annex.author.label:
         g.add((content, DCTERMS.creator, URIRef(f"{node}#author")))
     if annex.date:
-        g.add((content, DCTERMS.date, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+        g.add((content, DCTERMS.date, literal(annex.date.value.isoformat(), XSD.date)))
     events = [mm for mm in doc.mentions
               if mm.kind == "event" and annex.title and mm.surface.span and annex.title.span
               and annex.title.span.start <= mm.surface.span.start < annex.title.span.end]
@@ -371,7 +372,7 @@ def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Documen
         g.add((event, RDF.type, SCHEMA.Event))
         g.add((event, SCHEMA.name, text(ev.surface.value)))
         if annex.date:
-            g.add((event, SCHEMA.startDate, Literal(annex.date.value.isoformat(), datatype=XSD.date)))
+            g.add((event, SCHEMA.startDate, literal(annex.date.value.isoformat(), XSD.date)))
         if annex.place:
             g.add((event, SCHEMA.location, URIRef(annex.place.value.iri)))
 
@@ -391,5 +392,5 @@ def _mention(g: Graph, parts: dict, expr: URIRef, i: int, m: Mention, source: Te
     g.add((ann, OA.hasTarget, part))
     if m.entity is not None:
         g.add((ann, OA.hasBody, URIRef(m.entity.iri)))
-    g.add((ann, UNKG.mentionKind, Literal(m.kind)))
+    g.add((ann, UNKG.mentionKind, literal(m.kind)))
     anchor(g, ann, m.surface, source, lang, QUOTE_CONTEXT)

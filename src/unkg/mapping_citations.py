@@ -27,10 +27,11 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .model import Citation, Document, Fact
+from .rdf.terms import literal, string
 from .text import Text
 from .vocab import DCTERMS, OA, UNDO, UNKG
 
@@ -116,14 +117,14 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
         if is_provision(c):
             g.add((node, RDF.type, UNKG.Provision))
             g.add((node, DCTERMS.isPartOf, URIRef(c.instrument.iri)))
-            g.add((node, UNKG.articleNumber, Literal(c.article)))
-            g.add((node, DCTERMS.identifier, Literal(c.symbol)))
+            g.add((node, UNKG.articleNumber, string(c.article)))
+            g.add((node, DCTERMS.identifier, string(c.symbol)))
             continue
         g.add((node, RDF.type, UNDO.Document))
         cls = _kinds(m.auth)["classes"].get(kind)
         if cls is not None:
             g.add((node, RDF.type, cls))
-        g.add((node, DCTERMS.identifier, Literal(c.symbol)))
+        g.add((node, DCTERMS.identifier, string(c.symbol)))
         link = resolver_link(m.auth, c.symbol)
         if link is not None:
             g.add((node, RDFS.seeAlso, link))
@@ -132,18 +133,18 @@ def add_citations(g: Graph, m, doc: Document, parts: dict, expr: URIRef, source:
 def anchor(g: Graph, ann: URIRef, surface: Fact[str], source: Text, lang: str, context: int) -> None:
     """The quote of an annotation (a citation's, a mention's) and its place in the text: its words, their
     offsets and up to `context` characters either side."""
-    g.add((ann, UNKG.exact, Literal(surface.value, lang=lang)))
+    g.add((ann, UNKG.exact, string(surface.value, lang=lang)))
     span = surface.span
     if span is None:
         return
-    g.add((ann, UNKG.start, Literal(span.start)))
-    g.add((ann, UNKG.end, Literal(span.end)))
+    g.add((ann, UNKG.start, literal(span.start)))
+    g.add((ann, UNKG.end, literal(span.end)))
     before = source.written(source.span(max(0, span.start - context), span.start))
     after = source.written(source.span(span.end, min(len(source.raw), span.end + context)))
     if before:
-        g.add((ann, UNKG.prefix, Literal(before, lang=lang)))
+        g.add((ann, UNKG.prefix, string(before, lang=lang)))
     if after:
-        g.add((ann, UNKG.suffix, Literal(after, lang=lang)))
+        g.add((ann, UNKG.suffix, string(after, lang=lang)))
 
 
 def _part_order(part: str) -> tuple[int, int, str]:

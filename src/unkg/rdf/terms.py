@@ -34,6 +34,29 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def string(value: str, lang: str | None = None) -> Literal:
+    """``Literal(value, lang=lang)`` for a string: the same literal, without rdflib's normalising (a string is
+    its own lexical form; finding that out tries a cast type after type)."""
+    return Literal(value, lang=lang, normalize=False)
+
+
+_LITERALS: dict[tuple, Literal] = {}  # (value's type, value, datatype's IRI) -> its literal
+_LITERALS_KEPT = 20_000  # (emptied when full: the same few recur, offsets and positions most)
+
+
+def literal(value, datatype=None) -> Literal:
+    """``Literal(value, datatype=datatype)`` for a value that recurs (a number, a boolean, a date, a kind),
+    made once: rdflib casts a Python value to its lexical form and a lexical form to its value by trying
+    type after type, several microseconds a literal. Keyed by the value's type too (``True == 1``)."""
+    key = (type(value), value, datatype and str(datatype))
+    term = _LITERALS.get(key)
+    if term is None:
+        if len(_LITERALS) >= _LITERALS_KEPT:
+            _LITERALS.clear()
+        term = _LITERALS[key] = Literal(value, datatype=datatype)
+    return term
+
+
 def rdflib_term(term):
     """An Oxigraph term as an rdflib term (None stays None)."""
     if term is None:
