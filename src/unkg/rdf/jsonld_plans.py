@@ -27,7 +27,7 @@ class _Plans:
     def shrink(self, iri) -> str:
         short = self._short.get(iri)
         if short is None:
-            short = self.context.shrink_iri(iri)
+            short = str(self.context.shrink_iri(iri))  # (it gives the IRI itself, a term, where it has no prefix)
             if len(self._short) < _CACHED_IRIS:
                 self._short[iri] = short
         return short
@@ -38,20 +38,24 @@ class _Plans:
         nodemap: dict[str, dict] = {}
         plans = self._plans
         same = str.__eq__  # (rdflib's == on terms is Python code)
+        subject = s_node = None
         for s, p, o in graph:
-            if not isinstance(s, URIRef) or isinstance(o, BNode) or same(p, _FIRST) \
-                    or (same(o, _NIL) and isinstance(o, URIRef)):
+            # (exact types: rdflib's terms are ABCs, whose isinstance is Python code when it fails; a
+            # subclass of them, which the mapping never makes, is left to the converter)
+            if type(s) is not URIRef or same(p, _FIRST):
                 return None
-            node_id = self.shrink(s)
-            s_node = nodemap.get(node_id)
-            if s_node is None:
-                s_node = nodemap[node_id] = {self.context.id_key: node_id}
-            if isinstance(o, Literal):
+            kind = type(o)
+            if kind is Literal:
                 key = (p, o.datatype, o.language)
-            elif isinstance(o, URIRef):
+            elif kind is URIRef and not same(o, _NIL):
                 key = (p,)
             else:
                 return None
+            if s is not subject:  # (a subject's triples come together: its node is found once for them)
+                subject, node_id = s, self.shrink(s)
+                s_node = nodemap.get(node_id)
+                if s_node is None:
+                    s_node = nodemap[node_id] = {self.context.id_key: node_id}
             plan = plans.get(key)
             if plan is None:
                 plan = plans[key] = self._plan(p, o)

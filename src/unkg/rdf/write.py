@@ -153,11 +153,14 @@ class JsonLd:
         return self._dump({"@context": self.inner, "@graph": entries})
 
 
+_NESTED = (dict, list)  # (what `_canonical` looks into: any other value is itself)
+
+
 def _canonical(value):
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
+        return {k: _canonical(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
     if isinstance(value, list):
-        items = [_canonical(v) for v in value]
+        items = [_canonical(v) if isinstance(v, _NESTED) else v for v in value]
         if len(items) < 2:
             return items
         if all(isinstance(v, str) for v in items):
