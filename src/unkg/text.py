@@ -39,11 +39,10 @@ from .model import Span
 from .pieces import (
     _CJK,
     _HYPHENS,
-    _UNSQUEEZED,
+    _SPACE_BY_CJK,
     Piece,
     _join_items,  # noqa: F401 (the reference `join` is checked against: tests/test_text.py)
     _normalise_items,
-    _squeeze,
     is_cjk,
     join,
 )
@@ -98,12 +97,13 @@ def _plain(segment: str) -> bool:
 
 
 _RUNS = re.compile(r"\S+")  # \s is str.isspace()
+_EMPTY = Piece("", (), ())  # (a blank line's)
 
 
 def _plain_piece(raw: str, start: int, end: int) -> Piece:
     segment = raw[start:end]
     kept = segment.strip()
-    if " ".join(kept.split()) == kept and (kept.isascii() or " " not in kept):
+    if " ".join(kept.split()) == kept and (kept.isascii() or " " not in kept or not _CJK.search(kept)):
         # each run of white space is one space (not a tab, a no-break space, two spaces; kept: no CJK beside
         # it) or there is none: the text as it is
         a = start + len(segment) - len(segment.lstrip())
@@ -132,20 +132,23 @@ _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u0
                            r"\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]*")
 
 
+def _squeezed(s: str) -> bool:
+    """True when guarantee 4 holds for `s` as it is (``not _UNSQUEEZED.search(s)``, found faster: that
+    pattern tries each of its alternatives at every character)."""
+    return " ".join(s.split()) == s and (s.isascii() or not _CJK.search(s) or not _SPACE_BY_CJK.search(s))
+
+
 def _written_fast(raw: str) -> str:
-    if unicodedata.is_normalized("NFC", raw) and not _UNSQUEEZED.search(raw):
+    if unicodedata.is_normalized("NFC", raw) and _squeezed(raw):
         return raw  # (one line, NFC and as guarantee 4 has it: most values; a line end is white space)
-    lines = []
-    for line in raw.split("\n"):
-        text = _squeeze(unicodedata.normalize("NFC", line))
+    out = ""  # (NFC composes nothing across a line end: the lines of the whole text's NFC are each line's NFC)
+    for line in unicodedata.normalize("NFC", raw).split("\n"):
+        text = " ".join(line.split())  # (guarantee 4's white space; the spaces beside CJK go at the end)
         if text:
-            lines.append(text)
-    out = ""
-    for text in lines:
-        if out and out[-1] not in _HYPHENS:
-            out += " "
-        out += text
-    return _squeeze(out)
+            if out and out[-1] not in _HYPHENS:
+                out += " "
+            out += text
+    return _SPACE_BY_CJK.sub("", out) if not out.isascii() and _CJK.search(out) else out
 
 
 def display_width(s: str, cjk: bool) -> int:
@@ -239,25 +242,21 @@ class Text:
 @functools.lru_cache(maxsize=8)  # the parser and the mapping read the same text: normalised once
 def normalise(raw: str) -> Text:
     """Normalise a decoded document text; see the module docstring for what is guaranteed."""
-    lines = []
-    pos = 0
-    number = 0
-    for chunk in raw.split("\n"):
-        number += 1
-        start, end = pos, pos + len(chunk)
-        pos = end + 1
-        if end > start and raw[end - 1] == "\r":
-            end -= 1
-        stripped = raw[start:end]
-        indent = len(stripped) - len(stripped.lstrip())
-        lines.append((number, start, end, indent, stripped.strip()))
     han = len(_CJK.findall(raw))
     letters = sum(n for c, n in collections.Counter(raw).items() if c.isalpha()) if han else 0
     cjk = letters > 0 and han / letters > 0.3
-    built = tuple(
-        Line(n, s, e, ind, display_width(content, cjk), _line_piece(raw, s, e))
-        for n, s, e, ind, content in lines
-    )
+    lines = []
+    pos = 0
+    for number, line in enumerate(raw.split("\n"), 1):
+        start = pos
+        pos += len(line) + 1
+        if line.endswith("\r"):
+            line = line[:-1]
+        content = line.strip()
+        indent = len(line) - len(line.lstrip())
+        piece = _line_piece(raw, start, start + len(line)) if content else _EMPTY
+        lines.append(Line(number, start, start + len(line), indent, display_width(content, cjk), piece))
+    built = tuple(lines)
     widths = sorted((ln.width for ln in built if not ln.blank), reverse=True)
     top = max(1, len(widths) // 10)
     full = widths[top // 2] if widths else 0  # median of the widest tenth: robust to one long line
