@@ -15,7 +15,8 @@ _NAMED_KEPT = 20_000
 
 def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """An rdflib term as an Oxigraph term."""
-    if isinstance(term, URIRef):
+    kind = type(term)  # (exact types first: rdflib's terms are ABCs, whose failing isinstance is Python code)
+    if kind is URIRef or kind is not Literal and isinstance(term, URIRef):
         iri = str(term)  # (a plain str: rdflib's hash and equality are Python code)
         node = _NAMED.get(iri)
         if node is None:
@@ -23,14 +24,16 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
             if len(_NAMED) < _NAMED_KEPT:
                 _NAMED[iri] = node
         return node
+    if kind is Literal or isinstance(term, Literal):
+        language = term.language
+        if language:
+            return ox.Literal(str(term), language=language)
+        datatype = term.datatype
+        if datatype:
+            return ox.Literal(str(term), datatype=ox_term(datatype))
+        return ox.Literal(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox_term(term.datatype))
-        return ox.Literal(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
 
 

@@ -49,7 +49,13 @@ def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
 def graph_quads(name, items: Iterable[tuple]) -> list[ox.Quad]:
     """The quads of one graph named `name`, its distinct triples `items` (rdflib terms), sorted."""
     graph = ox.NamedNode(str(name))
-    return sorted((ox.Quad(ox_term(s), ox_term(p), ox_term(o), graph) for s, p, o in items), key=str)
+    out = []
+    subject = None
+    for s, p, o in items:
+        if s is not subject:  # (a subject's triples come together: it is made an Oxigraph term once for them)
+            subject, ox_subject = s, ox_term(s)
+        out.append(ox.Quad(ox_subject, ox_term(p), ox_term(o), graph))
+    return sorted(out, key=str)
 
 
 def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
