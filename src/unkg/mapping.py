@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
 from .authority import Authorities
@@ -22,7 +21,7 @@ from .parse.tolerant_merge import TOLERANT, facts_in
 from .rdf.terms import literal, string
 from .rdf.triples import Triples
 from .text import Text, normalise
-from .vocab import ALLOT, DOCO, OA, PREFIXES, SCHEMA, UNDO, UNKG
+from .vocab import ALLOT, DCTERMS, DOCO, OA, ORG, OWL, PREFIXES, PROV, RDF, SCHEMA, SKOS, UNDO, UNKG, XSD
 
 QUOTE_CONTEXT = 20  # characters of prefix and suffix kept with each quoted mention
 

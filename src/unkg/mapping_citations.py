@@ -28,12 +28,11 @@ import re
 from urllib.parse import quote
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .model import Citation, Document, Fact
 from .rdf.terms import literal, string
 from .text import Text
-from .vocab import DCTERMS, OA, UNDO, UNKG
+from .vocab import DCTERMS, OA, OWL, RDF, RDFS, SKOS, UNDO, UNKG
 
 
 def symbol_number(symbol: str) -> str:

@@ -14,17 +14,14 @@ from rdflib import Namespace
 
 class _Terms(Namespace):
     """A namespace whose terms are made once: rdflib's makes a new term at every ``NS.name`` (the mapping
-    asks for the same few hundred thousands of times)."""
+    asks for the same few hundred thousands of times). A term made is kept as an attribute of the namespace
+    itself, so the next ``NS.name`` is found as any attribute is (``__getattr__`` is asked only for what is
+    not one): bounded by the vocabularies' names the code uses."""
 
     def __getattr__(self, name: str):
-        made = _MADE.setdefault(str(self), {})
-        term = made.get(name)
-        if term is None:
-            term = made[name] = super().__getattr__(name)
+        term = super().__getattr__(name)
+        setattr(self, name, term)
         return term
-
-
-_MADE: dict[str, dict] = {}  # namespace -> name -> its term (bounded by the vocabularies' names the code uses)
 
 
 def _prefixes() -> dict[str, Namespace]:
@@ -44,6 +41,11 @@ PROV = PREFIXES["prov"]
 OA = PREFIXES["oa"]
 DOCO = PREFIXES["doco"]
 UNKG = PREFIXES["unkg"]
+ORG = PREFIXES["org"]
+OWL = PREFIXES["owl"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+RDF = _Terms("http://www.w3.org/1999/02/22-rdf-syntax-ns#")  # (not in the context: JSON-LD has its own keywords)
 SH = "http://www.w3.org/ns/shacl#"  # (the reports' vocabulary: not in the published data's context)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
