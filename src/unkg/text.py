@@ -41,10 +41,9 @@ from .pieces import (
     _HYPHENS,
     _SPACE_BY_CJK,
     Piece,
-    _join_items,  # noqa: F401 (the reference `join` is checked against: tests/test_text.py)
+    _join_items,  # (also the reference `join` is checked against: tests/test_text.py)
     _normalise_items,
     is_cjk,
-    join,
 )
 
 FULL_RATIO = 0.8
@@ -136,6 +135,39 @@ def _squeezed(s: str) -> bool:
     """True when guarantee 4 holds for `s` as it is (``not _UNSQUEEZED.search(s)``, found faster: that
     pattern tries each of its alternatives at every character)."""
     return " ".join(s.split()) == s and (s.isascii() or not _CJK.search(s) or not _SPACE_BY_CJK.search(s))
+
+
+def join(pieces: Sequence[Piece]) -> Piece:
+    """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and none next
+    to CJK characters. (`pieces.join`, with `_squeezed` telling that each piece keeps guarantee 4.)"""
+    kept = [p for p in pieces if p.text]
+    if not all(_squeezed(p.text) for p in kept):
+        return _join_items(kept)
+    text: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for p in kept:
+        if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(p.text[0]):
+            text.append(" ")
+            starts.append(ends[-1])
+            ends.append(ends[-1])
+        text.append(p.text)
+        starts.extend(p.starts)
+        ends.extend(p.ends)
+    return Piece("".join(text), tuple(starts), tuple(ends))
+
+
+def join_text(pieces: Sequence[Piece]) -> str:
+    """``join(pieces).text``, without the offsets (`pieces.join_text`, with `_squeezed`)."""
+    kept = [p.text for p in pieces if p.text]
+    if not all(_squeezed(t) for t in kept):
+        return join(pieces).text
+    text: list[str] = []
+    for t in kept:
+        if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(t[0]):
+            text.append(" ")
+        text.append(t)
+    return "".join(text)
 
 
 def _written_fast(raw: str) -> str:

@@ -8,8 +8,7 @@ import re
 from typing import Callable, Sequence
 
 from ..model import Agent, Entity, Fact
-from ..pieces import join_text
-from ..text import Block, Line, Piece
+from ..text import Block, Line, Piece, join_text
 from .context import Context
 
 
