@@ -8,6 +8,7 @@ objects and its XML tree for each."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from . import xmltext
@@ -40,26 +41,44 @@ def marcxml(records: list[MarcRecord]) -> bytes:
     """A MARCXML collection (one or more records), UTF-8, indented by two spaces."""
     if not records:
         return f"<?xml version='1.0' encoding='UTF-8'?>\n<collection xmlns=\"{MARC_NS}\"/>\n".encode("utf-8")
-    text, attr = xmltext.text, xmltext.attribute
+    text = xmltext.text
     lines = ["<?xml version='1.0' encoding='UTF-8'?>", f'<collection xmlns="{MARC_NS}">']
     for rec in records:
         lines.append(f'  <record xmlns:xsi="{XSI}" xsi:schemaLocation="{SCHEMA_LOCATION}">')
         lines.append(f"    <leader>{text(rec.leader)}</leader>")
         for f in rec.fields:
             if f.data is not None:
-                lines.append(f'    <controlfield tag="{attr(f.target)}">{text(f.data)}</controlfield>')
+                lines.append(f"{_controlfield(f.target)}{text(f.data)}</controlfield>")
                 continue
-            first, second = f.indicators
-            start = f'    <datafield ind1="{attr(first)}" ind2="{attr(second)}" tag="{attr(f.target)}"'
+            start = _datafield(f.indicators, f.target)
             if not f.parts:
                 lines.append(start + "/>")
                 continue
             lines.append(start + ">")
-            lines += [f'      <subfield code="{attr(code)}">{text(value)}</subfield>' for code, value in f.parts]
+            lines += [f"{_subfield(code)}{text(value)}</subfield>" for code, value in f.parts]
             lines.append("    </datafield>")
         lines.append("  </record>")
     lines.append("</collection>\n")
     return "\n".join(lines).encode("utf-8")
+
+
+# The start tags of the fields and subfields: their tags, indicators and codes repeat from record to record,
+# so each start tag is made (escaped) once. A data field's start tag is left open: ">", or "/>" without subfields.
+@functools.lru_cache(maxsize=1024)
+def _controlfield(tag: str) -> str:
+    return f'    <controlfield tag="{xmltext.attribute(tag)}">'
+
+
+@functools.lru_cache(maxsize=4096)
+def _datafield(indicators: str, tag: str) -> str:
+    first, second = indicators
+    attr = xmltext.attribute
+    return f'    <datafield ind1="{attr(first)}" ind2="{attr(second)}" tag="{attr(tag)}"'
+
+
+@functools.lru_cache(maxsize=256)
+def _subfield(code: str) -> str:
+    return f'      <subfield code="{xmltext.attribute(code)}">'
 
 
 def breaker(rec: MarcRecord) -> str:
