@@ -40,8 +40,11 @@ def config() -> dict:
     return tomllib.loads(resources.files("unkg").joinpath("data/search.toml").read_text(encoding="utf-8"))
 
 
-def prologue() -> str:
-    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
+def prologue(query: str | None = None) -> str:
+    """The PREFIX declarations of the JSON-LD context's prefixes (those `query` may use, if given: Oxigraph
+    parses a query on every call, and reads a short prologue faster than a table of every prefix)."""
+    used = PREFIXES if query is None else {name: ns for name, ns in PREFIXES.items() if f"{name}:" in query}
+    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in used.items())
 
 
 def spaced(text: str) -> str:
@@ -60,16 +63,15 @@ class Indexer:
 
     def __init__(self, authority_quads: list, base: str, narrow: bool = True):
         self.base = base.rstrip("/") + "/id/"
-        read = config()  # (the queries' prefixes are given to Oxigraph as a table: read faster than a prologue)
+        read = config()
         self.facets = [(f, f["query"]) for f in read["facet"]]
-        self.names = read["text"]["names"]
         row = read["row"]
-        self.letters = row["letters"]
-        self.versions = row["versions"]
-        self.sessions = row["sessions"]
-        self.notations = row["notations"]
-        queries = [q for _, q in self.facets] + [self.names, self.letters, self.versions, self.sessions % "",
-                                                 self.notations % ""]
+        queries = [q for _, q in self.facets] + [read["text"]["names"], row["letters"], row["versions"],
+                                                 row["sessions"] % "", row["notations"] % ""]
+        # the queries as Oxigraph is given them, each with the prefixes it uses
+        self.facets = [(f, with_prefixes(q)) for f, q in self.facets]
+        self.names, self.letters, self.versions, self.sessions, self.notations = map(
+            with_prefixes, (read["text"]["names"], row["letters"], row["versions"], row["sessions"], row["notations"]))
         # the quads the rows read: a third of a document's, half of the authority data's (all unless `narrow`)
         self.read = Patterns([prologue() + q for q in queries], LABELS + NAMES)
         self.read.everything = self.read.everything or not narrow
@@ -111,7 +113,7 @@ class Indexer:
                 store.remove_graph(ox.NamedNode(graph))
 
     def _select(self, query: str):
-        return self.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        return self.store.query(query, use_default_graph_as_union=True)
 
     def _row(self, versions) -> bytes:
         letters: dict[str, dict] = {}
@@ -124,7 +126,7 @@ class Indexer:
             return entry
 
         for graph, lang, text, _ in versions:
-            for r in self.store.query(self.versions.replace("?g", f"<{graph}>"), prefixes=PREFIXES):
+            for r in self.store.query(self.versions.replace("?g", f"<{graph}>")):
                 letter(r["letter"].value)["body"][lang] = spaced(text)
         for r in self._select(self.letters):
             entry = letter(r["letter"].value)
@@ -215,6 +217,10 @@ def literals_by_subject(quads) -> dict[ox.NamedNode, list[tuple[ox.NamedNode, ox
         if (p := q.predicate) in LITERALS_READ and isinstance(o := q.object, ox.Literal):
             found.setdefault(q.subject, []).append((p, o))
     return found
+
+
+def with_prefixes(query: str) -> str:
+    return prologue(query) + query
 
 
 def label_of(candidates: dict[str, list[str]], lang: str, fallback: str) -> str:

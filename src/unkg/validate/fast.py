@@ -10,6 +10,8 @@ shapes example and a generated corpus with defects.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -22,51 +24,51 @@ from .compiled import (CLASS, COMPONENT, DATATYPE, HAS_VALUE, IN, LANG_STRING, M
                        Target, Unsupported, compile_shapes)
 from .report import SEVERITIES, Result, term_text
 
-EMPTY: frozenset = frozenset()
+EMPTY: tuple = ()
 AUTH_GRAPH = ox.NamedNode("urn:unkg:authorities")
 DOC_GRAPH = ox.NamedNode("urn:unkg:document")
 
 
 class Data:
-    """A graph indexed for the checks (values by subject and predicate, statements by predicate, types),
-    over an optional `base` (the authority data, indexed once) whose index it extends without copying."""
+    """A graph indexed for the checks: the objects of each subject and predicate, over an optional `base`
+    (the authority data, indexed once, without a base of its own) whose index it extends without copying.
+    The objects are kept in lists (a graph holds each statement once: no set needed, nor a literal's hash,
+    which rdflib computes in Python); types and superclasses are read as the objects of rdf:type and
+    rdfs:subClassOf."""
 
     def __init__(self, graph: Graph | list, base: Data | None = None):
+        if base is not None and base.base is not None:
+            raise ValueError("the base of a graph's index has no base of its own")
         self.base = base
-        self.sp: dict = {}
-        self.po: dict = {}
-        self.types: dict = {}
-        self.subclass: dict = {}
+        self.sp: defaultdict = defaultdict(list)
         self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
         self._classes: dict = {}  # node -> every class it is an instance of
         self._outside: dict = {}  # prefixes -> `outside`
-        same = str.__eq__  # rdflib's == on terms is Python code; this is the same test in C
+        sp = self.sp
         for s, p, o in graph:
-            self.sp.setdefault((s, p), set()).add(o)
-            self.po.setdefault(p, set()).add((s, o))
-            if same(p, RDF_TYPE):
-                self.types.setdefault(s, set()).add(o)
-            elif same(p, SUBCLASS):
-                self.subclass.setdefault(s, set()).add(o)
+            sp[s, p].append(o)
 
-    def values(self, s, p) -> set:
-        """The objects of (s, p) (a set not to be changed)."""
-        own = self.sp.get((s, p), EMPTY)
+    def values(self, s, p) -> list | set:
+        """The objects of (s, p) (not to be changed), those of the base too."""
+        key = (s, p)
+        own = self.sp.get(key, EMPTY)
         if self.base is None:
             return own
-        inherited = self.base.values(s, p)
-        return own | inherited if inherited and own else own or inherited
+        inherited = self.base.sp.get(key, EMPTY)
+        if not inherited:
+            return own
+        return {*own, *inherited} if own else inherited  # (a statement in both is one statement)
 
     def classes(self, node) -> set:
         """Every class `node` is an instance of (its types and their superclasses), computed once."""
         found = self._classes.get(node)
         if found is None:
-            found, todo = set(), list(self._types(node))
+            found, todo = set(), list(self.values(node, RDF_TYPE))
             while todo:
                 c = todo.pop()
                 if c not in found:
                     found.add(c)
-                    todo.extend(self._supers(c))
+                    todo.extend(self.values(c, SUBCLASS))
             self._classes[node] = found
         return found
 
@@ -74,16 +76,9 @@ class Data:
         """The objects of `p` in the data itself (not its base)."""
         found = self._objects.get(p)
         if found is None:
-            found = self._objects[p] = {o for _, o in self.po.get(p, ())}
+            same = str.__eq__  # (rdflib's == on terms is Python code; this is the same test in C)
+            found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
         return found
-
-    def _types(self, node) -> set:
-        own = self.types.get(node, set())
-        return own | self.base._types(node) if self.base else own
-
-    def _supers(self, cls) -> set:
-        own = self.subclass.get(cls, set())
-        return own | self.base._supers(cls) if self.base else own
 
     def is_instance(self, node, cls) -> bool:
         return cls in self.classes(node)
@@ -168,15 +163,24 @@ class Validator:
                 kind = check.kind
                 if kind is SPARQL:
                     continue
-                if kind is MIN_COUNT or kind is MAX_COUNT:  # (the commonest checks, without a call per node)
-                    bound, path, values, fewer = int(check.value), check.path, data.values, kind is MIN_COUNT
+                path, values = check.path, data.values
+                if kind is MIN_COUNT or kind is MAX_COUNT:  # (the commonest checks)
+                    bound, fewer = int(check.value), kind is MIN_COUNT
                     for node in nodes:
                         count = len(values(node, path))
                         if count < bound if fewer else count > bound:
                             results.append(self._result(check, node, None))
-                    continue
-                for node in nodes:
-                    results.extend(self._core(check, node, data))
+                elif kind is HAS_VALUE:
+                    for node in nodes:
+                        if check.value not in values(node, path):
+                            results.append(self._result(check, node, None))
+                else:  # a test of each value, in order
+                    ok = _value_test(kind, check.value, data)
+                    for node in nodes:
+                        found = values(node, path)
+                        for v in sorted(found, key=_order) if len(found) > 1 else found:
+                            if not ok(v):
+                                results.append(self._result(check, node, v))
             if any(c.kind is SPARQL for c in ns.checks):
                 sparql_focus.append((ns, focus))
         if sparql_focus:
@@ -227,41 +231,6 @@ class Validator:
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
 
-    def _core(self, check: Check, node, data: Data) -> list[Result]:
-        values = data.values(node, check.path)
-        bad: list = []
-        kind, want = check.kind, check.value
-        if kind is MIN_COUNT:
-            if len(values) < int(want):
-                return [self._result(check, node, None)]
-            return []
-        if kind is MAX_COUNT:
-            if len(values) > int(want):
-                return [self._result(check, node, None)]
-            return []
-        for v in sorted(values, key=lambda x: (type(x).__name__, str(x))) if len(values) > 1 else values:
-            if kind is DATATYPE:
-                ok = _has_datatype(v, want)
-            elif kind is NODE_KIND:
-                ok = _node_kind(v, want)
-            elif kind is CLASS:
-                ok = not isinstance(v, Literal) and data.is_instance(v, want)
-            elif kind is MIN_INCL or kind is MAX_INCL:
-                ok = _compare(v, want, kind)
-            elif kind is PATTERN:
-                ok = not isinstance(v, BNode) and bool(want.search(str(v)))
-            elif kind is IN:
-                ok = v in want
-            elif kind is HAS_VALUE:
-                ok = True
-            else:  # pragma: no cover - compile_shapes refuses anything else
-                raise Unsupported(str(kind))
-            if not ok:
-                bad.append(v)
-        if kind is HAS_VALUE and want not in values:
-            return [self._result(check, node, None)]
-        return [self._result(check, node, v) for v in bad]
-
     def _sparql(self, work: list[tuple[NodeShape, set]]) -> list[Result]:
         results = []
         for ns, focus in work:
@@ -299,43 +268,54 @@ class Validator:
         )
 
 
-def _has_datatype(v, dt) -> bool:
-    if not isinstance(v, Literal):
-        return False
-    if dt == LANG_STRING:
-        return v.language is not None
-    if v.language is not None:
-        return False
-    actual = v.datatype or XSD_STRING
-    if actual != dt:
-        return False
-    return not getattr(v, "ill_typed", False)
+def _order(term) -> tuple[str, str]:
+    return type(term).__name__, str(term)
 
 
-def _node_kind(v, kind) -> bool:
-    if kind == SH.IRI:
-        return isinstance(v, URIRef)
-    if kind == SH.Literal:
-        return isinstance(v, Literal)
-    if kind == SH.BlankNode:
-        return isinstance(v, BNode)
-    if kind == SH.BlankNodeOrIRI:
-        return isinstance(v, (BNode, URIRef))
-    if kind == SH.IRIOrLiteral:
-        return isinstance(v, (URIRef, Literal))
-    if kind == SH.BlankNodeOrLiteral:
-        return isinstance(v, (BNode, Literal))
-    raise Unsupported(f"sh:nodeKind {kind}")
+NODE_KINDS = {SH.IRI: URIRef, SH.Literal: Literal, SH.BlankNode: BNode, SH.BlankNodeOrIRI: (BNode, URIRef),
+              SH.IRIOrLiteral: (URIRef, Literal), SH.BlankNodeOrLiteral: (BNode, Literal)}
 
 
-def _compare(v, bound, kind) -> bool:
-    if not isinstance(v, Literal) or not isinstance(bound, Literal):
-        return False
+def _value_test(kind, want, data: Data) -> Callable[[object], bool]:
+    """The test each value of a check of `kind` (other than the counts and sh:hasValue) must pass."""
+    if kind is DATATYPE:
+        if want == LANG_STRING:
+            return lambda v: isinstance(v, Literal) and v.language is not None
+        if not isinstance(want, URIRef):  # (no literal has it)
+            return lambda v: False
+        same = str.__eq__  # (of two IRIs: what rdflib's == tests, in Python)
+        return lambda v: (isinstance(v, Literal) and v.language is None and same(v.datatype or XSD_STRING, want)
+                          and not getattr(v, "ill_typed", False))
+    if kind is NODE_KIND:
+        classes = NODE_KINDS.get(want)
+        if classes is None:
+            return lambda v: _unsupported(f"sh:nodeKind {want}")
+        return lambda v: isinstance(v, classes)
+    if kind is CLASS:
+        return lambda v: not isinstance(v, Literal) and data.is_instance(v, want)
+    if kind is MIN_INCL or kind is MAX_INCL:
+        bound = _decimal(want) if isinstance(want, Literal) else None
+        if bound is None:
+            return lambda v: False
+        if kind is MIN_INCL:
+            return lambda v: isinstance(v, Literal) and (a := _decimal(v)) is not None and a >= bound
+        return lambda v: isinstance(v, Literal) and (a := _decimal(v)) is not None and a <= bound
+    if kind is PATTERN:
+        return lambda v: not isinstance(v, BNode) and bool(want.search(str(v)))
+    if kind is IN:
+        return lambda v: v in want
+    raise Unsupported(str(kind))  # pragma: no cover - compile_shapes refuses anything else
+
+
+def _unsupported(what: str) -> bool:
+    raise Unsupported(what)
+
+
+def _decimal(v: Literal) -> Decimal | None:
     try:
-        a, b = Decimal(str(v.toPython())), Decimal(str(bound.toPython()))
+        return Decimal(str(v.toPython()))
     except (InvalidOperation, ValueError):
-        return False
-    return a >= b if kind == MIN_INCL else a <= b
+        return None
 
 
 def _sparql_term(n) -> str:
