@@ -147,7 +147,8 @@ def mended(text: str, lang: str) -> str:
 
 
 _WORDS = re.compile(r"\w+")
-_MIXED = re.compile(r"\w*(?:\d[^\W\d]|[^\W\d]\d)\w*")  # (in ASCII, where a digit is \d: the words mixing them)
+_MIXED = re.compile(r"(?<!\w)\w*(?:\d[^\W\d]|[^\W\d]\d)\w*")  # (in ASCII, where a digit is \d: the words mixing
+# them; a word that does not mix them has no part that does: tried only where a word starts, four times faster)
 
 
 def mend_word(w: str, tol: Tolerance) -> str:
