@@ -23,6 +23,7 @@ class _Plans:
         self.context = context
         self._plans: dict[tuple, tuple] = {}
         self._short: dict[str, str] = {}
+        self._symbols: dict[str, str] = {}
 
     def shrink(self, iri) -> str:
         short = self._short.get(iri)
@@ -31,6 +32,15 @@ class _Plans:
             if len(self._short) < _CACHED_IRIS:
                 self._short[iri] = short
         return short
+
+    def symbol(self, iri) -> str:
+        """`Context.to_symbol`, remembered as `shrink` is (a class, a vocabulary's value: the same few recur)."""
+        symbol = self._symbols.get(iri)
+        if symbol is None:
+            symbol = self.context.to_symbol(iri)
+            if len(self._symbols) < _CACHED_IRIS:
+                self._symbols[iri] = symbol
+        return symbol
 
     def nodes(self, graph: Graph | list) -> list | None:
         """The node objects of `graph` (or of its triples in a list), or None when it has a list or a blank
@@ -108,7 +118,7 @@ class _Plans:
                 p_key = p
             if p == RDF.type:
                 if isinstance(o, URIRef):
-                    write = lambda v: context.to_symbol(v)  # noqa: E731
+                    write = self.symbol
                 p_key = context.type_key
         return p_key, use_set, write or self._raw(o)
 
@@ -117,7 +127,7 @@ class _Plans:
         if coerce_type == ID:
             return self.shrink if isinstance(o, URIRef) else (lambda v: v)
         if coerce_type == VOCAB and isinstance(o, URIRef):
-            return lambda v: self.context.to_symbol(v)
+            return self.symbol
         if isinstance(o, Literal) and str(o.datatype) == coerce_type:
             return lambda v: v
         return None
