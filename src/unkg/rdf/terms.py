@@ -37,14 +37,21 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def string(value: str, lang: str | None = None) -> Literal:
-    """``Literal(value, lang=lang)`` for a string: the same literal, without rdflib's normalising (a string is
-    its own lexical form; finding that out tries a cast type after type)."""
-    return Literal(value, lang=lang, normalize=False)
-
-
 _LITERALS: dict[tuple, Literal] = {}  # (value's type, value, datatype's IRI) -> its literal
-_LITERALS_KEPT = 20_000  # (emptied when full: the same few recur, offsets and positions most)
+_STRINGS: dict[tuple, Literal] = {}  # (string, language) -> its literal
+_LITERALS_KEPT = 20_000  # (each emptied when full: the same recur, offsets, positions, quotes' contexts, labels)
+
+
+def string(value: str, lang: str | None = None) -> Literal:
+    """``Literal(value, lang=lang)`` for a string, made once while it recurs (`literal`), and without rdflib's
+    normalising (a string is its own lexical form; finding that out tries a cast type after type)."""
+    key = (value, lang)
+    term = _STRINGS.get(key)
+    if term is None:
+        if len(_STRINGS) >= _LITERALS_KEPT:
+            _STRINGS.clear()
+        term = _STRINGS[key] = Literal(value, lang=lang, normalize=False)
+    return term
 
 
 def literal(value, datatype=None) -> Literal:
