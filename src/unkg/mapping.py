@@ -53,6 +53,8 @@ def iri_segment(name: str) -> str:
     unencoded in a segment (iunreserved, visible ones) kept, every other one percent-encoded as its UTF-8
     bytes (``%`` itself included, so two names never give one segment). Deterministic: same name, same
     segment."""
+    if _ASCII_KEPT.issuperset(name):  # (most names: nothing to encode)
+        return name
     return "".join(ch if _kept(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
                    for ch in name)
 
