@@ -18,7 +18,7 @@ from importlib import resources
 import orjson
 import pyoxigraph as ox
 
-from .sparql_patterns import Patterns
+from .sparql_patterns import Patterns, required
 from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
 from .vocab import DCTERMS as DCT
 
@@ -77,6 +77,10 @@ class Indexer:
         self.read.everything = self.read.everything or not narrow
         self.authority_quads = self.read.select(authority_quads)
         self.authority_literals = literals_by_subject(self.authority_quads)  # labels and names, read once
+        # a query is run only on a store holding statements of each predicate it requires (`required`)
+        self.required = {q: required(q) for q in [q for _, q in self.facets] + [self.names, self.letters]}
+        self.authority_predicates = {q.predicate.value for q in self.authority_quads}
+        self.document_predicates: set[str] = set()  # those of the document being read
         self.document_literals: dict = {}  # those of the document being read
         self.store = ox.Store()
         self.store.bulk_extend(self.authority_quads)
@@ -106,6 +110,7 @@ class Indexer:
             graphs.append(graph)
         store.extend(read)
         self.document_literals = literals_by_subject(read)
+        self.document_predicates = {q.predicate.value for q in read}
         try:
             return self._row(versions)
         finally:
@@ -113,6 +118,11 @@ class Indexer:
                 store.remove_graph(ox.NamedNode(graph))
 
     def _select(self, query: str):
+        """The rows of `query` on the document's graphs and the authority data (none, without running it, when
+        a predicate it requires is in neither)."""
+        for p in self.required.get(query, ()):
+            if p not in self.document_predicates and p not in self.authority_predicates:
+                return ()
         return self.store.query(query, use_default_graph_as_union=True)
 
     def _row(self, versions) -> bytes:

@@ -76,3 +76,36 @@ class Patterns:
                 self._add((None, step, None))
         else:  # a variable, a path of any length (zero: any node), a negated property set
             self.everything = True
+
+
+# the parts of a query's algebra whose solutions are each a solution of their pattern `p`
+_THROUGH = {"SelectQuery", "Project", "Distinct", "Reduced", "Filter", "Extend", "ToMultiSet", "OrderBy", "Slice",
+            "Graph"}
+
+
+def required(query: str) -> frozenset[str]:
+    """The predicate IRIs of which every solution of `query` (a SELECT) matches a statement: a store with no
+    statement of one of them gives no solution, so the query need not be run there. Empty when not known (a
+    query rdflib does not read, an aggregate, anything but a SELECT)."""
+    try:
+        algebra = prepareQuery(query).algebra
+    except Exception:  # noqa: BLE001 - a query rdflib does not read (Oxigraph may): nothing known
+        return frozenset()
+    return frozenset(_required(algebra)) if algebra.name == "SelectQuery" else frozenset()
+
+
+def _required(node: object) -> set[str]:
+    if not isinstance(node, CompValue):  # (VALUES' rows)
+        return set()
+    name = node.name
+    if name == "BGP":
+        return {str(p) for _, p, _ in node.triples if isinstance(p, URIRef)}
+    if name in _THROUGH:
+        return _required(node.p)
+    if name == "Join":
+        return _required(node.p1) | _required(node.p2)
+    if name in ("LeftJoin", "Minus"):  # (what the left side requires)
+        return _required(node.p1)
+    if name == "Union":  # what both branches require
+        return _required(node.p1) & _required(node.p2)
+    return set()  # anything else (an aggregate, VALUES, a service...): nothing known

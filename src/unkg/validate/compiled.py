@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from ..sparql_patterns import required
 from .namespaces import prefixes as namespace_prefixes
 from .predicates import predicates
 
@@ -61,6 +62,7 @@ class Check:
     query: str | None = None
     source: URIRef | BNode | None = None  # the SPARQL constraint node
     reads: frozenset[str] | None = None  # the predicates the query reads (None: any; predicates.py)
+    required: frozenset[str] = frozenset()  # those every solution needs a statement of (sparql_patterns.py)
 
 
 @dataclass
@@ -149,7 +151,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             select = str(shapes.value(c, SH.select))
             query = _prefixes(shapes, c) + "\n" + _bind_this(select)
             checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
-                                SPARQL, query=query, source=c, reads=predicates(query)))
+                                SPARQL, query=query, source=c, reads=predicates(query), required=required(query % "")))
         out.append(NodeShape(ns, target, checks))
     return out
 

@@ -44,6 +44,7 @@ class Data:
         self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
         self._classes: dict = {}  # node -> every class it is an instance of
         self._outside: dict = {}  # prefixes -> `outside`
+        self._predicates: set[str] | None = None
         sp = self.sp
         for s, p, o in graph:
             sp[s, p].append(o)
@@ -79,6 +80,12 @@ class Data:
             same = str.__eq__  # (rdflib's == on terms is Python code; this is the same test in C)
             found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
         return found
+
+    def predicates(self) -> set[str]:
+        """The predicate IRIs of the data itself (not its base), computed once."""
+        if self._predicates is None:
+            self._predicates = {str(p) for _, p in self.sp}
+        return self._predicates
 
     def is_instance(self, node, cls) -> bool:
         return cls in self.classes(node)
@@ -184,7 +191,7 @@ class Validator:
             if any(c.kind is SPARQL for c in ns.checks):
                 sparql_focus.append((ns, focus))
         if sparql_focus:
-            results.extend(self._sparql(sparql_focus))
+            results.extend(self._sparql(sparql_focus, data))
         return results
 
     def _load(self, reads: frozenset[str] | None) -> None:
@@ -231,13 +238,14 @@ class Validator:
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
 
-    def _sparql(self, work: list[tuple[NodeShape, set]]) -> list[Result]:
+    def _sparql(self, work: list[tuple[NodeShape, set]], data: Data) -> list[Result]:
         results = []
+        present = [d.predicates() for d in (data, data.base) if d is not None]
         for ns, focus in work:
             values = " ".join(_sparql_term(n) for n in sorted(focus, key=str))
             for check in ns.checks:
-                if check.kind is not SPARQL:
-                    continue
+                if check.kind is not SPARQL or any(all(p not in ps for ps in present) for p in check.required):
+                    continue  # (a statement of a predicate the query requires in neither graph: no result)
                 self._load(check.reads)
                 rows = self.store.query(check.query % values, default_graph=self._graphs)
                 names = {v.value for v in rows.variables}
