@@ -120,6 +120,8 @@ class Validator:
         self.authority = authority
         self.auth_data = Data(authority)
         self._auth_quads = [ox.Quad(*map(ox_term, t), AUTH_GRAPH) for t in authority]
+        self._read_nodes = {reads: frozenset(map(ox.NamedNode, reads)) for ns in self.node_shapes  # (for _load)
+                            for reads in [c.reads for c in ns.checks] + ns.target.sparql_reads if reads is not None}
         self._new_store()
         self._authority_results: list[Result] | None = None
 
@@ -129,6 +131,7 @@ class Validator:
         self.store = ox.Store()
         self.store.bulk_extend(self._auth_quads)
         self._used = 0
+        self._graph_names: set = set()  # the documents' graphs in the store
 
     # -- results ---------------------------------------------------------------------------------------
     def authority_results(self) -> list[Result]:
@@ -149,14 +152,21 @@ class Validator:
         return self._run(data, own, items, triples)
 
     def _run(self, data: Data, scope: set, graph: list | None, triples: list | None = None) -> list[Result]:
-        self._pending: list | dict | None = None  # the document's statements not in the store yet (by predicate)
+        self._pending: list | None = None  # the document's quads, all of which are not in the store yet
         if graph is not None:
             if self._used >= 500:
                 self._new_store()
             self._used += 1
-            doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
+            # the document's graph in the store: that of its quads (loaded as they are), if no other document
+            # had it in this store, else a name of its own
+            doc_graph = triples[0].graph_name if triples and isinstance(triples[0], ox.Quad) else None
+            if not isinstance(doc_graph, ox.NamedNode) or doc_graph in self._graph_names or doc_graph == AUTH_GRAPH:
+                doc_graph = ox.NamedNode(f"{DOC_GRAPH.value}:{self._used}")
             if triples is None:
-                triples = [ox.Triple(*map(ox_term, t)) for t in graph]
+                triples = [ox.Quad(*map(ox_term, t), doc_graph) for t in graph]
+            elif triples and not isinstance(triples[0], ox.Quad):
+                triples = [ox.Quad(t.subject, t.predicate, t.object, doc_graph) for t in triples]
+            self._graph_names.add(doc_graph)
             self._pending, self._doc_graph = triples, doc_graph
         self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
         results: list[Result] = []
@@ -194,23 +204,21 @@ class Validator:
             results.extend(self._sparql(sparql_focus, data))
         return results
 
-    def _load(self, reads: frozenset[str] | None) -> None:
-        """Put into the store the document's statements a query reading `reads` (None: any) may match."""
+    def _load(self, wanted: set | frozenset | None) -> None:
+        """Put into the store the document's statements of the predicates `wanted` (Oxigraph terms; None:
+        all), those a query may match (again if asked again: a statement there already is not added twice)."""
         pending = self._pending
         if not pending:
             return
-        if isinstance(pending, list):  # (first asked: grouped by predicate)
-            grouped: dict[str, list] = {}
-            for t in pending:
-                grouped.setdefault(t.predicate.value, []).append(t)
-            pending = self._pending = grouped
-        if reads is None:
-            now, self._pending = [t for ts in pending.values() for t in ts], None
+        if wanted is None:
+            now, self._pending = pending, None
         else:
-            now = [t for p in reads if p in pending for t in pending.pop(p)]
+            now = [q for q in pending if q.predicate in wanted]
+        graph = self._doc_graph
+        if any(q.graph_name != graph for q in now):  # (quads of another graph than the document's first)
+            now = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in now]
         if now:
-            graph = self._doc_graph
-            self.store.extend([ox.Quad(t.subject, t.predicate, t.object, graph) for t in now])  # (bulk: slower)
+            self.store.extend(now)  # (bulk: slower)
 
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
@@ -233,30 +241,38 @@ class Validator:
         if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
             for query, reads in zip(target.sparql, target.sparql_reads):
-                self._load(reads)
+                self._load(None if reads is None else self._read_nodes[reads])
                 rows = self.store.query(query % values, default_graph=self._graphs)
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
 
     def _sparql(self, work: list[tuple[NodeShape, set]], data: Data) -> list[Result]:
-        results = []
         present = [d.predicates() for d in (data, data.base) if d is not None]
+        run = []  # (check, its focus nodes as a VALUES block)
         for ns, focus in work:
             values = " ".join(_sparql_term(n) for n in sorted(focus, key=str))
-            for check in ns.checks:
-                if check.kind is not SPARQL or any(all(p not in ps for ps in present) for p in check.required):
-                    continue  # (a statement of a predicate the query requires in neither graph: no result)
-                self._load(check.reads)
-                rows = self.store.query(check.query % values, default_graph=self._graphs)
-                names = {v.value for v in rows.variables}
-                seen = set()
-                for row in rows:
-                    this = rdflib_term(row["this"])
-                    value = rdflib_term(row["value"]) if "value" in names else None
-                    path = rdflib_term(row["path"]) if "path" in names else None
-                    if (this, value, path) not in seen:
-                        seen.add((this, value, path))
-                        results.append(self._result(check, this, value, path=path))
+            run += [(check, values) for check in ns.checks if check.kind is SPARQL
+                    and all(any(p in ps for ps in present) for p in check.required)]
+            # ^ (a query requiring a predicate of which neither graph has a statement gives no result)
+        wanted: set | None = set()  # the predicates of the statements they read (loaded at once)
+        for check, _ in run:
+            if check.reads is None:
+                wanted = None
+                break
+            wanted |= self._read_nodes[check.reads]
+        self._load(wanted)
+        results = []
+        for check, values in run:
+            rows = self.store.query(check.query % values, default_graph=self._graphs)
+            names = {v.value for v in rows.variables}
+            seen = set()
+            for row in rows:
+                this = rdflib_term(row["this"])
+                value = rdflib_term(row["value"]) if "value" in names else None
+                path = rdflib_term(row["path"]) if "path" in names else None
+                if (this, value, path) not in seen:
+                    seen.add((this, value, path))
+                    results.append(self._result(check, this, value, path=path))
         return results
 
     def _result(self, check: Check, focus, value, path=None) -> Result:
