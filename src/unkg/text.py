@@ -92,7 +92,7 @@ def _plain(segment: str) -> bool:
     runs of characters instead of character by character (the same result, checked by a test)."""
     if segment.isascii():  # (no ASCII character combines, is a full-width form or a ligature, or changes in NFC)
         return True
-    return unicodedata.is_normalized("NFC", segment) and all(_plain_char(c) for c in set(segment))
+    return unicodedata.is_normalized("NFC", segment) and all(map(_plain_char, set(segment)))
 
 
 _RUNS = re.compile(r"\S+")  # \s is str.isspace()
@@ -134,7 +134,8 @@ _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u0
 def _squeezed(s: str) -> bool:
     """True when guarantee 4 holds for `s` as it is (``not _UNSQUEEZED.search(s)``, found faster: that
     pattern tries each of its alternatives at every character)."""
-    return " ".join(s.split()) == s and (s.isascii() or not _CJK.search(s) or not _SPACE_BY_CJK.search(s))
+    return " ".join(s.split()) == s and (" " not in s or s.isascii() or not _CJK.search(s)
+                                         or not _SPACE_BY_CJK.search(s))
 
 
 def join(pieces: Sequence[Piece]) -> Piece:
