@@ -45,6 +45,8 @@ class Data:
         self._classes: dict = {}  # node -> every class it is an instance of
         self._outside: dict = {}  # prefixes -> `outside`
         self._predicates: set[str] | None = None
+        self._terms: dict | None = None  # each predicate -> the term the index has for it
+        self._subjects: dict = {}  # predicates -> `subjects`
         sp = self.sp
         for s, p, o in graph:
             sp[s, p].append(o)
@@ -64,12 +66,12 @@ class Data:
         """Every class `node` is an instance of (its types and their superclasses), computed once."""
         found = self._classes.get(node)
         if found is None:
-            found, todo = set(), list(self.values(node, RDF_TYPE))
+            found, todo, subclass = set(), list(self.values(node, self.term(RDF_TYPE))), self.term(SUBCLASS)
             while todo:
                 c = todo.pop()
                 if c not in found:
                     found.add(c)
-                    todo.extend(self.values(c, SUBCLASS))
+                    todo.extend(self.values(c, subclass))
             self._classes[node] = found
         return found
 
@@ -79,6 +81,21 @@ class Data:
         if found is None:
             same = str.__eq__  # (rdflib's == on terms is Python code; this is the same test in C)
             found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
+        return found
+
+    def term(self, p):
+        """The very term the index has for the predicate `p` (or `p`): looked up with it, a key is found without
+        comparing two equal terms (rdflib's == is Python code)."""
+        if self._terms is None:
+            self._terms = {q: q for _, q in self.sp}
+        return self._terms.get(p, p)
+
+    def subjects(self, predicates: tuple) -> set:
+        """The subjects of the data itself (not its base) with a statement of one of `predicates`, computed once."""
+        found = self._subjects.get(predicates)
+        if found is None:
+            wanted = {self.term(p) for p in predicates}
+            found = self._subjects[predicates] = {s for s, p in self.sp if p in wanted}
         return found
 
     def predicates(self) -> set[str]:
@@ -180,7 +197,7 @@ class Validator:
                 kind = check.kind
                 if kind is SPARQL:
                     continue
-                path, values = check.path, data.values
+                path, values = data.term(check.path), data.values
                 if kind is MIN_COUNT or kind is MAX_COUNT:  # (the commonest checks)
                     bound, fewer = int(check.value), kind is MIN_COUNT
                     for node in nodes:
@@ -227,7 +244,10 @@ class Validator:
             classes = set(target.classes)
             found |= {n for n in scope if not classes.isdisjoint(data.classes(n))}
         if target.subjects_of:
-            found |= {n for n in scope if any(data.values(n, p) for p in target.subjects_of)}
+            predicates, d = tuple(target.subjects_of), data
+            while d is not None:
+                found |= scope & d.subjects(predicates)
+                d = d.base
         for p in target.objects_of:
             d: Data | None = data
             while d is not None:
