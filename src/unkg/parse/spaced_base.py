@@ -40,6 +40,7 @@ class SpacedBase:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.f = formulas(ctx.lang)
+        self.recipients_of: dict[str, list | None] = {}  # (TitleReader.recipients' answers: each phrase once)
 
     def date(self, m: re.Match[str]) -> dt.date | None:
         month = self.f.months.get(m.group("m").casefold())

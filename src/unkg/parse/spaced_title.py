@@ -175,7 +175,12 @@ class TitleReader(SpacedBase):
     def recipients(self, text: str) -> list[Entity | None] | None:
         """The recipients a title names, each a known post, function or organ; a function of a body the
         authority data has no post for ("the Chair of the … Committee") is None. None when a name is
-        neither."""
+        neither. (Asked again of the same phrase as a title's runs of lines are tried: answered once.)"""
+        if text not in self.recipients_of:
+            self.recipients_of[text] = self._recipients(text)
+        return self.recipients_of[text]
+
+    def _recipients(self, text: str) -> list[Entity | None] | None:
         text = text.strip().rstrip(".")
         if self.f.recipient_function is not None and self.f.recipient_function.match(self.strip(text)):
             return [None]  # (a committee's name may hold commas and "and": the whole phrase is one)
