@@ -40,7 +40,9 @@ class SpacedBase:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self.f = formulas(ctx.lang)
-        self.recipients_of: dict[str, list | None] = {}  # (TitleReader.recipients' answers: each phrase once)
+        # TitleReader's answers, each asked again as a title's runs of lines are tried: each text read once
+        self.recipients_of: dict[str, list | None] = {}
+        self.titles_of: dict[str, object] = {}
 
     def date(self, m: re.Match[str]) -> dt.date | None:
         month = self.f.months.get(m.group("m").casefold())

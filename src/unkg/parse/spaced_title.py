@@ -155,7 +155,13 @@ class TitleReader(SpacedBase):
         "créé par la résolution"), or where the language also writes the title without its recipients'
         verb ("… from the Secretary-General to the President of …", `title_head`), the split is taken at
         the first `title_join` after which (or, sender last, before which) every recipient is a known post,
-        function or organ or a body's function (`recipient_function`)."""
+        function or organ or a body's function (`recipient_function`). (Asked again of the same text as a
+        title's runs of lines are tried: answered once.)"""
+        if text not in self.titles_of:
+            self.titles_of[text] = self._match_title(text)
+        return self.titles_of[text]
+
+    def _match_title(self, text: str):
         m = self.f.title.match(text)
         if (m and self.recipients(m.group("recipients"))) or self.f.title_head is None:
             return m
@@ -175,7 +181,7 @@ class TitleReader(SpacedBase):
     def recipients(self, text: str) -> list[Entity | None] | None:
         """The recipients a title names, each a known post, function or organ; a function of a body the
         authority data has no post for ("the Chair of the … Committee") is None. None when a name is
-        neither. (Asked again of the same phrase as a title's runs of lines are tried: answered once.)"""
+        neither. (Answered once for each phrase, as `match_title`.)"""
         if text not in self.recipients_of:
             self.recipients_of[text] = self._recipients(text)
         return self.recipients_of[text]
