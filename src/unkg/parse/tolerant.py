@@ -356,7 +356,8 @@ def folded_entity(auth: Authorities, lang: str, text: str, *kinds: str):
                 k = fold(name)
                 table[k] = ent if table.get(k, ent) is ent else None
         _FOLDED[key] = table
-    return _FOLDED[key].get(fold(text)) if fold(text) else None
+    folded = fold(text)
+    return _FOLDED[key].get(folded) if folded else None
 
 
 def first_word_mended(auth: Authorities, lang: str, text: str) -> str | None:
