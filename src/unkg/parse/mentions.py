@@ -40,12 +40,15 @@ def find_mentions(
         out.append(Mention(ent.kind, ctx.written(piece, a, b), part, ent))
         taken.append((a, b))
         longest = max(longest, b - a)
-    bounds = ctx.find(piece, *BOUNDARY_KINDS)  # (in order, not overlapping)
-    bound_starts = [x for x, _, _ in bounds]
+    bounds: list[tuple[int, int, object]] | None = None  # the known titles and functions: found when first needed
+    bound_starts: list[int] = []  # (most paragraphs hold no match of the patterns)
     for kind, pattern in patterns:
         for m in pattern.finditer(piece.text):
             a, b = m.span("name")
             if kind != "event":
+                if bounds is None:
+                    bounds = ctx.find(piece, *BOUNDARY_KINDS)  # (in order, not overlapping)
+                    bound_starts = [x for x, _, _ in bounds]
                 j = bisect.bisect_right(bound_starts, a) - 1  # the known title or function it starts in
                 if 0 <= j and b <= bounds[j][1]:
                     continue  # all of it a known title, function or organ ("Security Council")
