@@ -169,6 +169,7 @@ class Validator:
         return self._run(data, own, items, triples)
 
     def _run(self, data: Data, scope: set, graph: list | None, triples: list | None = None) -> list[Result]:
+        self._instances: dict | None = None  # class -> its instances among `scope` (`_focus`)
         self._pending: list | None = None  # the document's quads, all of which are not in the store yet
         if graph is not None:
             if self._used >= 500:
@@ -241,8 +242,13 @@ class Validator:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
         found = set(target.nodes) & scope
         if target.classes:
-            classes = set(target.classes)
-            found |= {n for n in scope if not classes.isdisjoint(data.classes(n))}
+            if self._instances is None:  # (each class's instances among `scope`, for every shape at once)
+                self._instances = defaultdict(set)
+                for n in scope:
+                    for c in data.classes(n):
+                        self._instances[c].add(n)
+            for c in target.classes:
+                found |= self._instances.get(c, set())
         if target.subjects_of:
             predicates, d = tuple(target.subjects_of), data
             while d is not None:
