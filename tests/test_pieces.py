@@ -1,5 +1,5 @@
-"""The shortcuts of pieces.py and text.py give what the long way gives: a text `_UNSQUEEZED` finds nothing in
-is one `_squeeze` leaves as it is (and only such a text); `join_text` is the text of `join` for any pieces (line
+"""The shortcuts of pieces.py and text.py give what the long way gives: a text `_squeezed` accepts is one
+`_squeeze` leaves as it is (and only such a text); `join_text` is the text of `join` for any pieces (line
 pieces of any raw text, and pieces in any state: white space at their ends, tabs, spaces beside CJK); and
 `Text.written` is what its character by character way gives."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unkg.pieces import _UNSQUEEZED, Piece, _squeeze, join, join_text
+from unkg.pieces import Piece, _squeeze, _squeezed, join, join_text
 from unkg.text import normalise
 
 CHARS = " \t\u00a0\u3000\x1caZé-\u2013大会。（）"
@@ -16,14 +16,15 @@ CHARS = " \t\u00a0\u3000\x1caZé-\u2013大会。（）"
 
 @settings(max_examples=5000, deadline=None, derandomize=True)
 @given(st.text(CHARS, max_size=10))
-def test_unsqueezed_finds_what_squeeze_would_change(text):
-    assert (_UNSQUEEZED.search(text) is None) == (_squeeze(text) == text)
+def test_squeezed_is_what_squeeze_leaves_as_it_is(text):
+    assert _squeezed(text) == (_squeeze(text) == text)
 
 
-def test_unsqueezed_finds_each_kind():
-    for text in (" a", "a ", "a  b", "a\tb", "a\u00a0b", "大 会", "a 大", "a\nb"):
-        assert _UNSQUEEZED.search(text) is not None, repr(text)
-    assert _UNSQUEEZED.search("a b-c 2025年") is None
+def test_squeezed_refuses_each_kind():
+    for text in (" a", "a ", "a  b", "a\tb", "a\u00a0b", "大 会", "a 大", "a\nb", "é 大"):
+        assert not _squeezed(text), repr(text)
+    assert _squeezed("a b-c 2025年")
+    assert _squeezed("é 2025年")  # (not ASCII, CJK, no space beside it)
 
 
 @settings(max_examples=2000, deadline=None, derandomize=True)

@@ -41,9 +41,12 @@ from .pieces import (
     _HYPHENS,
     _SPACE_BY_CJK,
     Piece,
-    _join_items,  # (also the reference `join` is checked against: tests/test_text.py)
+    _join_items,  # noqa: F401 (the reference `join` is checked against: tests/test_text.py)
     _normalise_items,
+    _squeezed,
     is_cjk,
+    join,
+    join_text,  # noqa: F401 (the parser's: text.py holds the text model's functions)
 )
 
 FULL_RATIO = 0.8
@@ -129,46 +132,6 @@ def _plain_piece(raw: str, start: int, end: int) -> Piece:
 _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
                            r"\u0670\u06d6-\u06ed\u0900-\u0dff\u1100-\u11ff\u1ab0-\u1aff\u1dc0-\u1dff"
                            r"\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe20-\ufe2f]*")
-
-
-def _squeezed(s: str) -> bool:
-    """True when guarantee 4 holds for `s` as it is (``not _UNSQUEEZED.search(s)``, found faster: that
-    pattern tries each of its alternatives at every character)."""
-    return " ".join(s.split()) == s and (" " not in s or s.isascii() or not _CJK.search(s)
-                                         or not _SPACE_BY_CJK.search(s))
-
-
-def join(pieces: Sequence[Piece]) -> Piece:
-    """Join wrapped lines (guarantee 5): one space between them, none after a hyphen or dash and none next
-    to CJK characters. (`pieces.join`, with `_squeezed` telling that each piece keeps guarantee 4.)"""
-    kept = [p for p in pieces if p.text]
-    if not all(_squeezed(p.text) for p in kept):
-        return _join_items(kept)
-    text: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for p in kept:
-        if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(p.text[0]):
-            text.append(" ")
-            starts.append(ends[-1])
-            ends.append(ends[-1])
-        text.append(p.text)
-        starts.extend(p.starts)
-        ends.extend(p.ends)
-    return Piece("".join(text), tuple(starts), tuple(ends))
-
-
-def join_text(pieces: Sequence[Piece]) -> str:
-    """``join(pieces).text``, without the offsets (`pieces.join_text`, with `_squeezed`)."""
-    kept = [p.text for p in pieces if p.text]
-    if not all(_squeezed(t) for t in kept):
-        return join(pieces).text
-    text: list[str] = []
-    for t in kept:
-        if text and text[-1][-1] not in _HYPHENS and not is_cjk(text[-1][-1]) and not is_cjk(t[0]):
-            text.append(" ")
-        text.append(t)
-    return "".join(text)
 
 
 def _written_fast(raw: str) -> str:
