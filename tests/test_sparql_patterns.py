@@ -11,7 +11,7 @@ import pytest
 from unkg.pipeline import Pipeline
 from unkg.rdf import write
 from unkg.searchdoc import Indexer
-from unkg.sparql_patterns import Patterns
+from unkg.sparql_patterns import Patterns, required
 
 EX = "http://example.org/"
 HEAD = f"PREFIX ex: <{EX}>\n"
@@ -91,3 +91,36 @@ def test_a_search_row_from_the_quads_the_queries_read_is_the_row_from_every_quad
     assert len(indexer.read.select(versions[0][3])) < len(versions[0][3])  # some quads left out
     assert len(indexer.authority_quads) < len(everything.authority_quads)
     assert indexer.row(versions) == everything.row(versions)
+
+
+@pytest.mark.parametrize("where, needed", [
+    ("?x ex:p ?y . ?x ex:q ?z", {"p", "q"}),  # a pattern's predicates
+    ("?x ex:p ?y OPTIONAL { ?x ex:q ?z }", {"p"}),  # not what is optional
+    ("?x ex:p ?y MINUS { ?x ex:q ?z }", {"p"}),  # nor what is taken away
+    ("?x ex:p ?y FILTER NOT EXISTS { ?x ex:q ?z }", {"p"}),  # nor what must be absent
+    ("{ ?x ex:p ?y . ?x ex:r ?z } UNION { ?x ex:q ?y . ?x ex:r ?z }", {"r"}),  # what both branches need
+    ("?x ex:p* ?y . ?x ex:q/ex:r ?z", set()),  # paths: p* matches without a statement
+    ("?x ?p ?y", set()),  # a variable predicate
+    ("GRAPH ?g { ?x ex:p ?y } BIND (1 AS ?n)", {"p"}),
+])
+def test_the_predicates_every_solution_needs(where, needed):
+    assert required(f"{HEAD}SELECT * WHERE {{ {where} }}") == {EX + p for p in needed}
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT (COUNT(?x) AS ?n) WHERE { ?x ex:p ?y }",  # one solution (0) with no statement at all
+    "ASK { ?x ex:p ?y }",
+    "SELECT ?x WHERE { VALUES ?x { ex:a } }",
+    "not a query",
+])
+def test_nothing_is_required_where_it_is_not_known(query):
+    assert required(HEAD + query) == frozenset()
+
+
+def test_a_query_required_nothing_of_finds_nothing_on_a_store_without_it():
+    """What `required` says holds in Oxigraph: no statement of a required predicate, no solution."""
+    store = ox.Store()
+    store.add(quad("q", ox.Literal("x")))
+    query = f"{HEAD}SELECT ?x WHERE {{ ?x ex:q ?z OPTIONAL {{ ?x ex:p ?y }} ?x ex:r ?w }}"
+    assert required(query) == {EX + "q", EX + "r"}
+    assert list(store.query(query, use_default_graph_as_union=True)) == []
