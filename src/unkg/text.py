@@ -109,7 +109,8 @@ def _plain_piece(raw: str, start: int, end: int) -> Piece:
         # each run of white space is one space (not a tab, a no-break space, two spaces; kept: no CJK beside
         # it) or there is none: the text as it is
         a = start + len(segment) - len(segment.lstrip())
-        return Piece(kept, tuple(range(a, a + len(kept))), tuple(range(a + 1, a + len(kept) + 1)))
+        offsets = tuple(range(a, a + len(kept) + 1))  # (one set of numbers for the starts and the ends)
+        return Piece(kept, offsets[:-1], offsets[1:])
     text: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
