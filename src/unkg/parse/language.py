@@ -41,16 +41,17 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     names of organs and organisations it spells (a masthead's "Security Council", each worth a few
     words: a text cut short has few words, and its last may be a fragment, "LE" of "LETTER")."""
     scripts = _scripts()
-    counts = dict.fromkeys(scripts, 0)
-    for ch, n in collections.Counter(raw).items():
-        if not ch.isalpha():
-            continue
-        script = _script_of(ch)
-        if script is not None:
-            counts[script] += n
-    if sum(counts.values()) == 0:
+    written = {_script_of(ch) for ch in set(raw) if ch.isalpha()} - {None}
+    if len(written) > 1:  # (letters are counted only where they are written in several scripts)
+        counts = dict.fromkeys(scripts, 0)
+        for ch, n in collections.Counter(raw).items():
+            if ch.isalpha() and _script_of(ch) is not None:
+                counts[_script_of(ch)] += n
+        script = max(counts, key=lambda k: counts[k])
+    elif written:
+        script = written.pop()
+    else:
         return None
-    script = max(counts, key=lambda k: counts[k])
     if len(scripts[script]) == 1:
         return scripts[script][0]
     words = collections.Counter(re.findall(r"[a-zà-ÿ]+", raw.casefold()))  # (the one shared script is Latin)
