@@ -51,11 +51,14 @@ def _fold(label: str) -> str:
 
 def _alternation(names: list[tuple[str, str]], flags: int) -> str:
     """A regular expression matching what ``name1suffix1|name2suffix2|…`` matches, and by the same alternative:
-    the names (in order of preference) grouped by their first letter, ``a(?:bc|d)|x(?:y|z)``. At each place
+    the names (in order of preference) grouped by their first letter, ``a(?:bc|d)|x(?:y|z)``, and the rests
+    of a group's names by their next letter, and so on (``ab(?:c|d)`` is ``a(?:b(?:c|d))``). At each place
     in a text `re` then tries the names of one letter instead of every name (three times faster over a
-    document). Names whose first letters `flags` make the same letter (IGNORECASE: ``i`` and ``ı``) share a
-    group and keep their order; letters of different groups never match the same character, so the order of
-    the groups does not matter."""
+    document; the next letters a quarter faster again over the many names of States). Names whose first
+    letters `flags` make the same letter (IGNORECASE: ``i`` and ``ı``) share a group and keep their order;
+    letters of different groups never match the same character, so the order of the groups does not matter
+    (the names come longest first: one that ends where others of its group go on comes after them, and so
+    does its group, the empty one, which matches where they do)."""
     classes: list[list[str]] = []  # first letters that match the same characters
     for c in dict.fromkeys(name[:1] for name, _ in names):
         same = next((k for k in classes if re.fullmatch(re.escape(k[0]), c, flags)), None)
@@ -66,7 +69,9 @@ def _alternation(names: list[tuple[str, str]], flags: int) -> str:
     parts = []
     for letters in classes:
         members = [(name, suffix) for name, suffix in names if name[:1] in letters]
-        if len(letters) == 1:
+        if len(letters) == 1 and letters[0] and len(members) > 1:
+            parts.append(f"{re.escape(letters[0])}(?:{_alternation([(n[1:], s) for n, s in members], flags)})")
+        elif len(letters) == 1:
             rest = "|".join(re.escape(name[1:]) + suffix for name, suffix in members)
             parts.append(f"{re.escape(letters[0])}(?:{rest})")
         else:
