@@ -1,7 +1,8 @@
 """Names found in a text (authority.py): the names' pattern grouped by first letter (`_alternation`) finds what
 the plain alternation of the names, longest first, finds — the same places and the same names — for any names
 and text (letters that case-folding makes one included: i, I, ı, İ, k, K, s, ſ), and for the authority data's
-names in the real documents."""
+names in the real documents; the scan for names of a few ASCII first letters (`_whole_words`) finds what the plain
+alternation of whole words finds."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from unkg.authority import _alternation
+from unkg.authority import _alternation, _whole_words
 
 from conftest import shared_path
 
@@ -34,6 +35,28 @@ def test_grouped_names_match_as_the_plain_alternation(names, text, ignorecase):
     names.sort(key=lambda n: (-len(n[0]), n[0]))  # (the order authority.py gives them: longest first)
     flags = re.IGNORECASE if ignorecase else 0
     assert _found(_alternation(names, flags), flags, text) == _found(_plain(names), flags, text)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(names=st.lists(st.builds(str.__add__, st.sampled_from("aIsK-"), st.text(LETTERS, max_size=4)), min_size=1,
+                      max_size=12, unique=True),
+       text=st.text(LETTERS + "AS", max_size=40))
+def test_whole_words_match_as_the_plain_alternation(names, text):
+    """The scan for names that start with a few ASCII characters (`_whole_words`) finds, without flags,
+    what the plain alternation of whole words finds with IGNORECASE (the same places, the same names)."""
+    names.sort(key=lambda n: (-len(n), n))
+    body = _whole_words(names)
+    assert body is not None  # (at most ten first characters, each ASCII and its own letter)
+    plain = rf"(?<!\w)(?:{'|'.join(map(re.escape, names))})(?!\w)"
+    assert ([(m.start(), m.end()) for m in re.finditer(body, text)]
+            == [(m.start(), m.end()) for m in re.finditer(plain, text, re.IGNORECASE)])
+
+
+def test_whole_words_is_only_for_names_of_a_few_ascii_first_letters():
+    assert _whole_words(["Iran", "Oman"]) is not None
+    assert _whole_words(["Iran", "iraq"]) is None  # (one letter in two cases: left to `_alternation`)
+    assert _whole_words(["Éire", "Oman"]) is None
+    assert _whole_words([c + "x" for c in "abcdefghijk"]) is None  # (eleven first letters)
 
 
 def test_names_are_grouped_by_first_letter():
