@@ -154,15 +154,17 @@ class Authorities:
             alts = sorted(table, key=lambda s: (-len(s), s))
             flags = 0 if lang in ("zh",) else re.IGNORECASE
             left = BOUNDARIES.get(lang) == "left"  # each name declined in the data ends a word
-            body = _alternation([(a, r"(?!\w)" if left and a in whole else "") for a in alts], flags)
-            if lang not in BOUNDARIES and _whole_words(alts):  # (the same matches, found faster)
-                body, flags = _whole_words(alts), 0
-            elif lang not in BOUNDARIES:  # a name is a whole word: "woman" does not name Oman
-                body = rf"(?<!\w)(?:{body})(?!\w)"
-            elif BOUNDARIES[lang] == "right":
-                body = rf"(?:{body})(?!\w)"
-            elif BOUNDARIES[lang] == "left":
-                body = rf"(?<!\w)(?:{body})"
+            fast = _whole_words(alts) if lang not in BOUNDARIES else None
+            if fast is not None:  # (the whole words' pattern below, found faster)
+                body, flags = fast, 0
+            else:
+                body = _alternation([(a, r"(?!\w)" if left and a in whole else "") for a in alts], flags)
+                if lang not in BOUNDARIES:  # a name is a whole word: "woman" does not name Oman
+                    body = rf"(?<!\w)(?:{body})(?!\w)"
+                elif BOUNDARIES[lang] == "right":
+                    body = rf"(?:{body})(?!\w)"
+                elif BOUNDARIES[lang] == "left":
+                    body = rf"(?<!\w)(?:{body})"
             self._finders[key] = [body if alts else None, flags, table]  # compiled by `find` when first needed
         return self._finders[key]
 
