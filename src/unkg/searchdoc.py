@@ -64,12 +64,11 @@ class Indexer:
     def __init__(self, authority_quads: list, base: str, narrow: bool = True):
         self.base = base.rstrip("/") + "/id/"
         read = config()
-        self.facets = [(f, f["query"]) for f in read["facet"]]
         row = read["row"]
-        queries = [q for _, q in self.facets] + [read["text"]["names"], row["letters"], row["versions"],
-                                                 row["sessions"] % "", row["notations"] % ""]
+        queries = [f["query"] for f in read["facet"]] + [read["text"]["names"], row["letters"], row["versions"],
+                                                          row["sessions"] % "", row["notations"] % ""]
         # the queries as Oxigraph is given them, each with the prefixes it uses
-        self.facets = [(f, with_prefixes(q)) for f, q in self.facets]
+        self.facets = [(f, with_prefixes(f["query"])) for f in read["facet"]]
         self.names, self.letters, self.versions, self.sessions, self.notations = map(
             with_prefixes, (read["text"]["names"], row["letters"], row["versions"], row["sessions"], row["notations"]))
         # the quads the rows read: a third of a document's, half of the authority data's (all unless `narrow`)
