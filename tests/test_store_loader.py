@@ -4,6 +4,8 @@ gone once the loader ends, whether the loads succeeded or not."""
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,25 +27,32 @@ def document(n: int) -> bytes:
 class Counting(StoreLoader):
     """Counts the bulk loads (each one spool file)."""
 
-    loads = 0
+    def __init__(self, *args, **kwargs):
+        self.loads = 0
+        self.lock = threading.Lock()
+        super().__init__(*args, **kwargs)
 
-    def _run(self) -> None:
-        store = self.store
-        loader = self
+    def _load(self, path: Path) -> None:
+        with self.lock:
+            self.loads += 1
+        super()._load(path)
 
-        class Counted:
-            def bulk_load(self, *args, **kwargs):
-                loader.loads += 1
-                return store.bulk_load(*args, **kwargs)
 
-            def __len__(self):
-                return len(store)
+class Meeting(Counting):
+    """Its first loads wait for each other: they can end only if `LOADS` of them run at once."""
 
-        self.store = Counted()
-        try:
-            super()._run()
-        finally:
-            self.store = store
+    def __init__(self, *args, **kwargs):
+        self.meeting = threading.Barrier(StoreLoader.LOADS, timeout=60)
+        self.entered = 0
+        super().__init__(*args, **kwargs)
+
+    def _load(self, path: Path) -> None:
+        with self.lock:
+            self.entered += 1
+            first = self.entered <= self.LOADS
+        if first:
+            self.meeting.wait()  # (broken, an error raised by finish(), if the others never come)
+        super()._load(path)
 
 
 def test_quads_loaded_in_chunks_and_spool_removed(tmp_path: Path, monkeypatch) -> None:
@@ -120,4 +129,19 @@ def test_held_loader_closed_without_release(tmp_path: Path, monkeypatch) -> None
     for n in range(20):
         loader.add(document(n))
     loader.close()
-    assert not loader.thread.is_alive() and not (tmp_path / ".store-spool").exists()
+    assert not any(t.is_alive() for t in loader.threads) and not (tmp_path / ".store-spool").exists()
+
+
+def test_loads_run_at_once(tmp_path: Path, monkeypatch) -> None:
+    """The spooled files are loaded by `LOADS` threads at once (the store's load on two CPUs, not one),
+    and the store holds every statement whatever order they end in."""
+    assert StoreLoader.LOADS == 2
+    monkeypatch.setattr(StoreLoader, "CHUNK", 2048)
+    docs = [document(n) for n in range(60)]
+    loader = Meeting(tmp_path / "store")
+    for data in docs:
+        loader.add(data)
+    loader.release()
+    store = loader.finish()  # (a BrokenBarrierError here: the first loads did not run at once)
+    assert set(store) == set(ox.parse(b"".join(docs), format=ox.RdfFormat.N_QUADS))
+    assert loader.loads > 2 and not any(t.is_alive() for t in loader.threads)
