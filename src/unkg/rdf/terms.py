@@ -11,6 +11,10 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 _NAMED: dict[str, ox.NamedNode] = {}  # IRIs already made Oxigraph terms (the same few recur in every graph)
 _NAMED_KEPT = 20_000
+# Literals already made Oxigraph terms, by the rdflib literal's identity: the mapping makes a recurring literal
+# once (`string`, `literal`), so four in five are one seen before, and rdflib's hash and equality of a literal
+# are Python code. Each entry holds its literal, so no other object can take its id while the entry is kept.
+_LITERALS_OX: dict[int, tuple[Literal, ox.Literal]] = {}
 
 
 def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -25,13 +29,20 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
                 _NAMED[iri] = node
         return node
     if kind is Literal or isinstance(term, Literal):
+        known = _LITERALS_OX.get(id(term))
+        if known is not None and known[0] is term:
+            return known[1]
         language = term.language
         if language:
-            return ox.Literal(str(term), language=language)
-        datatype = term.datatype
-        if datatype:
-            return ox.Literal(str(term), datatype=ox_term(datatype))
-        return ox.Literal(str(term))
+            node = ox.Literal(str(term), language=language)
+        elif term.datatype:
+            node = ox.Literal(str(term), datatype=ox_term(term.datatype))
+        else:
+            node = ox.Literal(str(term))
+        if len(_LITERALS_OX) >= _NAMED_KEPT:
+            _LITERALS_OX.clear()
+        _LITERALS_OX[id(term)] = (term, node)
+        return node
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"not an RDF term: {term!r}")

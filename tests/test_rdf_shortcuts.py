@@ -1,0 +1,86 @@
+"""The RDF writers' shortcuts give what the plain way gives: Oxigraph literals remembered by the rdflib literal's
+identity (the same term as made afresh, never another literal's, the memo bounded), and JSON-LD's canonical
+form (lists sorted) without copying the dicts that hold no list or dict."""
+
+from __future__ import annotations
+
+import json
+
+import orjson
+import pyoxigraph as ox
+from hypothesis import given, settings as hsettings, strategies as st
+from rdflib import Literal, URIRef
+
+from unkg.rdf import terms
+from unkg.rdf.write import _canonical
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+LEXICAL = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)
+LITERALS = st.one_of(
+    LEXICAL.map(Literal),
+    st.tuples(LEXICAL, st.sampled_from(["en", "en-GB", "zh-Hans", "fr"])).map(lambda t: Literal(t[0], lang=t[1])),
+    st.tuples(st.integers(-50, 50), st.sampled_from([XSD + "integer", XSD + "string", XSD + "decimal"])).map(
+        lambda t: Literal(str(t[0]), datatype=t[1])),
+)
+
+
+def _plain(term: Literal) -> ox.Literal:
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+@hsettings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(LITERALS, max_size=10))
+def test_a_literal_is_the_oxigraph_term_made_afresh_the_first_time_and_after(items):
+    items = items + items  # (each seen twice: the second time from the memo)
+    assert [terms.ox_term(t) for t in items] == [_plain(t) for t in items]
+
+
+def test_a_remembered_literal_is_never_another_literal_that_has_its_id():
+    """An entry whose literal is not the one asked about (its id taken by a new object) is not used."""
+    first, second = Literal("one", lang="en"), Literal("two", datatype=URIRef(XSD + "token"))
+    terms._LITERALS_OX[id(second)] = (first, terms.ox_term(first))
+    assert terms.ox_term(second) == ox.Literal("two", datatype=ox.NamedNode(XSD + "token"))
+    assert terms._LITERALS_OX[id(second)][0] is second
+
+
+def test_the_literal_memo_is_bounded():
+    kept = [Literal(str(n)) for n in range(terms._NAMED_KEPT + 10)]
+    for t in kept:
+        assert terms.ox_term(t) == ox.Literal(str(t))
+    assert len(terms._LITERALS_OX) <= terms._NAMED_KEPT
+
+
+def _canonical_plainly(value):
+    """The canonical form as first written: every dict and list copied."""
+    if isinstance(value, dict):
+        return {k: _canonical_plainly(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_canonical_plainly(v) for v in value]
+        if len(items) < 2:
+            return items
+        if all(isinstance(v, str) for v in items):
+            return sorted(items)
+        ids = [v.get("@id") if isinstance(v, dict) else None for v in items]
+        if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+            return [v for _, v in sorted(zip(ids, items), key=lambda pair: pair[0])]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+KEYS = st.sampled_from(["@id", "@value", "@type", "@language", "name", "x"])
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), LEXICAL, LEXICAL.map(Literal))
+JSON = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(KEYS, inner, max_size=4)), max_leaves=25)
+
+
+@hsettings(max_examples=1000, derandomize=True, deadline=None)
+@given(JSON)
+def test_the_canonical_form_is_the_plain_ones(value):
+    before = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    assert orjson.dumps(_canonical(value), option=orjson.OPT_SORT_KEYS) == \
+        orjson.dumps(_canonical_plainly(value), option=orjson.OPT_SORT_KEYS)
+    assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == before  # (the value itself left as it was)
