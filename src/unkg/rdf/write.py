@@ -163,8 +163,16 @@ _NESTED = (dict, list)  # (what `_canonical` looks into: any other value is itse
 
 
 def _canonical(value):
+    """`value` with its lists sorted (see `JsonLd`); a dict none of whose values is a list or a dict is itself
+    (most are: a reference, a literal's value object), the others copied where a value changes."""
     if isinstance(value, dict):
-        return {k: _canonical(v) if isinstance(v, _NESTED) else v for k, v in value.items()}
+        out = None
+        for k, v in value.items():
+            if isinstance(v, _NESTED):
+                if out is None:
+                    out = dict(value)
+                out[k] = _canonical(v)
+        return value if out is None else out
     if isinstance(value, list):
         items = [_canonical(v) if isinstance(v, _NESTED) else v for v in value]
         if len(items) < 2:
