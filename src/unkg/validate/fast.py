@@ -47,6 +47,8 @@ class Data:
         self._predicates: set[str] | None = None
         self._terms: dict | None = None  # each predicate -> the term the index has for it
         self._subjects: dict = {}  # predicates -> `subjects`
+        self._described: set | None = None
+        self._subclassing: bool | None = None
         sp = self.sp
         for s, p, o in graph:
             sp[s, p].append(o)
@@ -65,7 +67,9 @@ class Data:
     def classes(self, node) -> set:
         """Every class `node` is an instance of (its types and their superclasses), computed once."""
         found = self._classes.get(node)
-        if found is None:
+        if found is None and not self.subclassing():  # (no superclass to look up: the types alone)
+            found = self._classes[node] = set(self.values(node, self.term(RDF_TYPE)))
+        elif found is None:
             found, todo, subclass = set(), list(self.values(node, self.term(RDF_TYPE))), self.term(SUBCLASS)
             while todo:
                 c = todo.pop()
@@ -75,6 +79,18 @@ class Data:
             self._classes[node] = found
         return found
 
+    def subclassing(self) -> bool:
+        """Whether the data or its base has an rdfs:subClassOf statement (a class may have superclasses)."""
+        if self._subclassing is None:
+            self._subclassing = SUBCLASS in self.terms() or (self.base is not None and self.base.subclassing())
+        return self._subclassing
+
+    def described(self) -> set:
+        """The subjects of the data itself (not its base), computed once."""
+        if self._described is None:
+            self._described = {s for s, _ in self.sp}
+        return self._described
+
     def objects(self, p) -> set:
         """The objects of `p` in the data itself (not its base)."""
         found = self._objects.get(p)
@@ -83,12 +99,16 @@ class Data:
             found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
         return found
 
+    def terms(self) -> dict:
+        """Each predicate of the data itself (not its base) -> the very term the index has for it, computed once."""
+        if self._terms is None:
+            self._terms = {q: q for _, q in self.sp}
+        return self._terms
+
     def term(self, p):
         """The very term the index has for the predicate `p` (or `p`): looked up with it, a key is found without
         comparing two equal terms (rdflib's == is Python code)."""
-        if self._terms is None:
-            self._terms = {q: q for _, q in self.sp}
-        return self._terms.get(p, p)
+        return (self._terms if self._terms is not None else self.terms()).get(p, p)
 
     def subjects(self, predicates: tuple) -> set:
         """The subjects of the data itself (not its base) with a statement of one of `predicates`, computed once."""
@@ -101,7 +121,7 @@ class Data:
     def predicates(self) -> set[str]:
         """The predicate IRIs of the data itself (not its base), computed once."""
         if self._predicates is None:
-            self._predicates = {str(p) for _, p in self.sp}
+            self._predicates = {str(p) for p in self.terms()}  # (each predicate once)
         return self._predicates
 
     def is_instance(self, node, cls) -> bool:
@@ -112,18 +132,19 @@ class Data:
         IRI starting with none of `known` (the namespace shape's target, `namespaces.py`); computed once."""
         found = self._outside.get(known)
         if found is None:
-            found = self._outside[known] = set()
             starts = str.startswith  # (rdflib's startswith takes no tuple)
+            # each subject and each predicate tested once, then the objects
+            found = {s for s in self.described() if isinstance(s, URIRef) and not starts(s, known)}
+            foreign = {p for p in self.terms() if not starts(p, known)}
             for (s, p), objects in self.sp.items():
-                if s in found or not isinstance(s, URIRef):
-                    continue
-                if not starts(p, known) or not starts(s, known):
+                if p in foreign:
                     found.add(s)
                     continue
-                for o in objects:
-                    if isinstance(o, URIRef) and not starts(o, known):
+                for o in objects:  # (exact types first: rdflib's terms are ABCs, whose failing isinstance is slow)
+                    if (type(o) is URIRef or type(o) is not Literal and isinstance(o, URIRef)) and not starts(o, known):
                         found.add(s)
                         break
+            found = self._outside[known] = {s for s in found if isinstance(s, URIRef)}
         return found
 
 
@@ -154,8 +175,7 @@ class Validator:
     def authority_results(self) -> list[Result]:
         """Results on nodes only the authority data describes (the same for every document)."""
         if self._authority_results is None:
-            subjects = {s for s, _ in self.auth_data.sp}
-            self._authority_results = self._run(self.auth_data, subjects, None)
+            self._authority_results = self._run(self.auth_data, self.auth_data.described(), None)
         return self._authority_results
 
     def validate(self, graph: Graph, triples: list | None = None, items: list | None = None) -> list[Result]:
@@ -165,8 +185,7 @@ class Validator:
         if items is None:
             items = list(graph)
         data = Data(items, self.auth_data)
-        own = {s for s, _, _ in items}
-        return self._run(data, own, items, triples)
+        return self._run(data, data.described(), items, triples)
 
     def _run(self, data: Data, scope: set, graph: list | None, triples: list | None = None) -> list[Result]:
         self._instances: dict | None = None  # class -> its instances among `scope` (`_focus`)
@@ -189,30 +208,34 @@ class Validator:
         self._graphs = [AUTH_GRAPH] + ([doc_graph] if graph is not None else [])
         results: list[Result] = []
         sparql_focus: list[tuple[NodeShape, set]] = []
+        own, values = data.sp.get, data.values
+        described = data.base.described() if data.base is not None else EMPTY
         for ns in self.node_shapes:
             focus = self._focus(ns.target, data, scope)
             if not focus:
                 continue
             nodes = sorted(focus, key=str)
+            alone = described.isdisjoint(nodes) if described else True  # (nothing in the base about them:
+            # their values are those of the data itself, looked up at once)
             for check in ns.checks:
                 kind = check.kind
                 if kind is SPARQL:
                     continue
-                path, values = data.term(check.path), data.values
+                path = data.term(check.path)
                 if kind is MIN_COUNT or kind is MAX_COUNT:  # (the commonest checks)
                     bound, fewer = int(check.value), kind is MIN_COUNT
                     for node in nodes:
-                        count = len(values(node, path))
+                        count = len(own((node, path), EMPTY) if alone else values(node, path))
                         if count < bound if fewer else count > bound:
                             results.append(self._result(check, node, None))
                 elif kind is HAS_VALUE:
                     for node in nodes:
-                        if check.value not in values(node, path):
+                        if check.value not in (own((node, path), EMPTY) if alone else values(node, path)):
                             results.append(self._result(check, node, None))
                 else:  # a test of each value, in order
                     ok = _value_test(kind, check.value, data)
                     for node in nodes:
-                        found = values(node, path)
+                        found = own((node, path), EMPTY) if alone else values(node, path)
                         for v in sorted(found, key=_order) if len(found) > 1 else found:
                             if not ok(v):
                                 results.append(self._result(check, node, v))
