@@ -39,13 +39,20 @@ class Template:
 
     text: str
     names: tuple[str, ...]
+    whole: str | None = None  # the fact the template is alone ("{title}": most are), filled by `format` at once
 
     @classmethod
     def read(cls, text: str) -> Template:
-        return cls(text, tuple(name for _, name, _, _ in string.Formatter().parse(text) if name))
+        names = tuple(name for _, name, _, _ in string.Formatter().parse(text) if name)
+        return cls(text, names, names[0] if len(names) == 1 and text == "{" + names[0] + "}" else None)
 
     def fill(self, facts: dict[str, Any]) -> str | None:
         """The value, or None when a fact it names is not given (or it is blank)."""
+        if self.whole is not None:  # (what format_map does with "{name}": format(value, ""))
+            value = facts[self.whole]
+            if value is None or value == "" or value == ():
+                return None
+            return format(value).strip() or None
         for name in self.names:
             value = facts[name]
             if value is None or value == "" or value == ():
@@ -135,7 +142,7 @@ class Crosswalk:
                     if data is not None:
                         out.append(Value(rule.target, "", data, ()))
                     continue
-                parts = tuple((code, v) for code, t in rule.parts if (v := t.fill(facts)) is not None)
+                parts = tuple([(code, v) for code, t in rule.parts if (v := t.fill(facts)) is not None])
                 if rule.group:
                     grouped += parts
                 elif parts:
