@@ -49,7 +49,7 @@ class References:
         if entity is None or entity.kind not in TLC:
             return None
         if entity.iri not in self.by_iri:
-            stem = _NOT_ID.sub("-", entity.iri.split("/id/", 1)[-1]).strip("-") or "ref"
+            stem = _stem(entity.iri)
             eid, n = stem, 1
             while eid in self.taken:
                 n += 1
@@ -60,6 +60,12 @@ class References:
 
     def all(self) -> list[Reference]:
         return sorted(self.by_iri.values(), key=lambda r: (r.element, r.eid))
+
+
+@functools.lru_cache(maxsize=8192)  # (the authority data's entities recur from document to document)
+def _stem(iri: str) -> str:
+    """The eId an entity's reference has unless another's took it: its IRI's path after ``/id/``."""
+    return _NOT_ID.sub("-", iri.split("/id/", 1)[-1]).strip("-") or "ref"
 
 
 @functools.lru_cache(maxsize=4)
