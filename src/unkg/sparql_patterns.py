@@ -43,11 +43,14 @@ class Patterns:
         return predicate in self.any_object or (predicate, quad.object) in self.objects
 
     def select(self, quads: list[ox.Quad]) -> list[ox.Quad]:
-        """The quads of `quads` that match (`matches`, in one loop)."""
+        """The quads of `quads` that match (`matches`, in one loop; a quad's object is read only when its
+        predicate is one of `objects`: reading a term from Oxigraph copies it, a text's literal too)."""
         if self.everything:
             return quads
         any_object, objects = self.any_object, self.objects
-        return [q for q in quads if (p := q.predicate) in any_object or (p, q.object) in objects]
+        with_object = {p for p, _ in objects}
+        return [q for q in quads
+                if (p := q.predicate) in any_object or (p in with_object and (p, q.object) in objects)]
 
     def _walk(self, node: object) -> None:
         if isinstance(node, CompValue):
