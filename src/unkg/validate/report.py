@@ -3,10 +3,17 @@ text, the order reports list results in, and the report as Turtle (``results_tur
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
+
+from ..rdf.write import PREFIX_MAP
+from ..vocab import SH as sh
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -84,13 +91,16 @@ def results_turtle(results: list[Result] | tuple[Result, ...]) -> bytes:
     """The SHACL validation report of `results` as Turtle, the same whichever validator produced them:
     one ``sh:ValidationReport`` with a ``sh:ValidationResult`` per result, blank nodes named by a hash
     of the result (so the same results give the same bytes)."""
-    import hashlib
-    import json
+    return _turtle(results) if results else _no_results()
 
-    import pyoxigraph as ox
 
-    from ..rdf.write import PREFIX_MAP
-    from ..vocab import SH as sh
+@functools.cache
+def _no_results() -> bytes:
+    """The report of no results (most documents'), made once."""
+    return _turtle(())
+
+
+def _turtle(results) -> bytes:
     lines = ["_:report <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <%sValidationReport> ." % sh,
              '_:report <%sconforms> "%s"^^<http://www.w3.org/2001/XMLSchema#boolean> .'
              % (sh, "false" if any(r.severity == "Violation" for r in results) else "true")]
