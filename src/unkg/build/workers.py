@@ -73,6 +73,7 @@ class FileWriter:
 
     def __init__(self, folder: Path):
         self.folder = folder
+        self.root = os.fspath(folder)  # (paths as strings: a dozen files per document)
         self.made: set[str] = set()
 
     def write(self, outcome: Outcome) -> Outcome:
@@ -81,19 +82,27 @@ class FileWriter:
             if parent not in self.made:
                 (self.folder / parent).mkdir(parents=True, exist_ok=True)
                 self.made.add(parent)
-            new_file(self.folder / rel, data)
+            new_file(f"{self.root}/{rel}", data)
         return dataclasses.replace(outcome, files=dict.fromkeys(sorted(outcome.files), b""))
 
 
-def new_file(path: Path, data: bytes) -> None:
-    """Write `data` as a new file at `path` (never into the file already there, which may be shared)."""
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
+def new_file(path: Path | str, data: bytes) -> None:
+    """Write `data` as a new file at `path` (never into the file already there, which may be shared). (The
+    file's descriptor alone, not a Python file object: a build writes a dozen files per document.)"""
     try:
-        fh = open(path, "xb")
+        fd = os.open(path, _NEW, 0o666)
     except FileExistsError:
-        path.unlink()
-        fh = open(path, "xb")
-    with fh:
-        fh.write(data)
+        os.unlink(path)
+        fd = os.open(path, _NEW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 STOP = threading.Event()  # set by a signal that ends the build (the command line's SIGTERM)
