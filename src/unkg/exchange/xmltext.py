@@ -7,10 +7,15 @@ from __future__ import annotations
 import re
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# what XML holds as character data as it is: _NOT_XML's complement without & < > and \r (one scan of most values
+# instead of a scan and four replacements)
+_AS_IT_IS = re.compile("[\t\n\x20-\x25\x27-\x3b\x3d\x3f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
 
 
 def text(value: str) -> str:
     """Character data."""
+    if _AS_IT_IS.fullmatch(value):
+        return value
     check(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
