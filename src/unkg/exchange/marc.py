@@ -89,8 +89,8 @@ def breaker(rec: MarcRecord) -> str:
         if f.data is not None:
             lines.append(f"={f.target}  {f.data.replace(' ', chr(92))}")
         else:
-            indicators = "".join("\\" if i in (" ", "\\") else i for i in f.indicators)
-            lines.append(f"={f.target}  {indicators}" + "".join(f"${code}{value}" for code, value in f.parts))
+            indicators = f.indicators.replace(" ", "\\")
+            lines.append(f"={f.target}  {indicators}" + "".join([f"${code}{value}" for code, value in f.parts]))
     return "\n".join(lines) + "\n\n"
 
 
@@ -105,7 +105,7 @@ def iso2709(rec: MarcRecord) -> bytes:
         if f.data is not None:
             body = f"{f.data}{END_OF_FIELD}".encode("utf-8")
         else:
-            body = (f.indicators + "".join(f"{SUBFIELD}{code}{value}" for code, value in f.parts)
+            body = (f.indicators + "".join([f"{SUBFIELD}{code}{value}" for code, value in f.parts])
                     + END_OF_FIELD).encode("utf-8")
         data.append(body)
         directory.append(f"{f.target:>03}{len(body):04d}{offset:05d}")
