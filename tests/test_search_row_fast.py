@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from unkg.searchdoc import literals_by_subject, solutions
+from unkg.searchdoc import first_labels, literals_by_subject, solutions
 
 EX = "http://example.org/"
 
@@ -37,3 +37,19 @@ def test_literals_are_read_by_their_subjects_iri():
              ox.Quad(a, ox.NamedNode(EX + "p"), ox.Literal("C"), g), ox.Quad(a, label, ox.NamedNode(EX + "c"), g)]
     assert literals_by_subject(quads) == {EX + "a": [
         (label.value, "fr", '"Un \\"a\\""@fr', 'Un "a"'), (label.value, "", '"A"', "A")]}
+
+
+def test_labels_worked_out_from_the_authority_datas_first_are_those_of_every_literal_at_once():
+    """The authority data's first labels, then the document's literals: each tag's first form of both, the
+    authority data's own left as they were."""
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    alt = "http://www.w3.org/2004/02/skos/core#altLabel"
+    authority = [(label, "en", '"B"@en', "B"), (label, "fr", '"A"@fr', "A"), (alt, "es", '"Z"@es', "Z"),
+                 (label, "en", '"C"@en', "C")]
+    document = [(label, "en", '"A"@en', "A"), (label, "fr", '"B"@fr', "B"), (label, "", '"D"', "D"),
+                (alt, "en", '"0"@en', "0")]
+    first = first_labels(authority, {})
+    kept = {tag: list(value) for tag, value in first.items()}
+    assert first_labels(document, dict(first)) == first_labels(authority + document, {}) == {
+        "en": ['"A"@en', "A"], "fr": ['"A"@fr', "A"], "": ['"D"', "D"]}
+    assert first == kept

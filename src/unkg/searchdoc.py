@@ -77,7 +77,11 @@ class Indexer:
         self.read = Patterns([prologue() + q for q in queries], LABELS + NAMES)
         self.read.everything = self.read.everything or not narrow
         self.authority_quads = self.read.select(authority_quads)
-        self.authority_literals = literals_by_subject(self.authority_quads)  # labels and names, read once
+        # the authority data's labels (each tag's first, `first_labels`) and names, by IRI, worked out once
+        literals = literals_by_subject(self.authority_quads)
+        self.authority_labels = {iri: first_labels(found, {}) for iri, found in literals.items()}
+        self.authority_names = {iri: [text for p, _, _, text in found if p in NAME_IRIS]
+                                for iri, found in literals.items()}
         # a query is run only on a store holding statements of each predicate it requires (`required`)
         self.required = {q: required(q) for q in [q for _, q in self.facets] + [self.names, self.letters]}
         self.authority_predicates = {q.predicate.value for q in self.authority_quads}
@@ -153,8 +157,10 @@ class Indexer:
                 names.add(r["name"].value)
             else:
                 entity = r["entity"]
-                if isinstance(entity, ox.NamedNode):
-                    names.update(text for _, _, _, text in self._literals(entity.value, NAME_IRIS))
+                if isinstance(entity, ox.NamedNode):  # its names in every graph, as the store holds them
+                    names.update(self.authority_names.get(entity.value, ()))
+                    names.update(text for p, _, _, text in self.document_literals.get(entity.value, ())
+                                 if p in NAME_IRIS)
         labelled: set[str] = set()
         compose: dict[str, list[str]] = {}
         for facet, query in self.facets:
@@ -202,23 +208,14 @@ class Indexer:
                 del compose[iri]
 
     def _labels(self, iris: set[str]) -> dict[str, dict[str, list[str]]]:
-        """Per IRI and language tag ('' for none) the first label literal (by its N-Triples form) and its text."""
+        """Per IRI and language tag ('' for none) the first label literal (by its N-Triples form) and its text,
+        in every graph (as the pages read them): the authority data's and the document's."""
         found: dict[str, dict[str, list[str]]] = {}
-        if not iris:
-            return found
-        for iri in sorted(iris):
-            for _, tag, form, text in self._literals(iri, LABEL_IRIS):
-                per = found.setdefault(iri, {})
-                if tag not in per or form < per[tag][0]:
-                    per[tag] = [form, text]
+        for iri in iris:
+            per = first_labels(self.document_literals.get(iri, ()), dict(self.authority_labels.get(iri, {})))
+            if per:
+                found[iri] = per
         return found
-
-    def _literals(self, iri: str, predicates: frozenset[str]) -> list[tuple[str, str, str, str]]:
-        """The literals the node `iri` has by `predicates` (`literals_by_subject`), in every graph (as the
-        pages read them): the authority data's and the document's (what the store holds, without asking it
-        for each node)."""
-        return [lit for found in (self.authority_literals, self.document_literals) for lit in found.get(iri, ())
-                if lit[0] in predicates]
 
 
 def literals_by_subject(quads) -> dict[str, list[tuple[str, str, str, str]]]:
@@ -231,6 +228,15 @@ def literals_by_subject(quads) -> dict[str, list[tuple[str, str, str, str]]]:
                 and isinstance(s := q.subject, ox.NamedNode)):
             found.setdefault(s.value, []).append((p.value, o.language or "", str(o), o.value))
     return found
+
+
+def first_labels(literals, per: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`per` with the label `literals` (`literals_by_subject`) of each language tag whose N-Triples form
+    comes first, as [form, text] (the lists are not changed: a later one replaces them)."""
+    for p, tag, form, text in literals:
+        if p in LABEL_IRIS and (tag not in per or form < per[tag][0]):
+            per[tag] = [form, text]
+    return per
 
 
 def with_prefixes(query: str) -> str:
