@@ -84,3 +84,32 @@ def test_the_canonical_form_is_the_plain_ones(value):
     assert orjson.dumps(_canonical(value), option=orjson.OPT_SORT_KEYS) == \
         orjson.dumps(_canonical_plainly(value), option=orjson.OPT_SORT_KEYS)
     assert orjson.dumps(value, option=orjson.OPT_SORT_KEYS) == before  # (the value itself left as it was)
+
+
+def test_a_graph_with_a_list_or_rdf_nil_is_left_to_rdflibs_converter():
+    """Whatever the object of an rdf:first (a literal, an IRI) and wherever rdf:nil is an object, the plans
+    give nothing and the converter writes the graph."""
+    from rdflib import Graph
+    from rdflib.namespace import RDF
+    from rdflib.plugins.serializers.jsonld import Converter
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    from unkg.rdf.jsonld_plans import _Plans
+
+    context = Context({"ex": "https://example.org/", "name": "https://example.org/name"})
+    plans = _Plans(context)
+    ex = "https://example.org/"
+    doc, items = URIRef(ex + "doc"), URIRef(ex + "items")
+    plain = [(doc, URIRef(ex + "name"), Literal("A letter", lang="en")), (doc, items, URIRef(ex + "x"))]
+    assert plans.nodes(plain) is not None
+    for first in (Literal("a"), Literal("1", datatype=URIRef(XSD + "integer")), URIRef(ex + "y")):
+        for listed in ([(doc, items, URIRef(ex + "list")), (URIRef(ex + "list"), RDF.first, first),
+                        (URIRef(ex + "list"), RDF.rest, RDF.nil)],
+                       [(URIRef(ex + "list"), RDF.first, first)] + plain,
+                       plain + [(doc, items, URIRef(str(RDF.nil)))]):
+            assert plans.nodes(listed) is None
+            assert plans.nodes(plain) is not None  # (what was remembered of the list changes nothing else)
+            graph = Graph()
+            for t in listed:
+                graph.add(t)
+            assert Converter(context, use_native_types=False, use_rdf_type=False).from_graph(graph)

@@ -14,7 +14,8 @@ from rdflib.plugins.serializers.jsonld import PLAIN_LITERAL_TYPES
 from rdflib.plugins.shared.jsonld.context import UNDEF, Context
 from rdflib.plugins.shared.jsonld.keys import ID, LANG, LIST, SET, VOCAB
 
-_FIRST, _NIL = str(RDF.first), str(RDF.nil)
+_FIRST = str(RDF.first)
+_NILS = frozenset([RDF.nil])  # (`in` hashes a term in C and compares only where the hash is the same)
 _CACHED_IRIS = 20_000  # compact IRIs remembered (the authority data's recur in every document)
 
 
@@ -47,17 +48,16 @@ class _Plans:
         node."""
         nodemap: dict[str, dict] = {}
         plans = self._plans
-        same = str.__eq__  # (rdflib's == on terms is Python code)
         subject = s_node = None
         for s, p, o in graph:
             # (exact types: rdflib's terms are ABCs, whose isinstance is Python code when it fails; a
             # subclass of them, which the mapping never makes, is left to the converter)
-            if type(s) is not URIRef or same(p, _FIRST):
+            if type(s) is not URIRef:
                 return None
             kind = type(o)
             if kind is Literal:
                 key = (p, o.datatype, o.language)
-            elif kind is URIRef and not same(o, _NIL):
+            elif kind is URIRef and o not in _NILS:
                 key = (p,)
             else:
                 return None
@@ -88,6 +88,8 @@ class _Plans:
     def _plan(self, p, o):
         """(key, use_set, value writer) as `Converter.add_to_node` decides them for `o` (None: not handled)."""
         context = self.context
+        if str.__eq__(p, _FIRST):  # (a list's statement: the graph is left to the converter)
+            return None
         if isinstance(o, Literal):
             datatype = str(o.datatype) if o.datatype else None
             term = context.find_term(str(p), datatype, language=o.language)
