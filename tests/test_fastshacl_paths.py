@@ -34,6 +34,7 @@ DOCUMENTS = {
     "a subclass in the document": ("ex:E rdfs:subClassOf ex:C . ex:n a ex:E ; ex:p 1 ; ex:r ex:v ; ex:q ex:n, ex:k .",
                                    ""),
     "a subclass's instance, no subclass": ("ex:m a ex:D ; ex:q ex:k . ex:c a ex:C ; ex:q ex:k .", ""),
+    "typed by the authority data": ("ex:b ex:q ex:k .", "ex:b a ex:C ; ex:p 1 ; ex:r ex:v . "),
     "a chain of subclasses": ("ex:F rdfs:subClassOf ex:D . ex:o a ex:F ; ex:q ex:o .", SUBCLASS),
 }
 

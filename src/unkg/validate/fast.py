@@ -20,133 +20,13 @@ from rdflib.namespace import SH
 
 from ..rdf.terms import ox_term, rdflib_term
 from .compiled import (CLASS, COMPONENT, DATATYPE, HAS_VALUE, IN, LANG_STRING, MAX_COUNT, MAX_INCL, MIN_COUNT,
-                       MIN_INCL, NODE_KIND, PATTERN, RDF_TYPE, SPARQL, SUBCLASS, XSD_STRING, Check, NodeShape,
-                       Target, Unsupported, compile_shapes)
+                       MIN_INCL, NODE_KIND, PATTERN, RDF_TYPE, SPARQL, XSD_STRING, Check, NodeShape, Target,
+                       Unsupported, compile_shapes)
+from .index import EMPTY, Data
 from .report import SEVERITIES, Result, term_text
 
-EMPTY: tuple = ()
 AUTH_GRAPH = ox.NamedNode("urn:unkg:authorities")
 DOC_GRAPH = ox.NamedNode("urn:unkg:document")
-
-
-class Data:
-    """A graph indexed for the checks: the objects of each subject and predicate, over an optional `base`
-    (the authority data, indexed once, without a base of its own) whose index it extends without copying.
-    The objects are kept in lists (a graph holds each statement once: no set needed, nor a literal's hash,
-    which rdflib computes in Python); types and superclasses are read as the objects of rdf:type and
-    rdfs:subClassOf."""
-
-    def __init__(self, graph: Graph | list, base: Data | None = None):
-        if base is not None and base.base is not None:
-            raise ValueError("the base of a graph's index has no base of its own")
-        self.base = base
-        self.sp: defaultdict = defaultdict(list)
-        self._objects: dict = {}  # predicate -> its objects (asked of the authority data once)
-        self._classes: dict = {}  # node -> every class it is an instance of
-        self._outside: dict = {}  # prefixes -> `outside`
-        self._predicates: set[str] | None = None
-        self._terms: dict | None = None  # each predicate -> the term the index has for it
-        self._subjects: dict = {}  # predicates -> `subjects`
-        self._described: set | None = None
-        self._subclassing: bool | None = None
-        sp = self.sp
-        for s, p, o in graph:
-            sp[s, p].append(o)
-
-    def values(self, s, p) -> list | set:
-        """The objects of (s, p) (not to be changed), those of the base too."""
-        key = (s, p)
-        own = self.sp.get(key, EMPTY)
-        if self.base is None:
-            return own
-        inherited = self.base.sp.get(key, EMPTY)
-        if not inherited:
-            return own
-        return {*own, *inherited} if own else inherited  # (a statement in both is one statement)
-
-    def classes(self, node) -> set:
-        """Every class `node` is an instance of (its types and their superclasses), computed once."""
-        found = self._classes.get(node)
-        if found is None and not self.subclassing():  # (no superclass to look up: the types alone)
-            found = self._classes[node] = set(self.values(node, self.term(RDF_TYPE)))
-        elif found is None:
-            found, todo, subclass = set(), list(self.values(node, self.term(RDF_TYPE))), self.term(SUBCLASS)
-            while todo:
-                c = todo.pop()
-                if c not in found:
-                    found.add(c)
-                    todo.extend(self.values(c, subclass))
-            self._classes[node] = found
-        return found
-
-    def subclassing(self) -> bool:
-        """Whether the data or its base has an rdfs:subClassOf statement (a class may have superclasses)."""
-        if self._subclassing is None:
-            self._subclassing = SUBCLASS in self.terms() or (self.base is not None and self.base.subclassing())
-        return self._subclassing
-
-    def described(self) -> set:
-        """The subjects of the data itself (not its base), computed once."""
-        if self._described is None:
-            self._described = {s for s, _ in self.sp}
-        return self._described
-
-    def objects(self, p) -> set:
-        """The objects of `p` in the data itself (not its base)."""
-        found = self._objects.get(p)
-        if found is None:
-            same = str.__eq__  # (rdflib's == on terms is Python code; this is the same test in C)
-            found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
-        return found
-
-    def terms(self) -> dict:
-        """Each predicate of the data itself (not its base) -> the very term the index has for it, computed once."""
-        if self._terms is None:
-            self._terms = {q: q for _, q in self.sp}
-        return self._terms
-
-    def term(self, p):
-        """The very term the index has for the predicate `p` (or `p`): looked up with it, a key is found without
-        comparing two equal terms (rdflib's == is Python code)."""
-        return (self._terms if self._terms is not None else self.terms()).get(p, p)
-
-    def subjects(self, predicates: tuple) -> set:
-        """The subjects of the data itself (not its base) with a statement of one of `predicates`, computed once."""
-        found = self._subjects.get(predicates)
-        if found is None:
-            wanted = {self.term(p) for p in predicates}
-            found = self._subjects[predicates] = {s for s, p in self.sp if p in wanted}
-        return found
-
-    def predicates(self) -> set[str]:
-        """The predicate IRIs of the data itself (not its base), computed once."""
-        if self._predicates is None:
-            self._predicates = {str(p) for p in self.terms()}  # (each predicate once)
-        return self._predicates
-
-    def is_instance(self, node, cls) -> bool:
-        return cls in self.classes(node)
-
-    def outside(self, known: tuple[str, ...]) -> set:
-        """The IRI subjects of the data itself (not its base) that are, or have as predicate or IRI object, an
-        IRI starting with none of `known` (the namespace shape's target, `namespaces.py`); computed once."""
-        found = self._outside.get(known)
-        if found is None:
-            starts = str.startswith  # (rdflib's startswith takes no tuple)
-            # each subject and each predicate tested once, then the objects
-            found = {s for s in self.described() if isinstance(s, URIRef) and not starts(s, known)}
-            foreign = {p for p in self.terms() if not starts(p, known)}
-            for (s, p), objects in self.sp.items():
-                if p in foreign:
-                    found.add(s)
-                    continue
-                for o in objects:  # (exact types first: rdflib's terms are ABCs, whose failing isinstance is slow)
-                    if (type(o) is URIRef or type(o) is not Literal and isinstance(o, URIRef)) and not starts(o, known):
-                        found.add(s)
-                        break
-            found = self._outside[known] = {s for s in found if isinstance(s, URIRef)}
-        return found
-
 
 
 class Validator:
@@ -160,6 +40,9 @@ class Validator:
         self._auth_quads = [ox.Quad(*map(ox_term, t), AUTH_GRAPH) for t in authority]
         self._read_nodes = {reads: frozenset(map(ox.NamedNode, reads)) for ns in self.node_shapes  # (for _load)
                             for reads in [c.reads for c in ns.checks] + ns.target.sparql_reads if reads is not None}
+        # each check's test of a value, made once (sh:class's, which reads the graph, made per graph)
+        self._tests = [[_value_test(c.kind, c.value, None) if c.kind in VALUE_TESTS else None for c in ns.checks]
+                       for ns in self.node_shapes]
         self._new_store()
         self._authority_results: list[Result] | None = None
 
@@ -210,14 +93,15 @@ class Validator:
         sparql_focus: list[tuple[NodeShape, set]] = []
         own, values = data.sp.get, data.values
         described = data.base.described() if data.base is not None else EMPTY
-        for ns in self.node_shapes:
+        # (nothing in the base about the nodes: their values are those of the data itself, looked up at once)
+        self._alone = not described or described.isdisjoint(scope)
+        for ns, tests in zip(self.node_shapes, self._tests):
             focus = self._focus(ns.target, data, scope)
             if not focus:
                 continue
             nodes = sorted(focus, key=str)
-            alone = described.isdisjoint(nodes) if described else True  # (nothing in the base about them:
-            # their values are those of the data itself, looked up at once)
-            for check in ns.checks:
+            alone = self._alone or described.isdisjoint(nodes)
+            for check, ok in zip(ns.checks, tests):
                 kind = check.kind
                 if kind is SPARQL:
                     continue
@@ -233,7 +117,8 @@ class Validator:
                         if check.value not in (own((node, path), EMPTY) if alone else values(node, path)):
                             results.append(self._result(check, node, None))
                 else:  # a test of each value, in order
-                    ok = _value_test(kind, check.value, data)
+                    if ok is None:  # (sh:class)
+                        ok = _value_test(kind, check.value, data)
                     for node in nodes:
                         found = own((node, path), EMPTY) if alone else values(node, path)
                         for v in sorted(found, key=_order) if len(found) > 1 else found:
@@ -266,10 +151,16 @@ class Validator:
         found = set(target.nodes) & scope
         if target.classes:
             if self._instances is None:  # (each class's instances among `scope`, for every shape at once)
-                self._instances = defaultdict(set)
-                for n in scope:
-                    for c in data.classes(n):
-                        self._instances[c].add(n)
+                instances = self._instances = defaultdict(set)
+                if self._alone and not data.subclassing():  # (a node's classes: its own types)
+                    own, rdf_type = data.sp.get, data.term(RDF_TYPE)
+                    for n in scope:
+                        for c in own((n, rdf_type), EMPTY):
+                            instances[c].add(n)
+                else:
+                    for n in scope:
+                        for c in data.classes(n):
+                            instances[c].add(n)
             for c in target.classes:
                 found |= self._instances.get(c, set())
         if target.subjects_of:
@@ -345,11 +236,12 @@ def _order(term) -> tuple[str, str]:
     return type(term).__name__, str(term)
 
 
+VALUE_TESTS = {DATATYPE, NODE_KIND, MIN_INCL, MAX_INCL, PATTERN, IN}  # (made once: `_value_test`)
 NODE_KINDS = {SH.IRI: URIRef, SH.Literal: Literal, SH.BlankNode: BNode, SH.BlankNodeOrIRI: (BNode, URIRef),
               SH.IRIOrLiteral: (URIRef, Literal), SH.BlankNodeOrLiteral: (BNode, Literal)}
 
 
-def _value_test(kind, want, data: Data) -> Callable[[object], bool]:
+def _value_test(kind, want, data: Data | None) -> Callable[[object], bool]:
     """The test each value of a check of `kind` (other than the counts and sh:hasValue) must pass."""
     if kind is DATATYPE:
         if want == LANG_STRING:
