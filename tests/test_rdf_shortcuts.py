@@ -5,6 +5,7 @@ form (lists sorted) without copying the dicts that hold no list or dict."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import orjson
 import pyoxigraph as ox
@@ -12,7 +13,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from rdflib import Literal, URIRef
 
 from unkg.rdf import terms
-from unkg.rdf.write import _canonical
+from unkg.rdf.jsonld_plans import canonical as _canonical
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 LEXICAL = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6)
@@ -113,3 +114,33 @@ def test_a_graph_with_a_list_or_rdf_nil_is_left_to_rdflibs_converter():
             for t in listed:
                 graph.add(t)
             assert Converter(context, use_native_types=False, use_rdf_type=False).from_graph(graph)
+
+
+def _project_context():
+    from rdflib.plugins.shared.jsonld.context import Context
+
+    path = Path(__file__).resolve().parent.parent / "src" / "unkg" / "defaults" / "ontology" / "context.jsonld"
+    return Context(json.loads(path.read_text(encoding="utf-8"))["@context"])
+
+
+CONTEXT = _project_context()
+_TERM_IRIS = sorted({t.id for t in CONTEXT.terms.values() if t.id and t.id.startswith("http")})
+SUBJECTS = st.sampled_from([URIRef(f"https://w3id.org/unkg/id/{x}") for x in ("a", "b", "a/1", "c#x")])
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PREDICATES = st.sampled_from([URIRef(i) for i in _TERM_IRIS[:40]] + [URIRef("https://example.org/other"), RDF_TYPE])
+OBJECTS = st.one_of(SUBJECTS, LITERALS, st.booleans().map(Literal), st.integers(-3, 3).map(Literal),
+                    st.sampled_from([URIRef(i) for i in _TERM_IRIS[:10]]))
+
+
+@hsettings(max_examples=500, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(SUBJECTS, PREDICATES, OBJECTS), max_size=20))
+def test_the_plans_node_objects_come_in_canonical_form(items):
+    """The plans sort their lists and nodes where they make them: putting their nodes in canonical form (what
+    the writer did to them before) changes nothing."""
+    from unkg.rdf.jsonld_plans import _Plans
+
+    items = list(dict.fromkeys(items))
+    nodes = _Plans(CONTEXT).nodes(items)
+    assert nodes is not None
+    again = _canonical(nodes)
+    assert orjson.dumps(nodes, option=orjson.OPT_SORT_KEYS) == orjson.dumps(again, option=orjson.OPT_SORT_KEYS)

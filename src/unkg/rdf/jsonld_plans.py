@@ -4,9 +4,12 @@ the value is written depend only on the predicate and the kind of value (an IRI;
 language), so each is decided by the converter's own rules the first time and remembered. The converter
 looks the graph up again for every value (is it a list? a blank node used elsewhere?); a graph with neither
 lists nor blank nodes needs none of that, and any other graph is left to the converter (`nodes` gives None).
-The node objects are the converter's, up to the order of lists, which the writer sorts."""
+The node objects are the converter's, in canonical form (`canonical`: their lists sorted, as the writer
+wants them)."""
 
 from __future__ import annotations
+
+import json
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -47,6 +50,7 @@ class _Plans:
         """The node objects of `graph` (or of its triples in a list), or None when it has a list or a blank
         node."""
         nodemap: dict[str, dict] = {}
+        lists: list[tuple[dict, str]] = []  # (node, key) of every list value made (to be sorted at the end)
         plans = self._plans
         subject = s_node = None
         for s, p, o in graph:
@@ -77,13 +81,21 @@ class _Plans:
             if value:
                 if not isinstance(value, list):
                     value = [value]
+                    lists.append((s_node, p_key))
                 value.append(node)
             elif use_set:
                 value = [node]
+                lists.append((s_node, p_key))
             else:
                 value = node
             s_node[p_key] = value
-        return list(nodemap.values())
+        # in canonical form: what `canonical` does to the node objects, done where it changes something (their
+        # list values; the nodes in the order of their ids, each distinct, where ``@id`` is not aliased)
+        for node, key in lists:
+            node[key] = canonical(node[key])
+        if self.context.id_key != "@id":
+            return canonical(list(nodemap.values()))
+        return [nodemap[node_id] for node_id in sorted(nodemap)]
 
     def _plan(self, p, o):
         """(key, use_set, value writer) as `Converter.add_to_node` decides them for `o` (None: not handled)."""
@@ -155,3 +167,32 @@ class _Plans:
             value_key = context.value_key
             return lambda v: {value_key: v.toPython() if native else str(v)}
         return (lambda v: v.toPython()) if native else str
+
+
+_NESTED = (dict, list)  # (what `canonical` looks into: any other value is itself)
+
+
+def canonical(value):
+    """`value` with its lists sorted (JSON-LD arrays are sets here: the same graph gives the same bytes):
+    strings as strings, node objects and references by their ``@id``, any other by its JSON. A dict none of
+    whose values is a list or a dict is itself (most are: a reference, a literal's value object), the others
+    copied where a value changes. Sorting again changes nothing."""
+    if isinstance(value, dict):
+        out = None
+        for k, v in value.items():
+            if isinstance(v, _NESTED):
+                if out is None:
+                    out = dict(value)
+                out[k] = canonical(v)
+        return value if out is None else out
+    if isinstance(value, list):
+        items = [canonical(v) if isinstance(v, _NESTED) else v for v in value]
+        if len(items) < 2:
+            return items
+        if all(isinstance(v, str) for v in items):
+            return sorted(items)
+        ids = [v.get("@id") if isinstance(v, dict) else None for v in items]
+        if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):  # node objects, references
+            return [v for _, v in sorted(zip(ids, items), key=lambda pair: pair[0])]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ..vocab import PREFIXES
-from .jsonld_plans import _Plans
+from .jsonld_plans import _Plans, canonical
 from .terms import ox_term, rdflib_term
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
@@ -118,8 +118,9 @@ class JsonLd:
 
     def _nodes(self, graph: Graph, items: list | None = None) -> list:
         """The graph's node objects, as rdflib's converter gives them (`_Plans`: its choices worked out
-        once per predicate and kind of value; a graph with lists or blank nodes goes through the converter);
-        `items`, the graph's triples in a list where the caller has them."""
+        once per predicate and kind of value; a graph with lists or blank nodes goes through the converter),
+        in their canonical form (`canonical`); `items`, the graph's triples in a list where the caller has
+        them."""
         if self._plans is None:
             self._plans = _Plans(self.context)
         nodes = self._plans.nodes(graph if items is None else items)
@@ -128,18 +129,17 @@ class JsonLd:
 
             if not isinstance(graph, Graph):  # (the mapping's triple holder: the converter reads a graph)
                 graph = graph.graph()
-            nodes = Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph)
+            nodes = canonical(Converter(self.context, use_native_types=False, use_rdf_type=False).from_graph(graph))
         return nodes
 
     def _dump(self, data) -> bytes:
-        return orjson.dumps(_canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        return orjson.dumps(canonical(data), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
     def named_graph_and_line(self, graph: Graph, items: list | None = None) -> tuple[bytes, bytes]:
         """`named_graph`, and the same named graph as a node object of a ``@graph`` array on one line,
         without the context (for the dataset file, whose single context is the same); `items`, its triples
         in a list where the caller has them."""
-        obj = _canonical({"@id": self.context.shrink_iri(str(graph.identifier)),
-                          "@graph": self._nodes(graph, items)})
+        obj = {"@id": self.context.shrink_iri(str(graph.identifier)), "@graph": self._nodes(graph, items)}
         whole = orjson.dumps({"@context": self.inner, **obj}, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         return whole + b"\n", orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
@@ -157,30 +157,3 @@ class JsonLd:
         if len(entries) == 1 and not named:
             return self._dump({"@context": self.inner, **entries[0]})
         return self._dump({"@context": self.inner, "@graph": entries})
-
-
-_NESTED = (dict, list)  # (what `_canonical` looks into: any other value is itself)
-
-
-def _canonical(value):
-    """`value` with its lists sorted (see `JsonLd`); a dict none of whose values is a list or a dict is itself
-    (most are: a reference, a literal's value object), the others copied where a value changes."""
-    if isinstance(value, dict):
-        out = None
-        for k, v in value.items():
-            if isinstance(v, _NESTED):
-                if out is None:
-                    out = dict(value)
-                out[k] = _canonical(v)
-        return value if out is None else out
-    if isinstance(value, list):
-        items = [_canonical(v) if isinstance(v, _NESTED) else v for v in value]
-        if len(items) < 2:
-            return items
-        if all(isinstance(v, str) for v in items):
-            return sorted(items)
-        ids = [v.get("@id") if isinstance(v, dict) else None for v in items]
-        if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):  # node objects, references
-            return [v for _, v in sorted(zip(ids, items), key=lambda pair: pair[0])]
-        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return value
