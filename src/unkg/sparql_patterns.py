@@ -3,7 +3,7 @@ OPTIONAL, UNION, GRAPH, sub-select and EXISTS), read once with rdflib's SPARQL p
 
 A quad can match a pattern only if it has the pattern's predicate and, when the pattern names one, its
 object IRI. A store given only such quads answers those queries as the store with every quad does: the
-search rows (`searchdoc`) put into their store a document's quads some query reads (a third of them), not
+search rows (`searchdoc`) put into their store a document's quads some query reads (a quarter of them), not
 all. What cannot be narrowed that way keeps every quad: a pattern whose predicate is a variable, a path of
 any length (of length zero, it matches any node) or a negated property set. A literal object is not
 compared (its datatype and language are the parser's business): the pattern's predicate alone decides; a
@@ -35,6 +35,13 @@ class Patterns:
                 self.everything = True
                 continue
             self._walk(algebra)
+
+    def with_predicates(self, predicates: Iterable[ox.NamedNode]) -> Patterns:
+        """These patterns and those of `predicates` with any object."""
+        patterns = Patterns([])
+        patterns.everything, patterns.objects = self.everything, set(self.objects)
+        patterns.any_object = self.any_object | set(predicates)
+        return patterns
 
     def matches(self, quad: ox.Quad) -> bool:
         if self.everything:
