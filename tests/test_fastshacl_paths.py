@@ -1,6 +1,7 @@
 """The compiled shapes' shortcuts (unkg.validate.fast) give pySHACL's results where they do not apply too: focus
 nodes the authority data also describes (their values merged with the document's), classes with superclasses
-(rdfs:subClassOf in the document or in the authority data), and the namespace test on IRIs in every position."""
+(rdfs:subClassOf in the document or in the authority data), the namespace test on IRIs in every position, and
+SPARQL constraints reading only some statements of a predicate (those with the objects their patterns name)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ PREFIXES = """
 SHAPES = PREFIXES + """
 ex:S a sh:NodeShape ; sh:targetClass ex:C ;
     sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:integer ; sh:message "p" ] ,
-                [ sh:path ex:q ; sh:class ex:C ; sh:message "q" ] , [ sh:path ex:r ; sh:hasValue ex:v ; sh:message "r" ] .
+                [ sh:path ex:q ; sh:class ex:C ; sh:message "q" ] ,
+                [ sh:path ex:r ; sh:hasValue ex:v ; sh:message "r" ] .
 """
 AUTHORITY = PREFIXES + "ex:a ex:p 1 ; ex:r ex:v . ex:k a ex:D . "
 SUBCLASS = "ex:D rdfs:subClassOf ex:C . "
@@ -75,3 +77,33 @@ _:b schema:name "b"@en ; dcterms:relation <{base}/x/1> .
     assert compiled == reference
     assert {r.focus for r in reference if "Namespaces" in r.shape} == {
         "http://foreign.example/s", f"{base}/x/1", f"{base}/x/2"}
+
+
+# SPARQL constraints reading rdf:type statements: of one class only, of any class, or both (in one query or two)
+CONSTANT = "SELECT $this ?value WHERE { $this <http://example.org/q> ?value . ?value a <http://example.org/D> . }"
+ANY = ("SELECT $this ?value WHERE { $this <http://example.org/q> ?value . ?value a ?t . "
+       "FILTER (?t != <http://example.org/D>) }")
+BOTH = ("SELECT $this ?value WHERE { $this <http://example.org/q> ?value . ?value a <http://example.org/D> . "
+        "FILTER EXISTS { ?value a ?t . FILTER (?t != <http://example.org/D>) } }")
+NOT_EXISTS = ("SELECT $this ?value WHERE { $this <http://example.org/q> ?value . "
+              "FILTER NOT EXISTS { ?value a <http://example.org/E> } }")
+
+SUBJECT = ("SELECT $this ?value WHERE { $this <http://example.org/q> ?value . <http://example.org/k> a ?t . "
+           "FILTER (?t = <http://example.org/E>) }")  # (a subject named, not an object)
+SUBJECT_EXISTS = ("SELECT $this ?value WHERE { $this <http://example.org/q> ?value . "
+                  "FILTER EXISTS { <http://example.org/k> a ?t . FILTER (?t = <http://example.org/E>) } }")
+
+
+@pytest.mark.parametrize("queries", [[CONSTANT], [ANY], [BOTH], [NOT_EXISTS], [CONSTANT, ANY], [NOT_EXISTS, CONSTANT],
+                                     [SUBJECT], [SUBJECT_EXISTS]],
+                         ids=["constant", "any", "both", "not exists", "constant and any", "not exists and constant",
+                              "subject", "subject in exists"])
+def test_sparql_reading_statements_of_some_objects(queries):
+    constraints = " , ".join(f'[ sh:select """{q}""" ; sh:message "{n}" ]' for n, q in enumerate(queries))
+    shapes = Graph().parse(data=PREFIXES + f"ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql {constraints} .",
+                           format="turtle")
+    graph = Graph().parse(data=PREFIXES + """ex:a a ex:C ; ex:q ex:k, ex:l, ex:m . ex:k a ex:D, ex:E . ex:l a ex:D .
+                                             ex:m a ex:F .""", format="turtle")
+    compiled, reference = results(graph, shapes, Graph())
+    assert compiled == reference
+    assert reference

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..sparql_patterns import required
 from .namespaces import prefixes as namespace_prefixes
-from .predicates import predicates
+from .predicates import reads
 
 SUPPORTED_NODE = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.target, SH.property,
                   SH.sparql, SH.severity, SH.message, RDF.type, RDFS.label, RDFS.comment, SH.name,
@@ -61,7 +61,7 @@ class Check:
     value: object = None
     query: str | None = None
     source: URIRef | BNode | None = None  # the SPARQL constraint node
-    reads: frozenset[str] | None = None  # the predicates the query reads (None: any; predicates.py)
+    reads: frozenset[tuple[str, str | None]] | None = None  # the statements the query reads (predicates.py)
     required: frozenset[str] = frozenset()  # those every solution needs a statement of (sparql_patterns.py)
 
 
@@ -72,7 +72,7 @@ class Target:
     objects_of: list[URIRef] = field(default_factory=list)
     nodes: list = field(default_factory=list)
     sparql: list[str] = field(default_factory=list)  # SHACL-AF SPARQL-based targets: SELECT ?this
-    sparql_reads: list[frozenset[str] | None] = field(default_factory=list)  # the predicates each reads
+    sparql_reads: list[frozenset[tuple[str, str | None]] | None] = field(default_factory=list)  # (predicates.py)
     # SPARQL-based targets that are the namespace test (namespaces.py): the prefixes an IRI passes with
     namespaces: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -123,7 +123,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             known = namespace_prefixes(query)
             if known is None:
                 target.sparql.append(query)
-                target.sparql_reads.append(predicates(query))
+                target.sparql_reads.append(reads(query))
             else:
                 target.namespaces.append(known)
         checks = []
@@ -151,7 +151,7 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
             select = str(shapes.value(c, SH.select))
             query = _prefixes(shapes, c) + "\n" + _bind_this(select)
             checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
-                                SPARQL, query=query, source=c, reads=predicates(query), required=required(query % "")))
+                                SPARQL, query=query, source=c, reads=reads(query), required=required(query % "")))
         out.append(NodeShape(ns, target, checks))
     return out
 

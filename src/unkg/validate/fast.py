@@ -25,6 +25,7 @@ from .compiled import (CLASS, COMPONENT, DATATYPE, HAS_VALUE, IN, LANG_STRING, M
 from .index import EMPTY, Data
 from .report import SEVERITIES, Result, term_text
 
+NOTHING: frozenset = frozenset()
 AUTH_GRAPH = ox.NamedNode("urn:unkg:authorities")
 DOC_GRAPH = ox.NamedNode("urn:unkg:document")
 
@@ -38,8 +39,7 @@ class Validator:
         self.authority = authority
         self.auth_data = Data(authority)
         self._auth_quads = [ox.Quad(*map(ox_term, t), AUTH_GRAPH) for t in authority]
-        self._read_nodes = {reads: frozenset(map(ox.NamedNode, reads)) for ns in self.node_shapes  # (for _load)
-                            for reads in [c.reads for c in ns.checks] + ns.target.sparql_reads if reads is not None}
+        self._statements: dict = {}  # what queries read -> `statements`
         # each check's test of a value, made once (sh:class's, which reads the graph, made per graph)
         self._tests = [[_value_test(c.kind, c.value, None) if c.kind in VALUE_TESTS else None for c in ns.checks]
                        for ns in self.node_shapes]
@@ -130,16 +130,33 @@ class Validator:
             results.extend(self._sparql(sparql_focus, data))
         return results
 
-    def _load(self, wanted: set | frozenset | None) -> None:
-        """Put into the store the document's statements of the predicates `wanted` (Oxigraph terms; None:
-        all), those a query may match (again if asked again: a statement there already is not added twice)."""
+    def statements(self, reads: frozenset | None) -> dict | None:
+        """The statements of `reads` (a query's, or several queries' at once, ``predicates.reads``) as `_load`
+        takes them: each predicate -> None (any object) or the objects named (Oxigraph terms); made once."""
+        if reads is None:
+            return None
+        found = self._statements.get(reads)
+        if found is None:
+            found = {}
+            for iri, o in reads:
+                p = ox.NamedNode(iri)
+                had = found.get(p, NOTHING)
+                found[p] = None if o is None or had is None else had | {ox.NamedNode(o)}
+            if len(self._statements) < 256:  # (sets of the shapes' queries: few)
+                self._statements[reads] = found
+        return found
+
+    def _load(self, wanted: dict | None) -> None:
+        """Put into the store the document's statements `wanted` (`statements`; None: all), those a query may
+        match (again if asked again: a statement there already is not added twice)."""
         pending = self._pending
         if not pending:
             return
         if wanted is None:
             now, self._pending = pending, None
-        else:
-            now = [q for q in pending if q.predicate in wanted]
+        else:  # (its predicate read with any object, or with one named; the object asked for only then)
+            now = [q for q in pending if (objects := wanted.get(q.predicate, NOTHING)) is None
+                   or objects and q.object in objects]
         graph = self._doc_graph
         if any(q.graph_name != graph for q in now):  # (quads of another graph than the document's first)
             now = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in now]
@@ -181,7 +198,7 @@ class Validator:
         if target.sparql:  # asked only about the nodes being validated (?this bound to each of them)
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
             for query, reads in zip(target.sparql, target.sparql_reads):
-                self._load(None if reads is None else self._read_nodes[reads])
+                self._load(self.statements(reads))
                 rows = self.store.query(query % values, default_graph=self._graphs)
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
@@ -194,13 +211,9 @@ class Validator:
             run += [(check, values) for check in ns.checks if check.kind is SPARQL
                     and all(any(p in ps for ps in present) for p in check.required)]
             # ^ (a query requiring a predicate of which neither graph has a statement gives no result)
-        wanted: set | None = set()  # the predicates of the statements they read (loaded at once)
-        for check, _ in run:
-            if check.reads is None:
-                wanted = None
-                break
-            wanted |= self._read_nodes[check.reads]
-        self._load(wanted)
+        # the statements they read, loaded at once
+        self._load(None if any(check.reads is None for check, _ in run)
+                   else self.statements(frozenset().union(*(check.reads for check, _ in run))))
         results = []
         for check, values in run:
             rows = self.store.query(check.query % values, default_graph=self._graphs)
