@@ -456,3 +456,15 @@ def test_no_upkeep_starts_while_a_compacted_copy_waits_to_be_taken(tmp_path):
     assert upkeep.due(target, upkeep.UPKEEP_AFTER)
     upkeep.compacted(target).mkdir()
     assert not upkeep.due(target, upkeep.UPKEEP_AFTER)
+
+
+def test_the_paths_a_worker_is_sent_are_those_of_the_versions():
+    """A worker is sent its task's paths as strings made without Path objects (`Versions.strings`): the same
+    strings as the Path objects' own, whatever the folder (relative, the root, with spaces or accents)."""
+    from unkg.build.inputs import Versions
+
+    for folder in (Path("/tmp/source/documents"), Path("documents"), Path("/"), Path("/tmp/my source/é")):
+        versions = Versions(folder, "A-79-1 (part)", ["en.txt", "fr.pdf", "zh.txt"])
+        assert workers._strings(versions) == [str(p) for p in versions] == [str(folder / "A-79-1 (part)" / n)
+                                                                            for n in versions.names]
+    assert workers._strings([Path("a/b.txt")]) == ["a/b.txt"]

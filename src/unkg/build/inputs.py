@@ -92,6 +92,11 @@ class Versions(Sequence):
     def __len__(self) -> int:
         return len(self.names)
 
+    def strings(self) -> list[str]:
+        """The paths as strings (what a worker is sent), without making Path objects on the way."""
+        folder = os.fspath(self.folder)
+        return [os.path.join(folder, self.key, name) for name in self.names]
+
 
 RACY_NS = 100_000_000  # a time stamp this close to when it was read may miss a change made right after
 

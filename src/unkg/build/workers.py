@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..config import Settings
 from ..pipeline import Outcome, Pipeline
+from .inputs import Versions
 
 def _worker_main(conn, settings: Settings, reference: bool, staging: str, lock_fd: int,
                  pipeline: Pipeline | None = None) -> None:
@@ -181,7 +182,7 @@ def run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list
             while pending and len(held) < ahead:
                 task = pending.pop()
                 held.append(task)
-                conn.send((task[0], [str(p) for p in task[1]]))
+                conn.send((task[0], _strings(task[1])))
             if not pending and not held and not worker[5]:  # told to end once: it may be gone by a second time
                 worker[5] = True
                 conn.send(None)
@@ -248,6 +249,10 @@ def run_workers(settings: Settings, reference: bool, tasks: list[tuple[str, list
             proc.kill()
             proc.join()
         ready_of.close()
+
+
+def _strings(paths) -> list[str]:
+    return paths.strings() if isinstance(paths, Versions) else [os.fspath(p) for p in paths]
 
 
 def run_serial(pipeline: Pipeline, tasks: list[tuple[str, list[Path]]], limit: float,
