@@ -468,3 +468,32 @@ def test_the_paths_a_worker_is_sent_are_those_of_the_versions():
         assert workers._strings(versions) == [str(p) for p in versions] == [str(folder / "A-79-1 (part)" / n)
                                                                             for n in versions.names]
     assert workers._strings([Path("a/b.txt")]) == ["a/b.txt"]
+
+
+@pytest.mark.parametrize("apart", [0, 10**9])
+def test_the_spare_is_made_of_links_in_two_threads_or_one(tmp_path, monkeypatch, apart):
+    """`sync` makes a spare of hard links to the build's document files, in two threads when there are many
+    (`LINKS_APART`, set here so that either way is taken), and an error in either thread is the sync's."""
+    from unkg.build import generations
+
+    monkeypatch.setattr(generations, "LINKS_APART", apart)
+    source, spare = tmp_path / "source", tmp_path / "spare"
+    documents = {}
+    for n in range(30):
+        files = [f"{folder}/doc-{n}.{ext}" for folder, ext in (("facts", "json"), ("documents", "ttl"),
+                                                                 ("marc", "xml"), ("reports", "txt"))]
+        documents[f"doc-{n}"] = {"files": files}
+        for rel in files:
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            (source / rel).write_text(rel)
+    for name in (generations.MANIFEST, generations.STATE):
+        (source / name).write_text("{}")
+    manifest = {"generation": 3, "changed": None, "documents": documents}
+    generations.sync(spare, source, manifest)
+    linked = sorted(str(p.relative_to(spare)) for p in spare.rglob("*.*") if p.parent != spare)
+    assert linked == sorted(rel for entry in documents.values() for rel in entry["files"])
+    assert all(os.path.samefile(spare / rel, source / rel) for rel in linked)
+    assert generations.Generations.generation(spare) == 3
+    (source / "marc/doc-7.xml").unlink()  # a file the manifest lists and the build does not have
+    with pytest.raises(FileNotFoundError):
+        generations.sync(tmp_path / "other", source, manifest)

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import orjson
@@ -313,7 +314,7 @@ def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = No
         if entry.name not in (MARKER, STATE) and not (source / entry.name).exists():
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     new = manifest.get("documents", {})
-    made: set[str] = set()
+    by_folder: dict[str, list[str]] = {}  # the files to link, by folder
     to, src = os.fspath(spare), os.fspath(source)  # strings: tens of thousands of paths
     for key in keys:
         for rel in old.get(key, []):
@@ -322,14 +323,35 @@ def sync(spare: Path, source: Path, manifest: dict, discard: Discard | None = No
             except FileNotFoundError:
                 pass
         for rel in new.get(key, {}).get("files", []):
-            parent = rel.rpartition("/")[0]
-            if parent not in made:
-                os.makedirs(f"{to}/{parent}", exist_ok=True)
-                made.add(parent)
-            link(f"{src}/{rel}", f"{to}/{rel}")
+            by_folder.setdefault(rel.rpartition("/")[0], []).append(rel)
+    for parent in by_folder:
+        os.makedirs(f"{to}/{parent}", exist_ok=True)
+    _link_all(src, to, by_folder)
     link(f"{src}/{MANIFEST}", f"{to}/{MANIFEST}")
     link(f"{src}/{STATE}", f"{to}/{STATE}")
     Generations.finish(spare, generation)
+
+
+LINKS_APART = 5000  # links worth two threads (a build's document files: a dozen per document)
+
+
+def _link_all(src: str, to: str, by_folder: dict[str, list[str]]) -> None:
+    """Each file of `by_folder` (folder -> paths relative to `src`) linked into `to`; many of them in two threads,
+    each its own folders: a link is the kernel's work (the GIL released), and a folder takes one at a time."""
+    def run(rels: list[str]) -> None:
+        for rel in rels:
+            link(f"{src}/{rel}", f"{to}/{rel}")
+
+    if sum(map(len, by_folder.values())) < LINKS_APART:
+        for rels in by_folder.values():
+            run(rels)
+        return
+    halves: tuple[list[str], list[str]] = ([], [])
+    for parent in sorted(by_folder, key=lambda f: -len(by_folder[f])):  # the largest folders first, each to the
+        min(halves, key=len).extend(by_folder[parent])                    # half with fewer files so far
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(run, half) for half in halves]:
+            done.result()  # (an error in either raised here)
 
 
 def leftovers(target: Path) -> list[Path]:
