@@ -107,3 +107,14 @@ def test_sparql_reading_statements_of_some_objects(queries):
     compiled, reference = results(graph, shapes, Graph())
     assert compiled == reference
     assert reference
+
+
+@pytest.mark.parametrize("document", ["ex:a ex:q ex:k . ex:k ex:r ex:v .", "ex:a ex:s ex:k . ex:k ex:r ex:v ."],
+                         ids=["objects of the predicate", "no statement of it"])
+def test_target_objects_of(document):
+    shapes = Graph().parse(data=PREFIXES + """ex:T a sh:NodeShape ; sh:targetObjectsOf ex:q ;
+        sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "t" ] .""", format="turtle")
+    graph = Graph().parse(data=PREFIXES + document, format="turtle")
+    compiled, reference = results(graph, shapes, Graph())
+    assert compiled == reference
+    assert reference or "ex:s" in document

@@ -79,7 +79,8 @@ class Data:
         found = self._objects.get(p)
         if found is None:
             same = str.__eq__  # (rdflib's == on terms is Python code; this is the same test in C)
-            found = self._objects[p] = {o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
+            found = self._objects[p] = ({o for (_, q), objects in self.sp.items() if same(q, p) for o in objects}
+                                        if str(p) in self.predicates() else set())  # (none: not looked for)
         return found
 
     def terms(self) -> dict:
