@@ -200,16 +200,16 @@ class _Build:
                 head = {"sizes": {name: len(data) for name, data in parts.items()},
                         "quads": parts["dataset.nq"].count(b"\n")}
                 self.dumps = Dumps(folder, self.main.dumps, parts, None)
-                # spooled as the documents come, loaded once the workers are done (store/loader.py says why)
-                self.loader = StoreLoader(folder / "store")
-                self.loader.add(parts["dataset.nq"])
+                # from dataset.nq as it is written, loaded once the workers are done (store/loader.py says why)
+                self.loader = StoreLoader(folder / "store", folder / "dataset.nq")
+                self.loader.reached(self.dumps.pos["dataset.nq"])
             self.order = sorted(by_key)
             self.advance()
             self._process(changed)
+            assert self.cursor == len(self.order), "every document's parts are written"
+            self.dumps.start_closing()  # (the files flushed first: the store's loads read dataset.nq)
             if self.loader is not None:
                 self.loader.release()  # (beside the end of the build's other work, below)
-            assert self.cursor == len(self.order), "every document's parts are written"
-            self.dumps.start_closing()
             seen = _finish(folder, settings, self.entries, head["quads"])
             count = head["quads"] + seen.quads
             manifest = {"tool": self.tool, "generation": generation, "changed": self.changes, "triples": count,
@@ -356,7 +356,7 @@ class _Build:
                 entry["parts"] = dumps.write(key, outcome.parts)
                 entries[key] = entry
                 if self.loader is not None:
-                    self.loader.add(outcome.parts.get("dataset.nq", b""))
+                    self.loader.reached(dumps.pos["dataset.nq"])
             else:
                 return
             self.cursor += 1
