@@ -144,19 +144,22 @@ class Dumps:
             fh.close()
 
 
+BUFFER = 1 << 20  # bytes written at once (a document's parts are tens of kilobytes: a write every few dozen)
+
+
 def _rewrite(path: Path):
     """`path` opened to be written from its start: a file of this folder's own is overwritten where it is
     (freeing hundreds of megabytes only to take them again costs the file system more than the writing,
     more still where it trims freed blocks), any other (a hard link, say) replaced by a new file."""
     try:
-        fh = open(path, "r+b")
+        fh = open(path, "r+b", buffering=BUFFER)
     except FileNotFoundError:
-        return open(path, "xb")
+        return open(path, "xb", buffering=BUFFER)
     if os.fstat(fh.fileno()).st_nlink == 1:
         return fh
     fh.close()
     path.unlink()
-    return open(path, "xb")
+    return open(path, "xb", buffering=BUFFER)
 
 
 def offsets(manifest: dict, keys: list[str]) -> dict[str, array]:
