@@ -15,8 +15,8 @@ from .context import Context
 
 def states_as_of(ctx: Context, parts: dict) -> dict:
     """`parts` (the parser's values) with every State resolved as of the document's date (or issue date)."""
-    if not ctx.auth.earlier:
-        return parts
+    if not ctx.auth.earlier or not any(_holds_earlier(value, ctx.auth.earlier) for value in parts.values()):
+        return parts  # (most documents: no State that another sat under; the walk below would change nothing)
     when = parts.get("date") or parts.get("issued")
     date = when.value if isinstance(when, Fact) else None
     ambiguous: dict[str, tuple[Entity, Entity, Span | None]] = {}
@@ -62,6 +62,26 @@ def states_as_of(ctx: Context, parts: dict) -> dict:
 
 
 _LEAVES = (str, int, float, _dt.date, type(None))  # values that hold no entity (the walk's most)
+
+
+def _holds_earlier(value, earlier: dict) -> bool:
+    """Whether `value` holds, where `walk` looks, a State whose name a former State sat under (one that
+    `Authorities.as_of` may change or warn of): it looks at what `walk` looks at, without rebuilding."""
+    if isinstance(value, _LEAVES):
+        return False
+    if isinstance(value, Entity):
+        return value.kind == "state" and bool(earlier.get(value.iri))
+    if isinstance(value, Fact):
+        return _holds_earlier(value.value, earlier)
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            if _holds_earlier(v, earlier):
+                return True
+        return False
+    for name in _field_names(type(value)):
+        if _holds_earlier(getattr(value, name), earlier):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=64)  # (the model's few classes)
