@@ -1,5 +1,6 @@
 """The parser's shortcuts give what the plain way gives: `states_as_of` skips its walk of a document's
-values when none holds a State another sat under, and finds such a State however deep it is held."""
+values when none holds a State another sat under, and finds such a State however deep it is held; a title
+read once mended is looked for only above the exact one (`find_lines` with `before`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings as hsettings, strategies as st
 
 from unkg.model import Agent, Annex, Circulation, CirculationTarget, Fact, Mention, OrganSession, Span
-from unkg.parse import dated, parse_file
+from unkg.parse import closing, dated, parse_file, spaced_title
 from unkg.parse.context import Context
 from unkg.text import normalise
 
@@ -72,5 +74,30 @@ def test_documents_read_the_same_with_and_without_the_shortcut(auth, monkeypatch
         fast = parse_file(path, auth)
         with monkeypatch.context() as m:
             m.setattr(dated, "_holds_earlier", lambda value, earlier: True)
+            plain = parse_file(path, auth)
+        assert fast == plain and fast.warnings == plain.warnings, path
+
+
+@hsettings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["Letter a", "Letter b.", "a", "b.", "", "Letter", "c x."]), max_size=12),
+       st.integers(0, 13), st.integers(1, 5))
+def test_runs_found_before_a_line_are_the_first_runs_found_there(words, before, limit):
+    lines = normalise("\n".join(words)).lines
+    opens, completes = (lambda t: t.startswith("Letter")), (lambda t: t.endswith("."))
+    extends = lambda t: t.endswith("x.")  # noqa: E731
+    for ext in (None, extends):
+        first = closing.find_lines(lines, opens, completes, limit, ext)
+        assert closing.find_lines(lines, opens, completes, limit, ext, before=before) == (
+            first if first is not None and first[0] < before else None)
+
+
+def test_titles_are_found_as_without_the_limit(auth, monkeypatch):
+    """Every test case's title (and all the rest) as when the mended title is looked for in every line."""
+    plain_find = closing.find_lines
+    paths = sorted((ROOT / "tests" / "cases").glob("*/*.txt"))
+    for path in paths:
+        fast = parse_file(path, auth)
+        with monkeypatch.context() as m:
+            m.setattr(spaced_title, "find_lines", lambda *a, before=None, **k: plain_find(*a, **k))
             plain = parse_file(path, auth)
         assert fast == plain and fast.warnings == plain.warnings, path

@@ -13,13 +13,15 @@ from .context import Context
 
 
 def find_lines(lines: Sequence[Line], opens: Callable[[str], bool], completes: Callable[[str], bool],
-               limit: int, extends: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
+               limit: int, extends: Callable[[str], bool] | None = None,
+               before: int | None = None) -> tuple[int, int] | None:
     """The index range of the first run of up to `limit` non-blank lines that begins with a line
     `opens` accepts and whose joined text `completes` accepts (a title wrapped over several lines). A run
     that the next line still completes is extended: "… addressed to the Secretary-General and the
     President" reads as complete, but so does the next line's "of the Security Council" (or, once a run is
-    complete, one that `extends` accepts: "and to the President of the 5ecurity Council", OCR damaged)."""
-    for i, ln in enumerate(lines):
+    complete, one that `extends` accepts: "and to the President of the 5ecurity Council", OCR damaged).
+    With `before`, only runs beginning at an index below it are tried."""
+    for i, ln in enumerate(lines[:before]):
         if ln.blank or not opens(ln.text):
             continue
         taken: list[Line] = []

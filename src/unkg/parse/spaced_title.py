@@ -77,7 +77,8 @@ class TitleReader(SpacedBase):
         tolerant = folder(self.ctx.lang) is not None
         found = find_lines(lines, opens, complete, 5, damaged if tolerant else None)
         if tolerant:
-            mended_at = find_lines(lines, opens, damaged, 5)
+            # (a title read once mended wins only where it begins above the exact one: none is looked for below)
+            mended_at = find_lines(lines, opens, damaged, 5, before=found[0] if found is not None else None)
             if mended_at is not None and (found is None or mended_at[0] < found[0]):
                 found = mended_at
         if found is None and self.f.fuzzy_signed:
