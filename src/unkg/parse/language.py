@@ -55,7 +55,8 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     if len(scripts[script]) == 1:
         return scripts[script][0]
     words = collections.Counter(re.findall(r"[a-zà-ÿ]+", raw.casefold()))  # (the one shared script is Latin)
-    scores = {lang: sum(n for w, n in words.items() if w in fw) for lang, fw in _function_words().items()}
+    scores = {lang: sum(words.get(w, 0) for w in fw) for lang, fw in _function_words().items()}  # (a few
+    # function words looked up, not the text's every word tried)
     if auth is not None:
         for lang in scores:
             if lang in languages():
