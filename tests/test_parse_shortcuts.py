@@ -101,3 +101,15 @@ def test_titles_are_found_as_without_the_limit(auth, monkeypatch):
             m.setattr(spaced_title, "find_lines", lambda *a, before=None, **k: plain_find(*a, **k))
             plain = parse_file(path, auth)
         assert fast == plain and fast.warnings == plain.warnings, path
+
+
+@hsettings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(["a", "", "bc d", "\r", " e\r", "fgh  i"]), max_size=8), st.data())
+def test_spans_within_a_line_get_its_number_without_a_second_search(lines, data):
+    """`Text.span` tells a span within one line from its first line's number alone; any span's lines are
+    still those of its first and last characters."""
+    text = normalise("\n".join(lines))
+    n = len(text.raw)
+    start = data.draw(st.integers(0, n + 2))
+    end = data.draw(st.integers(0, n + 3))
+    assert text.span(start, end) == Span(start, end, text.line_of(start), text.line_of(max(start, end - 1)))

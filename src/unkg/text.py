@@ -208,7 +208,11 @@ class Text:
         return max(1, bisect.bisect_right(self._starts, offset))
 
     def span(self, start: int, end: int) -> Span:
-        return Span(start, end, self.line_of(start), self.line_of(max(start, end - 1)))
+        line = self.line_of(start)
+        starts = self._starts
+        if end - 1 <= start or line >= len(starts) or end - 1 < starts[line]:  # (most spans: within one line)
+            return Span(start, end, line, line)
+        return Span(start, end, line, self.line_of(end - 1))
 
     def span_of(self, piece: Piece, a: int = 0, b: int | None = None) -> Span:
         return self.span(*piece.offsets(a, b))
