@@ -66,15 +66,20 @@ def tool_fingerprint(settings: Settings, reference: bool) -> str:
     return h.hexdigest()
 
 
-def key_fingerprint(paths: list[Path]) -> str:
-    """What one document's outputs depend on of its own: its versions' bytes and its sidecar."""
+def key_fingerprint(folder: str, names: list[str]) -> str:
+    """What one document's outputs depend on of its own: its versions' bytes (the files `names` of `folder`)
+    and its sidecar. (Paths as strings: the build fingerprints every folder before its workers start.)"""
     h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
-    sidecar = paths[0].parent / SIDECAR if paths else None
-    if sidecar is not None and sidecar.is_file():
-        h.update(SIDECAR.encode() + b"\0" + hashlib.sha256(sidecar.read_bytes()).digest())
+    for name in sorted(names):
+        h.update(name.encode() + b"\0" + hashlib.sha256(_read(f"{folder}/{name}")).digest())
+    if names and os.path.isfile(sidecar := f"{folder}/{SIDECAR}"):
+        h.update(SIDECAR.encode() + b"\0" + hashlib.sha256(_read(sidecar)).digest())
     return h.hexdigest()
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb", buffering=0) as fh:
+        return fh.readall()
 
 
 class Versions(Sequence):
@@ -188,8 +193,7 @@ def scan(folder: Path, old_docs: dict[str, dict], max_bytes: int | None = None) 
                     problems.append((f"{key}/{lang}", f"{name}: too large: {st.st_size / 1e6:.1f} MB, more than "
                                      f"the {max_bytes / 1e6:g} MB of the setting max_document_mb"))
                     continue
-                with open(f"{where}/{name}", "rb"):  # (readable: it is read in a worker)
-                    pass
+                os.close(os.open(f"{where}/{name}", os.O_RDONLY | os.O_CLOEXEC))  # (readable: read in a worker)
             except OSError as exc:
                 problems.append((f"{key}/{lang}", f"{name}: cannot read: {exc.strerror}"))
                 continue
@@ -202,7 +206,7 @@ def scan(folder: Path, old_docs: dict[str, dict], max_bytes: int | None = None) 
                 stat.append([SIDECAR, st.st_size, st.st_mtime_ns])
             stat.sort()
             same = not problems and old.get("stat") == stat and old.get("input")
-            fingerprint = old["input"] if same else key_fingerprint([folder / key / n for n in readable])
+            fingerprint = old["input"] if same else key_fingerprint(where, readable)
         except OSError as exc:
             problems = [(f"{key}/{lang}", f"cannot read: {exc.strerror}") for lang in sorted(chosen)]
             readable, fingerprint = [], ""
