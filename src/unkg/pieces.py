@@ -33,13 +33,19 @@ def is_cjk(ch: str) -> bool:
     return _CJK.match(ch) is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Piece:
     """Normalised text whose every character maps back to a range of the raw text."""
 
     text: str
     starts: tuple[int, ...]
     ends: tuple[int, ...]
+
+    def __init__(self, text: str, starts: tuple[int, ...], ends: tuple[int, ...]) -> None:
+        # (the fields written to the instance's dict: a frozen dataclass's own __init__ sets each through
+        # object.__setattr__, three times as slow, and pieces are made for every line and value)
+        d = self.__dict__
+        d["text"], d["starts"], d["ends"] = text, starts, ends
 
     def __len__(self) -> int:
         return len(self.text)

@@ -155,7 +155,7 @@ def display_width(s: str, cjk: bool) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in wide else 1 for c in s)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
     """One line of the raw text."""
 
@@ -166,6 +166,12 @@ class Line:
     width: int  # display width of the stripped line
     piece: Piece
 
+    def __init__(self, number: int, start: int, end: int, indent: int, width: int, piece: Piece) -> None:
+        # (as `Piece.__init__`: the fields written to the dict, not each through object.__setattr__)
+        d = self.__dict__
+        d["number"], d["start"], d["end"], d["indent"], d["width"], d["piece"] = \
+            number, start, end, indent, width, piece
+
     @property
     def text(self) -> str:
         return self.piece.text
@@ -175,12 +181,17 @@ class Line:
         return not self.piece.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Block:
     """A run of lines read as one unit (a paragraph, a wrapped title)."""
 
     piece: Piece
     lines: tuple[Line, ...]
+
+    def __init__(self, piece: Piece, lines: tuple[Line, ...]) -> None:
+        # (as `Piece.__init__`)
+        d = self.__dict__
+        d["piece"], d["lines"] = piece, lines
 
     @property
     def text(self) -> str:
