@@ -1,6 +1,7 @@
 """The RDF writers' shortcuts give what the plain way gives: Oxigraph literals remembered by the rdflib literal's
 identity (the same term as made afresh, never another literal's, the memo bounded), and JSON-LD's canonical
-form (lists sorted) without copying the dicts that hold no list or dict."""
+form (lists sorted) without copying the dicts that hold no list or dict; a graph's quads sorted by their terms'
+remembered forms as by the quads' own."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 import orjson
 import pyoxigraph as ox
 from hypothesis import given, settings as hsettings, strategies as st
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
-from unkg.rdf import terms
+from unkg.rdf import terms, write
 from unkg.rdf.jsonld_plans import canonical as _canonical
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -43,7 +44,7 @@ def test_a_literal_is_the_oxigraph_term_made_afresh_the_first_time_and_after(ite
 def test_a_remembered_literal_is_never_another_literal_that_has_its_id():
     """An entry whose literal is not the one asked about (its id taken by a new object) is not used."""
     first, second = Literal("one", lang="en"), Literal("two", datatype=URIRef(XSD + "token"))
-    terms._LITERALS_OX[id(second)] = (first, terms.ox_term(first))
+    terms._LITERALS_OX[id(second)] = (first, terms.ox_pair(first))
     assert terms.ox_term(second) == ox.Literal("two", datatype=ox.NamedNode(XSD + "token"))
     assert terms._LITERALS_OX[id(second)][0] is second
 
@@ -53,6 +54,24 @@ def test_the_literal_memo_is_bounded():
     for t in kept:
         assert terms.ox_term(t) == ox.Literal(str(t))
     assert len(terms._LITERALS_OX) <= terms._NAMED_KEPT
+
+
+HOSTILE = st.text(alphabet=st.sampled_from('a zé中"\\\n\r\t\x00\x01\x08\x0c\x1f\x7f\u2028<>@^_#'), max_size=5)
+NODES = st.sampled_from([URIRef("http://e.org/a"), URIRef("http://e.org/a/b"), URIRef("http://e.org/ab"),
+                         URIRef("http://e.org/%C3%A9"), URIRef("http://e.org/é"), BNode("b1"), BNode("b10")])
+OBJECTS = st.one_of(NODES, LITERALS, HOSTILE.map(Literal), HOSTILE.map(lambda v: Literal(v, lang="en")),
+                    HOSTILE.map(lambda v: Literal(v, datatype=URIRef(XSD + "token"))))
+
+
+@hsettings(max_examples=300, derandomize=True, deadline=None)
+@given(st.lists(st.tuples(NODES, NODES.filter(lambda n: isinstance(n, URIRef)), OBJECTS), max_size=12))
+def test_a_graphs_quads_are_sorted_as_their_own_n_quads_forms(items):
+    items = list(dict.fromkeys(items))  # (a graph's triples are distinct)
+    for name in ("http://e.org/g", "http://e.org/a"):
+        plain = sorted((ox.Quad(*map(terms.ox_term, t), ox.NamedNode(name)) for t in items), key=str)
+        made = write.graph_quads(URIRef(name), items)
+        assert made == plain and [str(q) for q in made] == [str(q) for q in plain]
+    assert all(terms.ox_pair(t)[1] == str(terms.ox_term(t)) for triple in items for t in triple)
 
 
 def _canonical_plainly(value):

@@ -9,25 +9,32 @@ from rdflib import BNode, Literal, URIRef
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-_NAMED: dict[str, ox.NamedNode] = {}  # IRIs already made Oxigraph terms (the same few recur in every graph)
+_NAMED: dict[str, tuple[ox.NamedNode, str]] = {}  # IRIs already made Oxigraph terms (the same few recur in every graph)
 _NAMED_KEPT = 20_000
 # Literals already made Oxigraph terms, by the rdflib literal's identity: the mapping makes a recurring literal
 # once (`string`, `literal`), so four in five are one seen before, and rdflib's hash and equality of a literal
 # are Python code. Each entry holds its literal, so no other object can take its id while the entry is kept.
-_LITERALS_OX: dict[int, tuple[Literal, ox.Literal]] = {}
+_LITERALS_OX: dict[int, tuple[Literal, tuple[ox.Literal, str]]] = {}
 
 
 def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """An rdflib term as an Oxigraph term."""
+    return ox_pair(term)[0]
+
+
+def ox_pair(term) -> tuple[ox.NamedNode | ox.Literal | ox.BlankNode, str]:
+    """An rdflib term as an Oxigraph term, and that term's N-Triples form (its ``str``: what quads are sorted
+    by), both made once while the term recurs."""
     kind = type(term)  # (exact types first: rdflib's terms are ABCs, whose failing isinstance is Python code)
     if kind is URIRef or kind is not Literal and isinstance(term, URIRef):
         iri = str(term)  # (a plain str: rdflib's hash and equality are Python code)
-        node = _NAMED.get(iri)
-        if node is None:
+        pair = _NAMED.get(iri)
+        if pair is None:
             node = ox.NamedNode(iri)
+            pair = (node, str(node))
             if len(_NAMED) < _NAMED_KEPT:
-                _NAMED[iri] = node
-        return node
+                _NAMED[iri] = pair
+        return pair
     if kind is Literal or isinstance(term, Literal):
         known = _LITERALS_OX.get(id(term))
         if known is not None and known[0] is term:
@@ -41,10 +48,12 @@ def ox_term(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
             node = ox.Literal(str(term))
         if len(_LITERALS_OX) >= _NAMED_KEPT:
             _LITERALS_OX.clear()
-        _LITERALS_OX[id(term)] = (term, node)
-        return node
+        pair = (node, str(node))
+        _LITERALS_OX[id(term)] = (term, pair)
+        return pair
     if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
+        node = ox.BlankNode(str(term))
+        return node, str(node)
     raise TypeError(f"not an RDF term: {term!r}")
 
 

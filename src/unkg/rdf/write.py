@@ -9,6 +9,7 @@ JSON-LD elsewhere) runs with a document loader that refuses every URL."""
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable
 
@@ -18,7 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ..vocab import PREFIXES
 from .jsonld_plans import _Plans, canonical
-from .terms import ox_term, rdflib_term
+from .terms import ox_pair, ox_term, rdflib_term
 
 PREFIX_MAP = {k: str(v) for k, v in PREFIXES.items()}
 
@@ -47,15 +48,22 @@ def triples(graphs: Iterable[Graph]) -> list[ox.Triple]:
 
 
 def graph_quads(name, items: Iterable[tuple]) -> list[ox.Quad]:
-    """The quads of one graph named `name`, its distinct triples `items` (rdflib terms), sorted."""
+    """The quads of one graph named `name`, its distinct triples `items` (rdflib terms), sorted as their
+    N-Quads lines (``str`` of a quad: its terms' forms, from `ox_pair`, with a space between)."""
     graph = ox.NamedNode(str(name))
-    out = []
+    tail = " " + str(graph)
+    keyed = []
     subject = None
     for s, p, o in items:
         if s is not subject:  # (a subject's triples come together: it is made an Oxigraph term once for them)
-            subject, ox_subject = s, ox_term(s)
-        out.append(ox.Quad(ox_subject, ox_term(p), ox_term(o), graph))
-    return sorted(out, key=str)
+            subject = s
+            ox_s, text = ox_pair(s)
+            head = text + " "
+        ox_p, p_text = ox_pair(p)
+        ox_o, o_text = ox_pair(o)
+        keyed.append((head + p_text + " " + o_text + tail, ox.Quad(ox_s, ox_p, ox_o, graph)))
+    keyed.sort(key=itemgetter(0))
+    return [q for _, q in keyed]
 
 
 def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
