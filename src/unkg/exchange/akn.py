@@ -70,8 +70,9 @@ def _stem(iri: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _environment(templates: Path) -> Environment:
+    # (not auto_reload: the template is read once, not checked for changes on each document, a stat each)
     return Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
-                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                       keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
 
 
 def akn_xml(doc: Document, auth: Authorities, templates: Path) -> bytes:
