@@ -127,6 +127,9 @@ class Authorities:
     # a present Member's IRI -> the former States that sat under its present name, each with the period
     # (start, end) of that membership: ("Yemen" was the Yemen Arab Republic's name until 22 May 1990)
     earlier: dict[str, list[tuple[_dt.date, _dt.date, Entity]]] = field(default_factory=dict)
+    # (lang, kinds) as `find` is called -> its finder's compiled pattern and table (no frozenset made per call;
+    # as few keys as the parser has calls of `find`, times the languages)
+    _by_call: dict[tuple, tuple] = field(default_factory=dict, repr=False)
     # answers of the look-ups below, asked again for every document (the graph does not change once loaded)
     _memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
@@ -175,15 +178,17 @@ class Authorities:
 
     def find(self, text: str, lang: str, *kinds: str) -> list[tuple[int, int, Entity]]:
         """Every non-overlapping occurrence of a known name in `text`, longest names first."""
-        finder = self._finder(lang, frozenset(kinds))
-        pattern, flags, table = finder
+        try:
+            pattern, table = self._by_call[lang, kinds]
+        except KeyError:
+            finder = self._finder(lang, frozenset(kinds))
+            if isinstance(finder[0], str):  # (a lookup needs only the table: no time spent compiling for it)
+                finder[0] = re.compile(finder[0], finder[1])
+            pattern, table = self._by_call[lang, kinds] = finder[0], finder[2]
         if pattern is None:
             return []
-        if isinstance(pattern, str):  # (a lookup needs only the table: no time spent compiling for it)
-            pattern = finder[0] = re.compile(pattern, flags)
-        return [
-            (m.start(), m.end(), table[self._key(m.group(0), lang)]) for m in pattern.finditer(text)
-        ]
+        key = self._key
+        return [(m.start(), m.end(), table[key(m.group(0), lang)]) for m in pattern.finditer(text)]
 
     def lookup(self, name: str, lang: str, *kinds: str) -> Entity | None:
         """The entity whose name is exactly `name`."""

@@ -1,0 +1,68 @@
+"""More of the parser's shortcuts give what the plain way gives: `Authorities.find` keeps each call's finder by
+its arguments as given (kinds in any order, and a `lookup` before the first `find`); `text._plain` looks each
+character up as it comes (not a set of them first); `Piece`, `Line` and `Block` set their fields themselves and
+stay frozen dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import pickle
+import re
+import unicodedata
+
+from hypothesis import given, settings as hsettings, strategies as st
+
+from unkg import text as T
+from unkg.authority import Authorities
+from unkg.text import Block, Line, Piece
+
+TEXTS = ["The Security Council and the General Assembly heard Yemen, Oman and the United Nations.",
+         "安全理事会 和 大会 听取了 也门 的 发言", "", "Nothing known here at all."]
+
+
+def _plain_find(auth: Authorities, text: str, lang: str, kinds) -> list:
+    body, flags, table = auth._finder(lang, frozenset(kinds))
+    if body is None:
+        return []
+    pattern = re.compile(body, flags) if isinstance(body, str) else body
+    return [(m.start(), m.end(), table[auth._key(m.group(0), lang)]) for m in pattern.finditer(text)]
+
+
+def test_find_by_its_arguments_as_given(auth):
+    fresh = dataclasses.replace(auth, _finders={}, _by_call={})
+    fresh.lookup("Yemen", "en", "organ", "state")  # (the finder made, not compiled, before any find)
+    for lang, kinds in itertools.product(("en", "zh", "fr"), [("state",), ("organ", "state"), ("state", "organ")]):
+        for text in TEXTS:
+            assert fresh.find(text, lang, *kinds) == _plain_find(fresh, text, lang, kinds)
+            assert fresh.find(text, lang, *kinds) == auth.find(text, lang, *kinds)
+    assert fresh.find(TEXTS[0], "en", "state", "organ")  # (the texts do name something)
+
+
+def _plain_as_was(segment: str) -> bool:
+    if segment.isascii():
+        return True
+    return unicodedata.is_normalized("NFC", segment) and all(map(T._plain_char, set(segment)))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \u00e9e\u0301\uff21\ufb01\u4e2d\u3000\u201c\u0627\u064b"), max_size=12))
+def test_plain_as_with_a_set(segment):
+    assert T._plain(segment) == _plain_as_was(segment)
+
+
+def test_pieces_lines_and_blocks_stay_frozen_dataclasses():
+    p = Piece("ab", (1, 2), (2, 3))
+    ln = Line(1, 0, 2, 0, 2, p)
+    b = Block(p, (ln,))
+    for obj in (p, ln, b):
+        assert pickle.loads(pickle.dumps(obj)) == obj and hash(obj) == hash(dataclasses.replace(obj))
+        try:
+            object.__getattribute__(obj, "__setattr__")("piece", None)
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError(f"{type(obj).__name__} is not frozen")
+    assert dataclasses.replace(ln, number=7) == Line(7, 0, 2, 0, 2, Piece("ab", (1, 2), (2, 3)))
+    assert repr(p) == "Piece(text='ab', starts=(1, 2), ends=(2, 3))"
+    assert [f.name for f in dataclasses.fields(Line)] == ["number", "start", "end", "indent", "width", "piece"]
