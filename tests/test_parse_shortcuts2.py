@@ -1,7 +1,7 @@
 """More of the parser's shortcuts give what the plain way gives: `Authorities.find` keeps each call's finder by
 its arguments as given (kinds in any order, and a `lookup` before the first `find`); `text._plain` looks each
-character up as it comes (not a set of them first); `Piece`, `Line` and `Block` set their fields themselves and
-stay frozen dataclasses."""
+character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
+`Line` and `Block` set their fields themselves and stay frozen dataclasses."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ import dataclasses
 import itertools
 import pickle
 import re
+import sys
 import unicodedata
 
 from hypothesis import given, settings as hsettings, strategies as st
 
 from unkg import text as T
 from unkg.authority import Authorities
+from unkg.parse.lexicon import compact
 from unkg.text import Block, Line, Piece
 
 TEXTS = ["The Security Council and the General Assembly heard Yemen, Oman and the United Nations.",
@@ -66,3 +68,19 @@ def test_pieces_lines_and_blocks_stay_frozen_dataclasses():
     assert dataclasses.replace(ln, number=7) == Line(7, 0, 2, 0, 2, Piece("ab", (1, 2), (2, 3)))
     assert repr(p) == "Piece(text='ab', starts=(1, 2), ends=(2, 3))"
     assert [f.name for f in dataclasses.fields(Line)] == ["number", "start", "end", "indent", "width", "piece"]
+
+
+def _compact_as_was(s: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s)).casefold()
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aB \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u2028\u3000\ufeff\u200b\uff21"
+                                        "\u00e9\u0301\ufb01"), max_size=12))
+def test_compact_as_with_the_regular_expression(s):
+    assert compact(s) == _compact_as_was(s)
+
+
+def test_compact_removes_all_white_space_re_knows():
+    spaces = "".join(chr(o) for o in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(o)))
+    assert compact(f"{spaces}A{spaces}b{spaces}") == "ab" == _compact_as_was(f"{spaces}A{spaces}b{spaces}")

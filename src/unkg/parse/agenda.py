@@ -14,6 +14,8 @@ from .context import Context
 from .lexicon import compact, lexicon
 from .tolerant import folder
 
+_SUBITEM = re.compile(r"\(?\s*(\w)\s*\)$")  # an agenda item number's letter: "71 (b)", "71 b)"
+
 
 def item_numbers(ctx: Context, item: re.Pattern[str], subitems: dict[str, str], piece: Piece, a: int,
                  b: int) -> list[Fact[str]]:
@@ -23,7 +25,7 @@ def item_numbers(ctx: Context, item: re.Pattern[str], subitems: dict[str, str], 
     out = []
     for m in item.finditer(piece.text, a, b):
         value = m.group(0)
-        sub = re.search(r"\(?\s*(\w)\s*\)$", value)
+        sub = _SUBITEM.search(value)
         if sub and not sub.group(1).isdigit():
             letter = subitems.get(sub.group(1), sub.group(1)).lower()
             value = f"{value[: sub.start()].strip()} ({letter})"

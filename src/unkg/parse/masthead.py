@@ -42,6 +42,8 @@ _EN_DATE_IN_LINE = re.compile(r"(?<![A-Za-z0-9|!])(?P<d>\d{1,2})\s+(?P<m>[A-Za-z
 # the original-language label (data/languages.toml), never the end of a longer word ("Unoriginal")
 _ORIGINAL = "|".join((rf"(?<![{before}])" if before else "") + re.escape(label)
                      for label, before in lexicon()["original_labels"].items())
+_DISTRIBUTION = re.compile(r"(?:General|Limited|Restricted)", re.IGNORECASE)  # "Distr." / "GENERAL"
+_LETTER = re.compile(r"\w")
 _ORIGINAL_IN_LINE = re.compile(rf"(?:{_ORIGINAL})\s*[:：8]?\s*(?P<lang>[^\s,;]*)", re.IGNORECASE)
 # "[Original: French]" on a line of its own: the original language of an annex (or of the text under it)
 ORIGINAL_NOTE = re.compile(rf"^[\[(]?\s*(?:{_ORIGINAL})\s*[:：]\s*(?P<lang>[^\s\])]+)\s*[\])]?$", re.IGNORECASE)
@@ -94,14 +96,14 @@ def read_masthead(ctx: Context, lines: Sequence[Line],
                 original_pending = True  # "ORIGINAL:" with the language on a line of its own
             spans.append(m.span())
         if not spans:
-            if re.fullmatch(r"(?:General|Limited|Restricted)", t, re.IGNORECASE):  # "Distr." / "GENERAL"
+            if _DISTRIBUTION.fullmatch(t):  # "Distr." / "GENERAL"
                 mh.lines_used.add(ln.number)
             continue
         rest = list(t)
         for a, b in spans:
             rest[a:b] = " " * (b - a)
         residue = "".join(rest)
-        if not re.search(r"\w", residue) or ctx.auth.lookup(residue.strip(), ctx.lang, "organization"):
+        if not _LETTER.search(residue) or ctx.auth.lookup(residue.strip(), ctx.lang, "organization"):
             mh.lines_used.add(ln.number)
         else:
             mh.cut[ln.number] = min(a for a, _ in spans)

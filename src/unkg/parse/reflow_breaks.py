@@ -17,6 +17,7 @@ from .masthead import _DISTR_IN_LINE, _ORIGINAL_IN_LINE, _SYMBOL_IN_LINE
 
 TITLE_WORDS = 120  # the most words a title runs over (five printed lines of up to 24 words)
 CLOSING = 160  # the most characters a signature block without a marker holds (name, rank, function)
+_EN_DATE = re.compile(r"(?<!\d)\d{1,2}\s+[A-Za-z]+\s+\d{4}(?!\d)")
 
 
 # -- the formulas --------------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ class Breaker:
                 spans.append((m.start(), m.end(), "the original language"))
         for m in self.r.date.finditer(seg):
             spans.append((m.start(), m.end(), "the dates"))
-        for m in re.finditer(r"(?<!\d)\d{1,2}\s+[A-Za-z]+\s+\d{4}(?!\d)", seg):  # the English masthead date
+        for m in _EN_DATE.finditer(seg):  # the English masthead date
             if m.group(0).split()[1].casefold() in lexicon()["months"]["en"]:
                 spans.append((m.start(), m.end(), "the dates"))
         if self.r.spaces:
