@@ -25,6 +25,7 @@ _CACHED_IRIS = 20_000  # compact IRIs remembered (the authority data's recur in 
 class _Plans:
     def __init__(self, context: Context):
         self.context = context
+        self.id_key = context.id_key  # (a property that looks its aliases up by a generator: read once)
         self._plans: dict[tuple, tuple] = {}
         self._short: dict[str, str] = {}
         self._symbols: dict[str, str] = {}
@@ -69,7 +70,7 @@ class _Plans:
                 subject, node_id = s, self.shrink(s)
                 s_node = nodemap.get(node_id)
                 if s_node is None:
-                    s_node = nodemap[node_id] = {self.context.id_key: node_id}
+                    s_node = nodemap[node_id] = {self.id_key: node_id}
             plan = plans.get(key)
             if plan is None:
                 plan = plans[key] = self._plan(p, o)
@@ -93,7 +94,7 @@ class _Plans:
         # list values; the nodes in the order of their ids, each distinct, where ``@id`` is not aliased)
         for node, key in lists:
             node[key] = canonical(node[key])
-        if self.context.id_key != "@id":
+        if self.id_key != "@id":
             return canonical(list(nodemap.values()))
         return [nodemap[node_id] for node_id in sorted(nodemap)]
 
