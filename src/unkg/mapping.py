@@ -90,9 +90,10 @@ class Minter:
             return "_".join(symbol_number(s.value) for s in doc.symbols)
         return f"local-{iri_segment(doc.source.key)}"
 
-    def expression(self, doc: Document) -> str:
+    def expression(self, doc: Document, work: str | None = None) -> str:
+        """`work`: the document's `work` IRI, where the caller has it already."""
         date = doc.date.value.isoformat() if doc.date else "undated"
-        return f"{self.work(doc)}/{self.auth.akn_code(doc.language.value)}@{date}"
+        return f"{work or self.work(doc)}/{self.auth.akn_code(doc.language.value)}@{date}"
 
     def graph(self, doc: Document) -> URIRef:
         return URIRef(f"{self.expression(doc)}/graph")
@@ -122,10 +123,10 @@ def map_document(doc: Document, auth: Authorities, base: str) -> Graph:
 def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     """`map_document`'s triples, not made an rdflib graph (what the build reads)."""
     m = Minter(base, auth)
-    g = Triples(m.graph(doc))
+    work = URIRef(m.work(doc))  # (made once: the expression's and the graph's IRIs begin with it)
+    expr = URIRef(m.expression(doc, work))
+    g = Triples(URIRef(f"{expr}/graph"))
     lang = doc.language.value
-    work = URIRef(m.work(doc))
-    expr = URIRef(m.expression(doc))
     E = lambda e: URIRef(e.iri)  # noqa: E731 - an authority entity as a node
     text = lambda s: string(s, lang)  # noqa: E731 - text of the document, in its language
 

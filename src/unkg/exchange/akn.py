@@ -116,7 +116,7 @@ def akn_xml(doc: Document, auth: Authorities, templates: Path) -> bytes:
     for r in doc.recipients:
         refs.ref(r.value)
     work = m.work(doc)
-    expression = m.expression(doc)
+    expression = m.expression(doc, work)
     view = {
         "work": work, "expression": expression, "lang3": lang3, "date": date,
         "symbols": [s.value for s in doc.symbols], "number": m.number(doc),
