@@ -24,6 +24,7 @@ letter refers to that document, which it does):
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote
 
@@ -35,10 +36,14 @@ from .text import Text
 from .vocab import DCTERMS, OA, OWL, RDF, RDFS, SKOS, UNDO, UNKG
 
 
+_NOT_NUMBER = re.compile(r"[^A-Za-z0-9.]+")
+
+
+@functools.lru_cache(maxsize=4096)  # (a document's symbols are made numbers for each IRI that holds them)
 def symbol_number(symbol: str) -> str:
     """A symbol as the number of an AKN4UN IRI: every run of characters other than ASCII letters, digits and
     dots made one "-" ("S/RES/2641 (2022)" -> "S-RES-2641-2022")."""
-    return re.sub(r"[^A-Za-z0-9.]+", "-", symbol).strip("-")
+    return _NOT_NUMBER.sub("-", symbol).strip("-")
 
 
 def cited_work(base: str, symbol: str) -> URIRef:
