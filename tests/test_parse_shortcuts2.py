@@ -1,7 +1,8 @@
 """More of the parser's shortcuts give what the plain way gives: `Authorities.find` keeps each call's finder by
 its arguments as given (kinds in any order, and a `lookup` before the first `find`); `text._plain` looks each
 character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
-`Line` and `Block` set their fields themselves and stay frozen dataclasses."""
+`Line` and `Block` set their fields themselves and stay frozen dataclasses; a `Line`'s
+text and blankness are attributes set with its piece."""
 
 from __future__ import annotations
 
@@ -68,6 +69,16 @@ def test_pieces_lines_and_blocks_stay_frozen_dataclasses():
     assert dataclasses.replace(ln, number=7) == Line(7, 0, 2, 0, 2, Piece("ab", (1, 2), (2, 3)))
     assert repr(p) == "Piece(text='ab', starts=(1, 2), ends=(2, 3))"
     assert [f.name for f in dataclasses.fields(Line)] == ["number", "start", "end", "indent", "width", "piece"]
+
+
+def test_a_lines_text_and_blank_follow_its_piece():
+    ln = Line(1, 0, 2, 0, 2, Piece("ab", (1, 2), (2, 3)))
+    assert (ln.text, ln.blank) == ("ab", False)
+    empty = dataclasses.replace(ln, piece=Piece("", (), ()))
+    assert (empty.text, empty.blank) == ("", True) and empty != ln
+    assert pickle.loads(pickle.dumps(empty)).blank and repr(ln).count("ab") == 1
+    for line in T.normalise("A  title\n\n  \u5927\u4f1a \u3000\r\n\t\n").lines:
+        assert (line.text, line.blank) == (line.piece.text, not line.piece.text)
 
 
 def _compact_as_was(s: str) -> str:
