@@ -19,7 +19,7 @@ from importlib import resources
 import orjson
 import pyoxigraph as ox
 
-from .sparql_patterns import Patterns, required
+from .sparql_patterns import Patterns, Quads, Select, Unanswerable, required
 from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
 from .vocab import DCTERMS as DCT
 
@@ -90,6 +90,11 @@ class Indexer:
         self.authority_predicates = {q.predicate.value for q in self.authority_quads}
         self.document_predicates: set[str] = set()  # those of the document being read
         self.document_literals: dict = {}  # those of the document being read
+        # the queries answered in Python from the quads the store holds (`quads`), as Oxigraph answers them
+        # (`Select`: their solutions in no given order, which the facets and names are read in)
+        self.python = {q: Select.of(q) for q in [q for _, q in self.facets] + [self.names]}
+        self.authority_index = Quads(self.authority_quads)
+        self.quads = self.authority_index
         self._renew()  # the store (`store`) and the documents read in it (`used`)
 
     def key(self, iri: str, param: str) -> str:
@@ -116,16 +121,20 @@ class Indexer:
         store.extend(queried)
         self.document_literals = literals_by_subject(read)
         self.document_predicates = {q.predicate.value for q in queried}
+        self.quads = Quads(queried, self.authority_index)
         try:
             return self._row(versions)
         finally:
             for graph in graphs:
                 store.remove_graph(ox.NamedNode(graph))
+                # (a graph of the authority data's removed with it: the store holds less than `quads` until renewed)
+                self.intact = self.intact and ox.NamedNode(graph) not in self.authority_index.graphs
 
     def _renew(self) -> None:
         self.store = ox.Store()
         self.store.extend(self.authority_quads)  # (bulk_extend takes three times as long for so few)
         self.used = 0  # documents read since the store was made
+        self.intact = True  # whether the store holds every quad of the authority data
 
     def _select(self, query: str):
         """The rows of `query` on the document's graphs and the authority data (none, without running it, when
@@ -133,6 +142,12 @@ class Indexer:
         for p in self.required.get(query, ()):
             if p not in self.document_predicates and p not in self.authority_predicates:
                 return ()
+        select = self.python.get(query)
+        if select is not None and self.intact:
+            try:
+                return [Solution(found) for found in select.solutions(self.quads)]
+            except Unanswerable:  # (a literal Oxigraph may store in another form)
+                pass
         return solutions(self.store.query(query, use_default_graph_as_union=True))
 
     def _row(self, versions) -> bytes:

@@ -1,0 +1,118 @@
+"""`sparql_patterns.Select` answers the queries it takes as Oxigraph does (the search row's facets and names,
+`searchdoc`), on random quads; it refuses what it does not implement, and a literal Oxigraph may store in
+another form."""
+
+from __future__ import annotations
+
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from unkg.searchdoc import config, with_prefixes
+from unkg.sparql_patterns import Quads, Select, Unanswerable
+
+EX = "http://example.org/"
+P = [ox.NamedNode(EX + f"p{i}") for i in range(4)]
+NODES = [ox.NamedNode(EX + f"n{i}") for i in range(5)] + [ox.BlankNode(f"b{i}") for i in range(2)]
+GRAPHS = [ox.NamedNode(EX + f"g{i}") for i in range(3)] + [ox.DefaultGraph()]
+STRINGS = [ox.Literal("ocr"), ox.Literal("x", language="fr"), ox.Literal("x")]
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+QUERIES = [  # (prefix ex: declared)
+    "SELECT DISTINCT ?s ?o WHERE { ?s ex:p0 ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o . ?o ex:p1 ?x }",
+    "SELECT DISTINCT ?s ?o WHERE { ?s ex:p0 ?s }",
+    "SELECT DISTINCT ?s ?o WHERE { ?s ex:p0 ex:n1 . ?s ex:p2 ?o }",
+    'SELECT DISTINCT ?s WHERE { ?s ex:p1 "ocr" }',
+    "SELECT DISTINCT ?a ?b ?c WHERE { { ?a ex:p0 ?b } UNION { ?a ex:p1 ?c } ?a ex:p2 ?x }",
+    "SELECT DISTINCT ?a ?b ?c WHERE { ?a ex:p0 ?b OPTIONAL { ?b ex:p1 ?c } }",
+    "SELECT DISTINCT ?a ?v WHERE { ?a ex:p0 ?x . OPTIONAL { ?x ex:p1 ?v } OPTIONAL { ?a ex:p3 ?v } }",
+    "SELECT DISTINCT ?g ?a WHERE { GRAPH ?g { ?g ex:p0 ?s . ?s ex:p1 ?a } }",
+    "SELECT DISTINCT ?g ?a ?b WHERE { GRAPH ?g { ?a ex:p0 ?b } }",
+    "SELECT DISTINCT ?a ?b WHERE { GRAPH ex:g1 { ?a ex:p0 ?b } ?b ex:p1 ?c }",
+    "SELECT DISTINCT ?a ?e WHERE { { ?a ex:p0 ?e } UNION { ?a ex:p1 ?x . ?x ex:p2 ?e } UNION { ?a ex:p3 ?e }"
+    " ?a ex:p2 ?y }",
+    "SELECT DISTINCT ?a WHERE { ?a ex:p0 ?b . ?b ex:p0 ?a }",
+]
+REFUSED = [
+    "SELECT ?s WHERE { ?s ex:p0 ?o }",  # not DISTINCT: Oxigraph's order and repeats
+    "SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0/ex:p1 ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER (?o != ex:n1) }",
+    "SELECT DISTINCT ?s ?v WHERE { ?s ex:p0 ?o BIND (STR(?o) AS ?v) }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o OPTIONAL { ?o ex:p1 ?x FILTER (BOUND(?x)) } }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 [] }",
+    'SELECT DISTINCT ?s WHERE { ?s ex:p0 "1"^^<http://www.w3.org/2001/XMLSchema#integer> }',
+    "SELECT DISTINCT ?s WHERE { VALUES ?s { ex:n1 } ?s ex:p0 ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o } ORDER BY ?s",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o } LIMIT 1",
+    "SELECT DISTINCT ?s FROM ex:g1 WHERE { ?s ex:p0 ?o }",
+    "ASK { ?s ex:p0 ?o }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o MINUS { ?s ex:p1 ?o } }",
+]
+
+
+def _query(text: str) -> str:
+    return f"PREFIX ex: <{EX}>\n{text}"
+
+
+def _random_quads(rng: random.Random, n: int) -> list[ox.Quad]:
+    quads = []
+    for _ in range(n):
+        o = rng.choice(NODES + STRINGS + GRAPHS[:3])
+        quads.append(ox.Quad(rng.choice(NODES + GRAPHS[:3]), rng.choice(P), o, rng.choice(GRAPHS)))
+    return quads
+
+
+def _set(rows) -> set:
+    return {tuple(sorted((name, str(term)) for name, term in row.items() if term is not None)) for row in rows}
+
+
+def _oxigraph(store: ox.Store, query: str) -> set:
+    found = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in found.variables]
+    return _set(dict(zip(names, row)) for row in found)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_solutions_are_oxigraphs(seed):
+    rng = random.Random(seed)
+    quads = _random_quads(rng, rng.randrange(0, 60))
+    cut = rng.randrange(0, len(quads) + 1)  # (some indexed as a base, as the authority data is)
+    index = Quads(quads[cut:], Quads(quads[:cut]))
+    store = ox.Store()
+    store.extend(quads)
+    for text in QUERIES:
+        query = _query(text)
+        select = Select.of(query)
+        assert select is not None, text
+        assert _set(select.solutions(index)) == _oxigraph(store, query), text
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_what_it_does_not_implement_is_left_to_oxigraph(text):
+    assert Select.of(_query(text)) is None
+
+
+def test_a_literal_oxigraph_may_store_otherwise_is_left_to_oxigraph():
+    """"01"^^xsd:int is "1"^^xsd:integer in the store: a solution binding such a literal is not given."""
+    a, p = ox.NamedNode(EX + "a"), P[0]
+    odd = ox.Literal("01", datatype=ox.NamedNode(XSD + "int"))
+    store = ox.Store()
+    store.add(ox.Quad(a, p, odd))
+    assert str(next(iter(store)).object) != str(odd)  # (why)
+    select = Select.of(_query("SELECT DISTINCT ?o WHERE { ?s ex:p0 ?o }"))
+    with pytest.raises(Unanswerable):
+        select.solutions(Quads([ox.Quad(a, p, odd)]))
+    # a string, a language's string, an IRI object: answered
+    for o in (ox.Literal("01"), ox.Literal("01", language="en"), a):
+        assert _set(select.solutions(Quads([ox.Quad(a, p, o)]))) == {(("o", str(o)),)}
+
+
+def test_the_search_facets_and_names_it_answers():
+    """Those of data/search.toml without BIND (year, function): the others, and the text's names."""
+    read = config()
+    taken = {f["param"] for f in read["facet"] if Select.of(with_prefixes(f["query"])) is not None}
+    assert taken == {f["param"] for f in read["facet"]} - {"year", "function"}
+    assert Select.of(with_prefixes(read["text"]["names"])) is not None
