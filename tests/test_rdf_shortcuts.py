@@ -163,3 +163,12 @@ def test_the_plans_node_objects_come_in_canonical_form(items):
     assert nodes is not None
     again = _canonical(nodes)
     assert orjson.dumps(nodes, option=orjson.OPT_SORT_KEYS) == orjson.dumps(again, option=orjson.OPT_SORT_KEYS)
+
+
+def test_a_remembered_resource_is_the_uriref_and_the_memo_is_bounded():
+    iri = "https://w3id.org/unkg/id/state/example"
+    first = terms.resource(iri)
+    assert type(first) is URIRef and first == URIRef(iri) and terms.resource(iri) is first
+    for n in range(terms._LITERALS_KEPT + 10):
+        assert terms.resource(f"{iri}/{n}") == URIRef(f"{iri}/{n}")
+    assert len(terms._NODES) <= terms._LITERALS_KEPT

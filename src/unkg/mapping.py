@@ -18,7 +18,7 @@ from .authority import Authorities
 from .mapping_citations import add_citations, anchor, symbol_number
 from .model import Agent, Document, Entity, Mention
 from .parse.tolerant_merge import TOLERANT, facts_in
-from .rdf.terms import literal, string
+from .rdf.terms import literal, resource, string
 from .rdf.triples import Triples
 from .text import Text, normalise
 from .vocab import ALLOT, DCTERMS, DOCO, OA, ORG, OWL, PREFIXES, PROV, RDF, SCHEMA, SKOS, UNDO, UNKG, XSD
@@ -67,7 +67,7 @@ class Minter:
     auth: Authorities
 
     def entity(self, path: str) -> URIRef:
-        return URIRef(f"{self.base}/id/{path}")
+        return resource(f"{self.base}/id/{path}")
 
     def work(self, doc: Document) -> str:
         actors = [self._actor(o.organ.value) for o in doc.organs]
@@ -127,7 +127,7 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     expr = URIRef(m.expression(doc, work))
     g = Triples(URIRef(f"{expr}/graph"))
     lang = doc.language.value
-    E = lambda e: URIRef(e.iri)  # noqa: E731 - an authority entity as a node
+    E = lambda e: resource(e.iri)  # noqa: E731 - an authority entity as a node
     text = lambda s: string(s, lang)  # noqa: E731 - text of the document, in its language
 
     # the communication (Work) and this language version (Expression)
@@ -140,7 +140,7 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     if doc.kind:
         kind = auth.kind_iri(doc.kind.value)
         if kind:
-            g.add((work, UNKG.communicationKind, URIRef(kind)))
+            g.add((work, UNKG.communicationKind, resource(kind)))
     if doc.date:
         g.add((work, SCHEMA.dateSent, literal(doc.date.value.isoformat(), XSD.date)))
     if doc.issued:
@@ -148,14 +148,14 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     if doc.original_language:
         lang_iri = auth.language_iri(doc.original_language.value)
         if lang_iri:
-            g.add((work, UNKG.originalLanguage, URIRef(lang_iri)))
+            g.add((work, UNKG.originalLanguage, resource(lang_iri)))
     for publisher in sorted({auth.value(o.organ.value.iri, ORG.unitOf) for o in doc.organs} - {None}):
-        g.add((work, DCTERMS.publisher, URIRef(publisher)))  # the organisation the organs belong to
+        g.add((work, DCTERMS.publisher, resource(publisher)))  # the organisation the organs belong to
     g.add((work, ALLOT.hasRealization, expr))
     g.add((expr, RDF.type, UNDO.DocumentVersion))
     lang_iri = auth.language_iri(lang)
     if lang_iri:
-        g.add((expr, DCTERMS.language, URIRef(lang_iri)))
+        g.add((expr, DCTERMS.language, resource(lang_iri)))
     if doc.title:
         g.add((expr, DCTERMS.title, text(doc.title.value)))
     if doc.suspected_truncation is not None:
@@ -312,7 +312,7 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
     """The sender as a person, and the capacity in which the letter presents them as a
     prov:Attribution of the letter (not a statement that the person holds the post)."""
     if agent.person is not None:
-        person = URIRef(agent.person.iri)
+        person = resource(agent.person.iri)
     elif agent.name is not None:
         person = URIRef(f"{work}#sender")
         g.add((person, RDF.type, SCHEMA.Person))
@@ -325,14 +325,14 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
         if agent.state is not None and fn.kind == "function":
             role = m.post(fn, agent.state.value)
             g.add((role, RDF.type, ORG.Post))
-            g.add((role, ORG.role, URIRef(fn.iri)))
-            g.add((role, UNKG.state, URIRef(agent.state.value.iri)))
+            g.add((role, ORG.role, resource(fn.iri)))
+            g.add((role, UNKG.state, resource(agent.state.value.iri)))
             for label_lang, template in auth.post_labels(fn.iri).items():
                 names = auth.labels.get(agent.state.value.iri, {}).get(label_lang)
                 if names:
                     g.add((role, SKOS.prefLabel, string(template.replace("{state}", names[0]), lang=label_lang)))
         else:
-            role = URIRef(fn.iri)
+            role = resource(fn.iri)
     att = URIRef(f"{work}#signature")
     if person is not None or role is not None:  # a note verbale is sent by the mission itself
         g.add((work, SCHEMA.sender, person if person is not None else role))
@@ -343,7 +343,7 @@ def _sender(g: Graph, m: Minter, auth: Authorities, work: URIRef, agent: Agent, 
     if role is not None:
         g.add((att, PROV.hadRole, role))
     if agent.rank is not None:
-        g.add((att, UNKG.rank, URIRef(agent.rank.value.iri)))
+        g.add((att, UNKG.rank, resource(agent.rank.value.iri)))
     if agent.name is not None:
         g.add((att, UNKG.nameAsWritten, string(agent.name.value, lang=lang)))
     g.add((att, UNKG.signed, literal(bool(agent.signed and agent.signed.value))))
@@ -356,11 +356,11 @@ def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Documen
     content = URIRef(f"{node}#content")
     g.add((node, UNKG.carries, content))
     cls = auth.content_class(annex.title.value if annex.title else "", doc.language.value)
-    g.add((content, RDF.type, URIRef(cls) if cls else UNDO.Document))
+    g.add((content, RDF.type, resource(cls) if cls else UNDO.Document))
     if annex.title:
         g.add((content, DCTERMS.title, text(annex.title.value)))
     if annex.author and annex.author.person:
-        g.add((content, DCTERMS.creator, URIRef(annex.author.person.iri)))
+        g.add((content, DCTERMS.creator, resource(annex.author.person.iri)))
     elif annex.author and annex.author.name and annex.author.label:
         g.add((content, DCTERMS.creator, URIRef(f"{node}#author")))
     if annex.date:
@@ -376,7 +376,7 @@ def _carried_work(g: Graph, auth: Authorities, node: URIRef, annex, doc: Documen
         if annex.date:
             g.add((event, SCHEMA.startDate, literal(annex.date.value.isoformat(), XSD.date)))
         if annex.place:
-            g.add((event, SCHEMA.location, URIRef(annex.place.value.iri)))
+            g.add((event, SCHEMA.location, resource(annex.place.value.iri)))
 
 
 def _event_key(m: Mention) -> str:
@@ -388,11 +388,11 @@ def _event_key(m: Mention) -> str:
 def _mention(g: Graph, parts: dict, expr: URIRef, i: int, m: Mention, source: Text, lang: str) -> None:
     part = parts.get(m.part, expr)
     if m.entity is not None:
-        g.add((part, ALLOT.mentions, URIRef(m.entity.iri)))
+        g.add((part, ALLOT.mentions, resource(m.entity.iri)))
     ann = URIRef(f"{expr}#mention_{i}")
     g.add((ann, RDF.type, UNDO.Annotation))
     g.add((ann, OA.hasTarget, part))
     if m.entity is not None:
-        g.add((ann, OA.hasBody, URIRef(m.entity.iri)))
+        g.add((ann, OA.hasBody, resource(m.entity.iri)))
     g.add((ann, UNKG.mentionKind, literal(m.kind)))
     anchor(g, ann, m.surface, source, lang, QUOTE_CONTEXT)

@@ -62,6 +62,20 @@ _STRINGS: dict[tuple, Literal] = {}  # (string, language) -> its literal
 _LITERALS_KEPT = 20_000  # (each emptied when full: the same recur, offsets, positions, quotes' contexts, labels)
 
 
+_NODES: dict[str, URIRef] = {}  # IRI -> its node
+
+
+def resource(iri: str) -> URIRef:
+    """``URIRef(iri)`` for an IRI that recurs from document to document (an authority entity's, a class), made
+    once while it does: rdflib checks the characters of each IRI it is given, in Python."""
+    term = _NODES.get(iri)
+    if term is None:
+        if len(_NODES) >= _LITERALS_KEPT:
+            _NODES.clear()
+        term = _NODES[iri] = URIRef(iri)
+    return term
+
+
 def string(value: str, lang: str | None = None) -> Literal:
     """``Literal(value, lang=lang)`` for a string, made once while it recurs (`literal`), and without rdflib's
     normalising (a string is its own lexical form; finding that out tries a cast type after type)."""
