@@ -2,10 +2,12 @@
 its arguments as given (kinds in any order, and a `lookup` before the first `find`); `text._plain` looks each
 character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
 `Line` and `Block` set their fields themselves and stay frozen dataclasses; a `Line`'s
-text and blankness are attributes set with its piece."""
+text and blankness are attributes set with its piece; `text.char_counts`, shared by `normalise` and
+`detect_language`, is a text's count, read only."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import itertools
 import pickle
@@ -95,3 +97,16 @@ def test_compact_as_with_the_regular_expression(s):
 def test_compact_removes_all_white_space_re_knows():
     spaces = "".join(chr(o) for o in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(o)))
     assert compact(f"{spaces}A{spaces}b{spaces}") == "ab" == _compact_as_was(f"{spaces}A{spaces}b{spaces}")
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ é\u4e2d\u6587\u0430\u0627 1\n"), max_size=30))
+def test_counted_characters_as_counted_afresh(raw):
+    counted = T.char_counts(raw)
+    assert counted == collections.Counter(raw) and T.char_counts(raw) is counted
+    try:
+        counted["a"] = 1  # (one count handed to every caller: read only)
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("char_counts can be written to")

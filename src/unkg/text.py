@@ -31,9 +31,10 @@ import bisect
 import collections
 import functools
 import re
+import types
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .model import Span
 from .pieces import (
@@ -248,11 +249,17 @@ class Text:
         return line.width >= FULL_RATIO * self.full_width
 
 
+@functools.lru_cache(maxsize=8)  # (a CJK text's characters are counted here and to tell its language)
+def char_counts(raw: str) -> Mapping[str, int]:
+    """How many times each character occurs in `raw` (read only: the same count is handed to every caller)."""
+    return types.MappingProxyType(collections.Counter(raw))
+
+
 @functools.lru_cache(maxsize=8)  # the parser and the mapping read the same text: normalised once
 def normalise(raw: str) -> Text:
     """Normalise a decoded document text; see the module docstring for what is guaranteed."""
     han = len(_CJK.findall(raw))
-    letters = sum(n for c, n in collections.Counter(raw).items() if c.isalpha()) if han else 0
+    letters = sum(n for c, n in char_counts(raw).items() if c.isalpha()) if han else 0
     cjk = letters > 0 and han / letters > 0.3
     lines = []
     pos = 0

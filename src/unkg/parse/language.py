@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from ..authority import Authorities
+from ..text import char_counts
 from .formulas import languages
 from .lexicon import lexicon
 
@@ -44,9 +45,9 @@ def detect_language(raw: str, auth: Authorities | None = None) -> str | None:
     written = {_script_of(ch) for ch in set(raw) if ch.isalpha()} - {None}
     if len(written) > 1:  # (letters are counted only where they are written in several scripts)
         counts = dict.fromkeys(scripts, 0)
-        for ch, n in collections.Counter(raw).items():
-            if ch.isalpha() and _script_of(ch) is not None:
-                counts[_script_of(ch)] += n
+        for ch, n in char_counts(raw).items():
+            if ch.isalpha() and (of := _script_of(ch)) is not None:
+                counts[of] += n
         script = max(counts, key=lambda k: counts[k])
     elif written:
         script = written.pop()
