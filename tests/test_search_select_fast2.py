@@ -9,7 +9,7 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from unkg.searchdoc import config, with_prefixes
+from unkg.searchdoc import Solution, _read_alike, config, with_prefixes
 from unkg.sparql_patterns import Quads, Select, Unanswerable
 
 EX = "http://example.org/"
@@ -34,6 +34,8 @@ QUERIES = [  # (prefix ex: declared)
     "SELECT DISTINCT ?a ?e WHERE { { ?a ex:p0 ?e } UNION { ?a ex:p1 ?x . ?x ex:p2 ?e } UNION { ?a ex:p3 ?e }"
     " ?a ex:p2 ?y }",
     "SELECT DISTINCT ?a WHERE { ?a ex:p0 ?b . ?b ex:p0 ?a }",
+    "SELECT ?a ?b WHERE { { ?a ex:p0 ?b } UNION { ?a ex:p1 ?b } }",  # (read as a set: `repeats`)
+    "SELECT ?a WHERE { GRAPH ex:g0 { ?a ex:p0 ?b } }",
 ]
 REFUSED = [
     "SELECT ?s WHERE { ?s ex:p0 ?o }",  # not DISTINCT: Oxigraph's order and repeats
@@ -85,9 +87,17 @@ def test_the_solutions_are_oxigraphs(seed):
     store.extend(quads)
     for text in QUERIES:
         query = _query(text)
-        select = Select.of(query)
+        select = Select.of(query, repeats=True)
         assert select is not None, text
         assert _set(select.solutions(index)) == _oxigraph(store, query), text
+        plain = store.query(query)  # (the default graph the store's own)
+        assert _set(select.solutions(index, union=False)) == _set(
+            dict(zip([v.value for v in plain.variables], row)) for row in plain), text
+    # an IRI put in place of another, as in the query's text
+    for g in GRAPHS[:3]:
+        text = "SELECT ?a ?b WHERE { GRAPH <urn:x> { ?a ex:p0 ?b } }"
+        select = Select.of(_query(text), repeats=True).with_term(ox.NamedNode("urn:x"), g)
+        assert _set(select.solutions(index)) == _oxigraph(store, _query(text.replace("urn:x", g.value)))
 
 
 @pytest.mark.parametrize("text", REFUSED)
@@ -110,9 +120,43 @@ def test_a_literal_oxigraph_may_store_otherwise_is_left_to_oxigraph():
         assert _set(select.solutions(Quads([ox.Quad(a, p, o)]))) == {(("o", str(o)),)}
 
 
+def test_a_literal_the_store_holds_as_given_is_answered():
+    """With the store that holds them: a literal in its canonical form is answered, another is not."""
+    a, p = ox.NamedNode(EX + "a"), P[0]
+    date, odd = ox.Literal("2025-02-09", datatype=ox.NamedNode(XSD + "date")), ox.Literal(
+        "+5", datatype=ox.NamedNode(XSD + "int"))
+    select = Select.of(_query("SELECT DISTINCT ?o WHERE { ?s ex:p0 ?o }"))
+    for o, answered in ((date, True), (odd, False), (ox.Literal("5", datatype=ox.NamedNode(XSD + "int")), False)):
+        quads = [ox.Quad(a, p, o), ox.Quad(a, p, ox.Literal("1", datatype=ox.NamedNode(XSD + "integer")))]
+        store = ox.Store()
+        store.extend(quads)
+        if answered:
+            assert _set(select.solutions(Quads(quads, store=store))) == _oxigraph(
+                store, _query("SELECT DISTINCT ?o WHERE { ?s ex:p0 ?o }"))
+        else:
+            with pytest.raises(Unanswerable):
+                select.solutions(Quads(quads, store=store))
+
+
+def test_the_letters_rows_are_read_alike_in_any_order_unless_a_letter_has_two_dates_or_titles():
+    a, b = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b")
+
+    def row(letter, date=None, title=None):
+        return Solution({k: v for k, v in (("letter", letter), ("date", date), ("title", title)) if v is not None})
+    d1, d2 = ox.Literal("2025-01-01"), ox.Literal("2025-01-02")
+    t_en, t_fr, t_en2 = ox.Literal("T", language="en"), ox.Literal("T", language="fr"), ox.Literal("U", language="en")
+    assert _read_alike([row(a, d1), row(a, d1), row(a, title=t_en), row(a, title=t_fr), row(b, d2), row(b)])
+    assert _read_alike([row(a, title=t_en), row(b, title=t_en2), row(a, title=ox.Literal("T"))])
+    assert not _read_alike([row(a, d1), row(a, d2)])
+    assert not _read_alike([row(a, title=t_en), row(a, title=t_en2)])
+    assert not _read_alike([row(None, d1)])
+
+
 def test_the_search_facets_and_names_it_answers():
     """Those of data/search.toml without BIND (year, function): the others, and the text's names."""
     read = config()
     taken = {f["param"] for f in read["facet"] if Select.of(with_prefixes(f["query"])) is not None}
     assert taken == {f["param"] for f in read["facet"]} - {"year", "function"}
     assert Select.of(with_prefixes(read["text"]["names"])) is not None
+    assert Select.of(with_prefixes(read["row"]["letters"]), repeats=True) is not None
+    assert Select.of(with_prefixes(read["row"]["versions"]), repeats=True) is not None

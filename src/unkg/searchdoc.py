@@ -57,6 +57,9 @@ def spaced(text: str) -> str:
     return " ".join(_UNSPACED.split(text))  # (split by a group: the text between, each character, ...)
 
 
+VERSION_GRAPH = ox.NamedNode("urn:unkg:search:version-graph")  # (where the versions query's ?g is read)
+IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # (what an IRI in a query's text may not hold)
+
 RENEW_AFTER = 16  # documents read in one store before it is made again (16: 40 us a row less than 64)
 
 
@@ -91,11 +94,14 @@ class Indexer:
         self.document_predicates: set[str] = set()  # those of the document being read
         self.document_literals: dict = {}  # those of the document being read
         # the queries answered in Python from the quads the store holds (`quads`), as Oxigraph answers them
-        # (`Select`: their solutions in no given order, which the facets and names are read in)
+        # (`Select`: their distinct solutions in no given order, which the facets, names, letters (unless
+        # `_read_alike` says no) and versions are read in); the versions' with a graph's IRI for ?g
         self.python = {q: Select.of(q) for q in [q for _, q in self.facets] + [self.names]}
-        self.authority_index = Quads(self.authority_quads)
-        self.quads = self.authority_index
+        self.python[self.letters] = Select.of(self.letters, repeats=True)
+        self.version_graph = (Select.of(self.versions.replace("?g", f"<{VERSION_GRAPH.value}>"), repeats=True)
+                              if VERSION_GRAPH.value not in self.versions else None)
         self._renew()  # the store (`store`) and the documents read in it (`used`)
+        self.authority_index = self.quads = Quads(self.authority_quads, store=self.store)
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -121,7 +127,7 @@ class Indexer:
         store.extend(queried)
         self.document_literals = literals_by_subject(read)
         self.document_predicates = {q.predicate.value for q in queried}
-        self.quads = Quads(queried, self.authority_index)
+        self.quads = Quads(queried, self.authority_index, store)
         try:
             return self._row(versions)
         finally:
@@ -136,19 +142,32 @@ class Indexer:
         self.used = 0  # documents read since the store was made
         self.intact = True  # whether the store holds every quad of the authority data
 
-    def _select(self, query: str):
+    def _select(self, query: str, alike=lambda rows: True):
         """The rows of `query` on the document's graphs and the authority data (none, without running it, when
-        a predicate it requires is in neither)."""
+        a predicate it requires is in neither); Oxigraph's unless Python's are read `alike` in any order."""
         for p in self.required.get(query, ()):
             if p not in self.document_predicates and p not in self.authority_predicates:
                 return ()
-        select = self.python.get(query)
-        if select is not None and self.intact:
-            try:
-                return [Solution(found) for found in select.solutions(self.quads)]
-            except Unanswerable:  # (a literal Oxigraph may store in another form)
-                pass
+        found = self._python(self.python.get(query))
+        if found is not None and alike(found):
+            return found
         return solutions(self.store.query(query, use_default_graph_as_union=True))
+
+    def _python(self, select: Select | None, union: bool = True) -> list | None:
+        """`select`'s rows from `quads` (None: Oxigraph's to give)."""
+        if select is None or not self.intact:
+            return None
+        try:
+            return [Solution(found) for found in select.solutions(self.quads, union)]
+        except Unanswerable:  # (a literal Oxigraph may store in another form)
+            return None
+
+    def _versions(self, graph: str):
+        """The rows of the versions query for `graph`, the IRI put for ?g in its text."""
+        found = None
+        if self.version_graph is not None and not IRI_UNSAFE.search(graph):
+            found = self._python(self.version_graph.with_term(VERSION_GRAPH, ox.NamedNode(graph)), union=False)
+        return found if found is not None else solutions(self.store.query(self.versions.replace("?g", f"<{graph}>")))
 
     def _row(self, versions) -> bytes:
         letters: dict[str, dict] = {}
@@ -161,9 +180,9 @@ class Indexer:
             return entry
 
         for graph, lang, text, _ in versions:
-            for r in solutions(self.store.query(self.versions.replace("?g", f"<{graph}>"))):
+            for r in self._versions(graph):
                 letter(r["letter"].value)["body"][lang] = spaced(text)
-        for r in self._select(self.letters):
+        for r in self._select(self.letters, _read_alike):
             entry = letter(r["letter"].value)
             if r["date"] is not None:
                 entry["date"] = r["date"].value
@@ -236,6 +255,22 @@ class Indexer:
             if per:
                 found[iri] = per
         return found
+
+
+def _read_alike(rows) -> bool:
+    """Whether the letters query's `rows` make the same letters in any order: no letter with two dates, nor
+    with two titles in one language (`_row` keeps the last of each)."""
+    kept: dict = {}
+    for r in rows:
+        letter, date, title = r["letter"], r["date"], r["title"]
+        if letter is None:  # (Oxigraph's rows to fail on)
+            return False
+        if date is not None and kept.setdefault(("date", letter.value), date.value) != date.value:
+            return False
+        if title is not None and kept.setdefault(("title", letter.value, title.language or ""),
+                                                 title.value) != title.value:
+            return False
+    return True
 
 
 def literals_by_subject(quads) -> dict[str, list[tuple[str, str, str, str]]]:

@@ -135,36 +135,46 @@ class Unanswerable(Exception):
 
 class Quads:
     """Quads indexed for `Select`: by predicate, each (subject, object, graph, whether Oxigraph may store the
-    object in another form: a literal of a datatype but xsd:string and rdf:langString, or a quoted triple)."""
+    object in another form: a literal of a datatype but xsd:string and rdf:langString, unless `store`, which
+    holds the quads, has it as given; a quoted triple). Those of `base` too."""
 
-    def __init__(self, quads: Iterable[ox.Quad], base: Quads | None = None):
+    def __init__(self, quads: Iterable[ox.Quad], base: Quads | None = None, store: ox.Store | None = None):
         self.by_predicate: dict = {p: list(found) for p, found in base.by_predicate.items()} if base else {}
         for q in quads:
-            s, o = q.subject, q.object
+            s, p, o, g = q.subject, q.predicate, q.object, q.graph_name
             altered = (isinstance(s, ox.Triple) or isinstance(o, ox.Triple)
-                       or isinstance(o, ox.Literal) and o.datatype not in (XSD_STRING, LANG_STRING))
-            self.by_predicate.setdefault(q.predicate, []).append((s, o, q.graph_name, altered))
+                       or isinstance(o, ox.Literal) and o.datatype not in (XSD_STRING, LANG_STRING)
+                       and (store is None or not _held_as_given(store, s, p, o, g)))
+            self.by_predicate.setdefault(p, []).append((s, o, g, altered))
         self.graphs = {g for found in self.by_predicate.values() for _, _, g, _ in found
                        if not isinstance(g, ox.DefaultGraph)}  # the named graphs
 
 
+def _held_as_given(store: ox.Store, s, p, o: ox.Literal, g) -> bool:
+    form = str(o)
+    return any(str(held.object) == form for held in store.quads_for_pattern(s, p, None, g))
+
+
 class Select:
     """A SELECT DISTINCT query made only of triple patterns with an IRI predicate, UNION, OPTIONAL without a
-    condition and GRAPH, answered in Python from a few quads (`Quads`; the default graph their union) as
-    Oxigraph answers it (use_default_graph_as_union): the same solutions, in no given order. `of` gives None
-    for any other query. (Oxigraph parses and plans a query in 20-100 us; a document's search row asks a
-    dozen, of some 70 quads.)"""
+    condition and GRAPH, answered in Python from a few quads (`Quads`) as Oxigraph answers it: the same
+    solutions, in no given order. `of` gives None for any other query. (Oxigraph parses and plans a query in
+    20-100 us; a document's search row asks a dozen, of some 70 quads.)"""
 
     def __init__(self, names: list[str], pattern):
         self.names, self.pattern = names, pattern
 
     @classmethod
-    def of(cls, query: str) -> Select | None:
+    def of(cls, query: str, repeats: bool = False) -> Select | None:
+        """The query's Select; `repeats`: a SELECT without DISTINCT too, for a caller that reads its solutions
+        as a set (each distinct one is given once)."""
         try:
             algebra = prepareQuery(query).algebra
         except Exception:  # noqa: BLE001 - a query rdflib does not read: Oxigraph's
             return None
         node = algebra.p
+        if repeats and node.name == "Project":
+            node = CompValue("Distinct", p=node)
         if algebra.get("datasetClause") or node.name != "Distinct" or node.p.name != "Project":
             return None
         try:
@@ -172,11 +182,21 @@ class Select:
         except ValueError:
             return None
 
-    def solutions(self, quads: Quads) -> list[dict]:
-        """Each distinct solution, by variable name (unbound ones absent); Unanswerable (raised) when one binds
-        a literal Oxigraph may store otherwise."""
-        found = {tuple(s.get(n) for n in self.names) for s in _solve(self.pattern, quads, None)}
+    def solutions(self, quads: Quads, union: bool = True) -> list[dict]:
+        """Each distinct solution, by variable name (unbound ones absent), the default graph that of every
+        graph (Oxigraph's use_default_graph_as_union) or, unless `union`, the quads of no named graph;
+        Unanswerable (raised) when one binds a literal Oxigraph may store otherwise."""
+        graph = None if union else ox.DefaultGraph()
+        found = {tuple(s.get(n) for n in self.names) for s in _solve(self.pattern, quads, graph)}
         return [{n: t for n, t in zip(self.names, row) if t is not None} for row in found]
+
+    def with_term(self, old: ox.NamedNode, new: ox.NamedNode) -> Select:
+        """The query with the IRI `new` in place of `old`."""
+        def swap(node):
+            if isinstance(node, (tuple, list)):
+                return type(node)(swap(part) for part in node)
+            return new if isinstance(node, ox.NamedNode) and node == old else node
+        return Select(self.names, swap(self.pattern))
 
 
 def _compile(node) -> tuple:
@@ -205,7 +225,7 @@ def _term(term, predicate: bool):
 
 
 def _solve(pattern: tuple, quads: Quads, graph) -> list[dict]:
-    """The solutions of `pattern` in `graph` (None: the default graph, every graph's quads)."""
+    """The solutions of `pattern` in `graph` (None: every graph's quads)."""
     kind = pattern[0]
     if kind == "bgp":
         return _match(pattern[1], quads, graph, [{}])
