@@ -3,7 +3,7 @@ its arguments as given (kinds in any order, and a `lookup` before the first `fin
 character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
 `Line` and `Block` set their fields themselves and stay frozen dataclasses; a `Line`'s
 text and blankness are attributes set with its piece; `text.char_counts`, shared by `normalise` and
-`detect_language`, is a text's count, read only."""
+`detect_language`, is a text's count, read only; `Authorities.of_kind` lists each answer once."""
 
 from __future__ import annotations
 
@@ -110,3 +110,11 @@ def test_counted_characters_as_counted_afresh(raw):
         pass
     else:
         raise AssertionError("char_counts can be written to")
+
+
+def test_of_kind_as_listed_afresh(auth):
+    for kinds in [("post",), ("post", "function"), ("function", "post"), ("state",), ("nothing",), ()]:
+        listed = auth.of_kind(*kinds)
+        assert listed == [e for e in auth.entities.values() if e.kind in kinds]
+        listed.clear()  # (a caller's own list: the next answer is whole)
+        assert auth.of_kind(*kinds) == [e for e in auth.entities.values() if e.kind in kinds]

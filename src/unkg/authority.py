@@ -134,7 +134,9 @@ class Authorities:
     _memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     def of_kind(self, *kinds: str) -> list[Entity]:
-        return [e for e in self.entities.values() if e.kind in kinds]
+        # (asked again for every document, some 14 times for a real letter: each answer listed once, and copied)
+        return list(self._remember(("of_kind", kinds),
+                                   lambda: tuple(e for e in self.entities.values() if e.kind in kinds)))
 
     def names(self, entity: Entity, lang: str) -> list[str]:
         return self.labels.get(entity.iri, {}).get(lang, [])
