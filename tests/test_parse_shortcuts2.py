@@ -3,7 +3,8 @@ its arguments as given (kinds in any order, and a `lookup` before the first `fin
 character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
 `Line` and `Block` set their fields themselves and stay frozen dataclasses; a `Line`'s
 text and blankness are attributes set with its piece; `text.char_counts`, shared by `normalise` and
-`detect_language`, is a text's count, read only; `Authorities.of_kind` lists each answer once."""
+`detect_language`, is a text's count, read only; `Authorities.of_kind` lists each answer once; a span
+over lines is written without the squeeze test first."""
 
 from __future__ import annotations
 
@@ -118,3 +119,23 @@ def test_of_kind_as_listed_afresh(auth):
         assert listed == [e for e in auth.entities.values() if e.kind in kinds]
         listed.clear()  # (a caller's own list: the next answer is whole)
         assert auth.of_kind(*kinds) == [e for e in auth.entities.values() if e.kind in kinds]
+
+
+def _written_as_was(raw: str) -> str:
+    if unicodedata.is_normalized("NFC", raw) and " ".join(raw.split()) == raw and (
+            " " not in raw or raw.isascii() or not T._CJK.search(raw) or not T._SPACE_BY_CJK.search(raw)):
+        return raw
+    out = ""
+    for line in unicodedata.normalize("NFC", raw).split("\n"):
+        text = " ".join(line.split())
+        if text:
+            if out and out[-1] not in T._HYPHENS:
+                out += " "
+            out += text
+    return T._SPACE_BY_CJK.sub("", out) if not out.isascii() and T._CJK.search(out) else out
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab -\n\r\t\u00e9e\u0301\u4e2d\u3000"), max_size=14))
+def test_written_as_with_the_squeeze_tried_first(raw):
+    assert T._written_fast(raw) == _written_as_was(raw)

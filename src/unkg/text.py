@@ -139,8 +139,9 @@ _NO_COMBINING = re.compile(r"[^\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u0
 
 
 def _written_fast(raw: str) -> str:
-    if unicodedata.is_normalized("NFC", raw) and _squeezed(raw):
-        return raw  # (one line, NFC and as guarantee 4 has it: most values; a line end is white space)
+    if "\n" not in raw and unicodedata.is_normalized("NFC", raw) and _squeezed(raw):
+        return raw  # (one line, NFC and as guarantee 4 has it: most values; a line end is white space, never
+        # squeezed: a paragraph's lines go below without the test)
     out = ""  # (NFC composes nothing across a line end: the lines of the whole text's NFC are each line's NFC)
     for line in unicodedata.normalize("NFC", raw).split("\n"):
         text = " ".join(line.split())  # (guarantee 4's white space; the spaces beside CJK go at the end)
