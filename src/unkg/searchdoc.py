@@ -58,6 +58,7 @@ def spaced(text: str) -> str:
 
 
 VERSION_GRAPH = ox.NamedNode("urn:unkg:search:version-graph")  # (where the versions query's ?g is read)
+VALUED = ox.NamedNode("urn:unkg:search:valued")  # (where the sessions' and notations' IRI is read)
 IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # (what an IRI in a query's text may not hold)
 
 RENEW_AFTER = 16  # documents read in one store before it is made again (16: 40 us a row less than 64)
@@ -100,6 +101,9 @@ class Indexer:
         self.python[self.letters] = Select.of(self.letters, repeats=True)
         self.version_graph = (Select.of(self.versions.replace("?g", f"<{VERSION_GRAPH.value}>"), repeats=True)
                               if VERSION_GRAPH.value not in self.versions else None)
+        # the sessions' and notations' with an IRI for their %s (a VALUES block's), one at a time
+        self.valued = {q: Select.of(q % f"<{VALUED.value}>", repeats=True) if VALUED.value not in q else None
+                       for q in (self.sessions, self.notations)}
         self._renew()  # the store (`store`) and the documents read in it (`used`)
         self.authority_index = self.quads = Quads(self.authority_quads, store=self.store)
 
@@ -161,6 +165,20 @@ class Indexer:
             return [Solution(found) for found in select.solutions(self.quads, union)]
         except Unanswerable:  # (a literal Oxigraph may store in another form)
             return None
+
+    def _valued(self, template: str, iris: list[str], *names: str):
+        """The rows of `template` with `iris` for its %s; Python's (each IRI's in turn: VALUES joins each row
+        with the rest) if each IRI (?s) has one value of each of `names`, of which `_compose` keeps the last."""
+        select = self.valued[template]
+        if select is not None and not any(IRI_UNSAFE.search(iri) for iri in iris):
+            found: list | None = []
+            for iri in iris:
+                part = self._python(select.with_term(VALUED, ox.NamedNode(iri)))
+                found = None if part is None or found is None else found + part
+            if found is not None and _alike(found, "s", names):
+                return found
+        query = template % " ".join(f"<{iri}>" for iri in iris)
+        return solutions(self.store.query(query, use_default_graph_as_union=True))
 
     def _versions(self, graph: str):
         """The rows of the versions query for `graph`, the IRI put for ?g in its text."""
@@ -236,11 +254,11 @@ class Indexer:
         sessions = [iri for iri, (kind,) in compose.items() if kind == "session"]
         items = [iri for iri, (kind,) in compose.items() if kind == "agenda"]
         if sessions:
-            for r in self._select(self.sessions % " ".join(f"<{s}>" for s in sessions)):
+            for r in self._valued(self.sessions, sessions, "organ", "n"):
                 compose[r["s"].value] = [r["organ"].value, f"{{}} ({r['n'].value})"]
                 labelled.add(r["organ"].value)
         if items:
-            for r in self._select(self.notations % " ".join(f"<{s}>" for s in items)):
+            for r in self._valued(self.notations, items, "n"):
                 compose[r["s"].value] = [r["s"].value, f"{r['n'].value}. {{}}"]
         for iri, parts in list(compose.items()):
             if len(parts) == 1:  # nothing to compose it from: its own label
@@ -255,6 +273,18 @@ class Indexer:
             if per:
                 found[iri] = per
         return found
+
+
+def _alike(rows, key: str, names: tuple[str, ...]) -> bool:
+    """Whether the rows with one value of `key` have one value of each of `names` (all bound)."""
+    kept: dict = {}
+    for r in rows:
+        if r[key] is None or any(r[name] is None for name in names):
+            return False
+        values = tuple(r[name].value for name in names)
+        if kept.setdefault(r[key].value, values) != values:
+            return False
+    return True
 
 
 def _read_alike(rows) -> bool:

@@ -157,7 +157,7 @@ def _held_as_given(store: ox.Store, s, p, o: ox.Literal, g) -> bool:
 
 class Select:
     """A SELECT DISTINCT query made only of triple patterns with an IRI predicate, UNION, OPTIONAL without a
-    condition and GRAPH, answered in Python from a few quads (`Quads`) as Oxigraph answers it: the same
+    condition, GRAPH and VALUES, answered in Python from a few quads (`Quads`) as Oxigraph answers it: the same
     solutions, in no given order. `of` gives None for any other query. (Oxigraph parses and plans a query in
     20-100 us; a document's search row asks a dozen, of some 70 quads.)"""
 
@@ -195,13 +195,16 @@ class Select:
         def swap(node):
             if isinstance(node, (tuple, list)):
                 return type(node)(swap(part) for part in node)
+            if isinstance(node, dict):  # (a VALUES row)
+                return {name: swap(term) for name, term in node.items()}
             return new if isinstance(node, ox.NamedNode) and node == old else node
         return Select(self.names, swap(self.pattern))
 
 
 def _compile(node) -> tuple:
     """The algebra as tuples: ("bgp", [(s, p, o)...]) (a variable as its name: a str; a term as Oxigraph's),
-    ("join" | "union" | "optional", a, b), ("graph", term, pattern); ValueError for anything else."""
+    ("join" | "union" | "optional", a, b), ("graph", term, pattern), ("values", [{name: term}...]); ValueError
+    for anything else."""
     name = node.name if isinstance(node, CompValue) else None
     if name == "BGP":
         return "bgp", [tuple(_term(t, i == 1) for i, t in enumerate(triple)) for triple in node.triples]
@@ -211,6 +214,11 @@ def _compile(node) -> tuple:
         return "optional", _compile(node.p1), _compile(node.p2)
     if name == "Graph":
         return "graph", _term(node.term, False), _compile(node.p)
+    if name == "ToMultiSet" and isinstance(node.p, CompValue) and node.p.name == "values":
+        if any(isinstance(t, Variable) for row in node.p.res for t in row.values()):
+            raise ValueError(node.p.res)
+        return "values", [{str(v): _term(t, False) for v, t in row.items() if not (type(t) is str and t == "UNDEF")}
+                          for row in node.p.res]  # (UNDEF: rdflib's str, unbound)
     raise ValueError(name)
 
 
@@ -229,6 +237,8 @@ def _solve(pattern: tuple, quads: Quads, graph) -> list[dict]:
     kind = pattern[0]
     if kind == "bgp":
         return _match(pattern[1], quads, graph, [{}])
+    if kind == "values":
+        return [dict(row) for row in pattern[1]]
     if kind == "graph":
         term, inner = pattern[1], pattern[2]
         found = []
@@ -238,13 +248,29 @@ def _solve(pattern: tuple, quads: Quads, graph) -> list[dict]:
                     continue
                 found.append(s)
         return found
-    left, right = _solve(pattern[1], quads, graph), _solve(pattern[2], quads, graph)
+    left = _solve(pattern[1], quads, graph)
     if kind == "union":
-        return left + right
+        return left + _solve(pattern[2], quads, graph)
+    if kind == "join":
+        return _join(left, pattern[2], quads, graph)
+    right = _solve(pattern[2], quads, graph)
     found = []
-    for a in left:
+    for a in left:  # (OPTIONAL)
         merged = [{**a, **b} for b in right if all(a.get(k, v) == v for k, v in b.items())]
-        found += merged if merged or kind == "join" else [a]
+        found += merged or [a]
+    return found
+
+
+def _join(left: list[dict], right: tuple, quads: Quads, graph) -> list[dict]:
+    """`left` joined with the solutions of `right`: triple patterns matched from each of `left` in turn, a
+    union's branches joined one by one (a join of a union is the union of the joins), else both compared."""
+    if right[0] == "bgp":
+        return _match(right[1], quads, graph, left)
+    if right[0] == "union":
+        return _join(left, right[1], quads, graph) + _join(left, right[2], quads, graph)
+    found = []
+    for b in _solve(right, quads, graph):
+        found += [{**a, **b} for a in left if all(a.get(k, v) == v for k, v in b.items())]
     return found
 
 
