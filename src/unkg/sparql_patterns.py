@@ -126,6 +126,7 @@ def _required(node: object) -> set[str]:
 
 XSD_STRING, LANG_STRING = (ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
                            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 
 
 class Unanswerable(Exception):
@@ -157,9 +158,10 @@ def _held_as_given(store: ox.Store, s, p, o: ox.Literal, g) -> bool:
 
 class Select:
     """A SELECT DISTINCT query made only of triple patterns with an IRI predicate, UNION, OPTIONAL without a
-    condition, GRAPH and VALUES, answered in Python from a few quads (`Quads`) as Oxigraph answers it: the same
-    solutions, in no given order. `of` gives None for any other query. (Oxigraph parses and plans a query in
-    20-100 us; a document's search row asks a dozen, of some 70 quads.)"""
+    condition, GRAPH, VALUES and BIND of STR, SUBSTR and COALESCE, answered in Python from a few quads
+    (`Quads`) as Oxigraph answers it: the same solutions, in no given order. `of` gives None for any other
+    query. (Oxigraph parses and plans a query in 20-100 us; a document's search row asks a dozen, of some 70
+    quads.)"""
 
     def __init__(self, names: list[str], pattern):
         self.names, self.pattern = names, pattern
@@ -219,7 +221,52 @@ def _compile(node) -> tuple:
             raise ValueError(node.p.res)
         return "values", [{str(v): _term(t, False) for v, t in row.items() if not (type(t) is str and t == "UNDEF")}
                           for row in node.p.res]  # (UNDEF: rdflib's str, unbound)
+    if name == "Extend" and node.var not in node.p._vars:  # (BIND to a variable in scope: an error)
+        return "bind", str(node.var), _expression(node.expr), _compile(node.p)
     raise ValueError(name)
+
+
+def _expression(node) -> tuple:
+    """A BIND's expression as tuples: a variable or a term (`_term`), ("str", e), ("coalesce", e...),
+    ("substr", e, start, length | None) of whole numbers from 1 and 0 (where XPath and Oxigraph agree)."""
+    name = node.name if isinstance(node, CompValue) else None
+    if name == "Builtin_STR":
+        return "str", _expression(node.arg)
+    if name == "Builtin_COALESCE":
+        return "coalesce", *(_expression(arg) for arg in node.arg)
+    if name == "Builtin_SUBSTR":
+        bounds = [_whole(node.start, 1), None if node.length is None else _whole(node.length, 0)]
+        return "substr", _expression(node.arg), *bounds
+    if name is None:
+        return ("term", _term(node, False))
+    raise ValueError(name)
+
+
+def _whole(term, least: int) -> int:
+    if not (isinstance(term, Literal) and term.datatype == XSD_INTEGER and isinstance(term.value, int)
+            and term.value >= least):
+        raise ValueError(term)
+    return term.value
+
+
+def _value(e: tuple, solution: dict):
+    """The value of the expression `e` in `solution`; None for an error (an unbound variable, STR of a
+    blank node, SUBSTR of anything but a literal); Unanswerable (raised) for SUBSTR of a literal but a string."""
+    kind = e[0]
+    if kind == "term":
+        return solution.get(e[1]) if isinstance(e[1], str) else e[1]
+    if kind == "coalesce":
+        return next((v for v in (_value(arg, solution) for arg in e[1:]) if v is not None), None)
+    v = _value(e[1], solution)
+    if kind == "str":
+        return ox.Literal(v.value) if isinstance(v, (ox.NamedNode, ox.Literal)) else None
+    if not isinstance(v, ox.Literal):  # (substr)
+        return None
+    if v.datatype not in (XSD_STRING, LANG_STRING):
+        raise Unanswerable(str(v))
+    start, length = e[2] - 1, e[3]
+    text = v.value[start:] if length is None else v.value[start:start + length]
+    return ox.Literal(text, language=v.language) if v.language else ox.Literal(text)
 
 
 def _term(term, predicate: bool):
@@ -239,6 +286,13 @@ def _solve(pattern: tuple, quads: Quads, graph) -> list[dict]:
         return _match(pattern[1], quads, graph, [{}])
     if kind == "values":
         return [dict(row) for row in pattern[1]]
+    if kind == "bind":
+        name, e = pattern[1], pattern[2]
+        found = []
+        for s in _solve(pattern[3], quads, graph):
+            value = _value(e, s)
+            found.append(s if value is None else {**s, name: value})
+        return found
     if kind == "graph":
         term, inner = pattern[1], pattern[2]
         found = []
