@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Callable, Sequence
 
 from ..model import Fact
@@ -161,6 +162,7 @@ def _clean_symbols(ctx: Context, symbols: list[Fact[str]]) -> list[Fact[str]]:
     return out
 
 
+@cache  # (asked for every masthead: the import and look-ups below once per language)
 def _ocr_digits(lang: str) -> dict[str, str]:
     """The letters OCR reads for digits (``[tolerant] digits`` of the language's formulas, else English's:
     symbols are written in Latin script in every language version)."""
