@@ -94,6 +94,7 @@ class Indexer:
         self.authority_predicates = {q.predicate.value for q in self.authority_quads}
         self.document_predicates: set[str] = set()  # those of the document being read
         self.document_literals: dict = {}  # those of the document being read
+        self.queued: list | None = None  # its quads, until a query is Oxigraph's (`_store`)
         # the queries answered in Python from the quads the store holds (`quads`), as Oxigraph answers them
         # (`Select`: their distinct solutions in no given order, which the facets, names, letters (unless
         # `_read_alike` says no) and versions are read in); the versions' with a graph's IRI for ?g
@@ -105,7 +106,7 @@ class Indexer:
         self.valued = {q: Select.of(q % f"<{VALUED.value}>", repeats=True) if VALUED.value not in q else None
                        for q in (self.sessions, self.notations)}
         self._renew()  # the store (`store`) and the documents read in it (`used`)
-        self.authority_index = self.quads = Quads(self.authority_quads, store=self.store)
+        self.authority_index = self.quads = Quads(self.authority_quads)
 
     def key(self, iri: str, param: str) -> str:
         """A value's name in a URL: its IRI without ``<base>/id/`` and the facet's own name (``organ/``)."""
@@ -121,24 +122,32 @@ class Indexer:
             # stays flat (the store is made in about 40 us: the 35 quads of the authority data the queries read)
             self._renew()
         self.used += 1
-        store = self.store
         graphs = []
         read: list = []
         for graph, _lang, _text, quads in versions:
             read += self.read.select(quads)
             graphs.append(graph)
         queried = self.queried.select(read)
-        store.extend(queried)
+        self.queued = queried
         self.document_literals = literals_by_subject(read)
         self.document_predicates = {q.predicate.value for q in queried}
-        self.quads = Quads(queried, self.authority_index, store)
+        self.quads = Quads(queried, self.authority_index)
         try:
             return self._row(versions)
         finally:
-            for graph in graphs:
-                store.remove_graph(ox.NamedNode(graph))
+            for graph in map(ox.NamedNode, graphs):
+                authority = graph in self.authority_index.graphs
+                if self.queued is None or authority:
+                    self.store.remove_graph(graph)
                 # (a graph of the authority data's removed with it: the store holds less than `quads` until renewed)
-                self.intact = self.intact and ox.NamedNode(graph) not in self.authority_index.graphs
+                self.intact = self.intact and not authority
+
+    def _store(self) -> ox.Store:
+        """The store, with the document's quads."""
+        if self.queued is not None:
+            self.store.extend(self.queued)
+            self.queued = None
+        return self.store
 
     def _renew(self) -> None:
         self.store = ox.Store()
@@ -155,7 +164,7 @@ class Indexer:
         found = self._python(self.python.get(query))
         if found is not None and alike(found):
             return found
-        return solutions(self.store.query(query, use_default_graph_as_union=True))
+        return solutions(self._store().query(query, use_default_graph_as_union=True))
 
     def _python(self, select: Select | None, union: bool = True) -> list | None:
         """`select`'s rows from `quads` (None: Oxigraph's to give)."""
@@ -178,14 +187,14 @@ class Indexer:
             if found is not None and _alike(found, "s", names):
                 return found
         query = template % " ".join(f"<{iri}>" for iri in iris)
-        return solutions(self.store.query(query, use_default_graph_as_union=True))
+        return solutions(self._store().query(query, use_default_graph_as_union=True))
 
     def _versions(self, graph: str):
         """The rows of the versions query for `graph`, the IRI put for ?g in its text."""
         found = None
         if self.version_graph is not None and not IRI_UNSAFE.search(graph):
             found = self._python(self.version_graph.with_term(VERSION_GRAPH, ox.NamedNode(graph)), union=False)
-        return found if found is not None else solutions(self.store.query(self.versions.replace("?g", f"<{graph}>")))
+        return found if found is not None else solutions(self._store().query(self.versions.replace("?g", f"<{graph}>")))
 
     def _row(self, versions) -> bytes:
         letters: dict[str, dict] = {}

@@ -136,24 +136,38 @@ class Unanswerable(Exception):
 
 class Quads:
     """Quads indexed for `Select`: by predicate, each (subject, object, graph, whether Oxigraph may store the
-    object in another form: a literal of a datatype but xsd:string and rdf:langString, unless `store`, which
-    holds the quads, has it as given; a quoted triple). Those of `base` too."""
+    object in another form: a literal of a datatype but xsd:string and rdf:langString it does not store as
+    given, `as_stored`; a quoted triple). Those of `base` too."""
 
-    def __init__(self, quads: Iterable[ox.Quad], base: Quads | None = None, store: ox.Store | None = None):
+    def __init__(self, quads: Iterable[ox.Quad], base: Quads | None = None):
         self.by_predicate: dict = {p: list(found) for p, found in base.by_predicate.items()} if base else {}
         for q in quads:
             s, p, o, g = q.subject, q.predicate, q.object, q.graph_name
             altered = (isinstance(s, ox.Triple) or isinstance(o, ox.Triple)
                        or isinstance(o, ox.Literal) and o.datatype not in (XSD_STRING, LANG_STRING)
-                       and (store is None or not _held_as_given(store, s, p, o, g)))
+                       and not as_stored(o))
             self.by_predicate.setdefault(p, []).append((s, o, g, altered))
         self.graphs = {g for found in self.by_predicate.values() for _, _, g, _ in found
                        if not isinstance(g, ox.DefaultGraph)}  # the named graphs
 
 
-def _held_as_given(store: ox.Store, s, p, o: ox.Literal, g) -> bool:
-    form = str(o)
-    return any(str(held.object) == form for held in store.quads_for_pattern(s, p, None, g))
+_STORED: dict[str, bool] = {}  # a literal's N-Triples form -> `as_stored` (a bounded memo)
+_PROBE = ox.NamedNode("urn:unkg:probe")
+
+
+def as_stored(literal: ox.Literal) -> bool:
+    """Whether Oxigraph stores `literal` as given (it writes some datatypes' values in a canonical form:
+    ``"01"^^xsd:int`` as ``"1"^^xsd:integer``), as a store holding it says."""
+    form = str(literal)
+    found = _STORED.get(form)
+    if found is None:
+        store = ox.Store()
+        store.add(ox.Quad(_PROBE, _PROBE, literal))
+        found = str(next(iter(store)).object) == form
+        if len(_STORED) >= 4096:
+            _STORED.clear()
+        _STORED[form] = found
+    return found
 
 
 class Select:
