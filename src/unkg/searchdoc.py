@@ -105,6 +105,7 @@ class Indexer:
         # the sessions' and notations' with an IRI for their %s (a VALUES block's), one at a time
         self.valued = {q: Select.of(q % f"<{VALUED.value}>", repeats=True) if VALUED.value not in q else None
                        for q in (self.sessions, self.notations)}
+        self.valued_by_iri: dict[tuple[str, str], Select] = {}  # (template, IRI) -> its Select (a bounded memo)
         self._renew()  # the store (`store`) and the documents read in it (`used`)
         self.authority_index = self.quads = Quads(self.authority_quads)
 
@@ -182,7 +183,12 @@ class Indexer:
         if select is not None and not any(IRI_UNSAFE.search(iri) for iri in iris):
             found: list | None = []
             for iri in iris:
-                part = self._python(select.with_term(VALUED, ox.NamedNode(iri)))
+                one = self.valued_by_iri.get((template, iri))
+                if one is None:  # (the same sessions and agenda items come again and again)
+                    if len(self.valued_by_iri) >= 1024:
+                        self.valued_by_iri.clear()
+                    one = self.valued_by_iri[template, iri] = select.with_term(VALUED, ox.NamedNode(iri))
+                part = self._python(one)
                 found = None if part is None or found is None else found + part
             if found is not None and _alike(found, "s", names):
                 return found
