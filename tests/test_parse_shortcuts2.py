@@ -1,7 +1,7 @@
 """More of the parser's shortcuts give what the plain way gives: `Authorities.find` keeps each call's finder by
 its arguments as given (kinds in any order, and a `lookup` before the first `find`); `text._plain` looks each
 character up as it comes (not a set of them first); `lexicon.compact` drops white space by str.split; `Piece`,
-`Line` and `Block` set their fields themselves and stay frozen dataclasses; a `Line`'s
+`Line` and `Block`, and the model's `Span` and `Fact`, set their fields themselves and stay frozen dataclasses; a `Line`'s
 text and blankness are attributes set with its piece; `text.char_counts`, shared by `normalise` and
 `detect_language`, is a text's count, read only; `Authorities.of_kind` lists each answer once; a span
 over lines is written without the squeeze test first."""
@@ -21,6 +21,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from unkg import text as T
 from unkg.authority import Authorities
 from unkg.parse.lexicon import compact
+from unkg.model import Fact, Span
 from unkg.text import Block, Line, Piece
 
 TEXTS = ["The Security Council and the General Assembly heard Yemen, Oman and the United Nations.",
@@ -72,6 +73,25 @@ def test_pieces_lines_and_blocks_stay_frozen_dataclasses():
     assert dataclasses.replace(ln, number=7) == Line(7, 0, 2, 0, 2, Piece("ab", (1, 2), (2, 3)))
     assert repr(p) == "Piece(text='ab', starts=(1, 2), ends=(2, 3))"
     assert [f.name for f in dataclasses.fields(Line)] == ["number", "start", "end", "indent", "width", "piece"]
+
+
+def test_spans_and_facts_stay_frozen_ordered_dataclasses():
+    span = Span(3, 9, 1, 2)
+    fact = Fact("Yemen", span, "Yemen")
+    for obj in (span, fact):
+        assert pickle.loads(pickle.dumps(obj)) == obj and hash(obj) == hash(dataclasses.replace(obj))
+        try:
+            object.__getattribute__(obj, "__setattr__")("span" if obj is fact else "start", None)
+        except dataclasses.FrozenInstanceError:
+            pass
+        else:
+            raise AssertionError(f"{type(obj).__name__} is not frozen")
+    assert fact.origin == "text" and Fact(value=1, span=None, surface="1", origin="sidecar").origin == "sidecar"
+    assert dataclasses.replace(fact, origin="ocr-tolerant") == Fact("Yemen", Span(3, 9, 1, 2), "Yemen", "ocr-tolerant")
+    assert sorted([Span(3, 9, 2, 2), Span(3, 9, 1, 2), Span(1, 20, 1, 5)]) == [
+        Span(1, 20, 1, 5), Span(3, 9, 1, 2), Span(3, 9, 2, 2)]  # (ordered by their fields in turn)
+    assert repr(fact) == "Fact(value='Yemen', span=Span(start=3, end=9, line=1, end_line=2), surface='Yemen', origin='text')"
+    assert dataclasses.asdict(fact)["span"] == {"start": 3, "end": 9, "line": 1, "end_line": 2}
 
 
 def test_a_lines_text_and_blank_follow_its_piece():

@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, init=False)
 class Span:
     """Half-open range ``[start, end)`` of character offsets into the raw (decoded) text, with the
     1-based numbers of its first and last lines."""
@@ -29,8 +29,14 @@ class Span:
     line: int
     end_line: int
 
+    def __init__(self, start: int, end: int, line: int, end_line: int) -> None:
+        # (the fields written to the instance's dict: a frozen dataclass's own __init__ sets each through
+        # object.__setattr__, twice as slow, and spans and facts are made for every value a parse reads)
+        d = self.__dict__
+        d["start"], d["end"], d["line"], d["end_line"] = start, end, line, end_line
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Fact(Generic[T]):
     """A value with its provenance. ``origin`` is ``"text"`` (found at ``span``), ``"ocr-tolerant"`` (found
     at ``span`` only once OCR damage there was repaired: a warning says so), or ``"sidecar"`` (given by the
@@ -40,6 +46,10 @@ class Fact(Generic[T]):
     span: Span | None
     surface: str
     origin: str = "text"
+
+    def __init__(self, value: T, span: Span | None, surface: str, origin: str = "text") -> None:
+        d = self.__dict__  # (as Span's)
+        d["value"], d["span"], d["surface"], d["origin"] = value, span, surface, origin
 
 
 @dataclass(frozen=True)
