@@ -170,6 +170,7 @@ class _Vocabulary:
     skeletons: dict[str, str | None]  # skeleton -> the word (None: two words share it)
     single_names: tuple[str, ...]  # one-word names (case-folded), for the edit distance
     repairs: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
+    firsts: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False, repr=False)  # (memo)
 
 
 _VOCABULARIES: dict[tuple[int, str], _Vocabulary] = {}
@@ -364,10 +365,18 @@ def first_word_mended(auth: Authorities, lang: str, text: str) -> str | None:
     """`text` with its first word, OCR damaged, as the formulas' word it should be ("Anncx I" -> "Annex I"),
     when that word has as many letters (every offset kept); None when it reads as it is."""
     tol = tolerance(lang)
-    m = _WORD.match(text)
-    if tol is None or m is None:
+    if tol is None:
         return None
-    new = _repair_word(m.group(0), tol, vocabulary(auth, tol))
-    if new is None or len(new) != m.end() or new.casefold() == m.group(0).casefold():
-        return None
-    return new + text[m.end():]
+    voc = vocabulary(auth, tol)
+    try:  # (asked of each line twice, as an annex's and as an enclosure's heading; short lines recur)
+        return voc.firsts[text]
+    except KeyError:
+        m = _WORD.match(text)
+        new = None if m is None else _repair_word(m.group(0), tol, voc)
+        if new is None or len(new) != m.end() or new.casefold() == m.group(0).casefold():
+            found = None
+        else:
+            found = new + text[m.end():]
+        if len(voc.firsts) < 1 << 12:
+            voc.firsts[text] = found
+        return found
