@@ -1,6 +1,6 @@
-"""`sparql_patterns.Select` answers the queries it takes as Oxigraph does (the search row's facets and names,
-`searchdoc`), on random quads; it refuses what it does not implement, and a literal Oxigraph may store in
-another form."""
+"""`sparql_select.Select` answers the queries it takes as Oxigraph does (the search row's, `searchdoc`; the
+shapes' SPARQL constraints, `validate.fast`), on random quads; it refuses what it does not implement, and
+leaves to Oxigraph a literal Oxigraph may store in another form."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ import pyoxigraph as ox
 import pytest
 
 from unkg.searchdoc import Solution, _alike, _read_alike, config, with_prefixes
-from unkg.sparql_patterns import Quads, Select, Unanswerable, as_stored
+from unkg.sparql_select import Quads, Select, Unanswerable, as_stored
 
 EX = "http://example.org/"
 P = [ox.NamedNode(EX + f"p{i}") for i in range(4)]
 NODES = [ox.NamedNode(EX + f"n{i}") for i in range(5)] + [ox.BlankNode(f"b{i}") for i in range(2)]
 GRAPHS = [ox.NamedNode(EX + f"g{i}") for i in range(3)] + [ox.DefaultGraph()]
 STRINGS = [ox.Literal("ocr"), ox.Literal("x", language="fr"), ox.Literal("x"), ox.Literal("2025-02-09"),
-           ox.Literal("日本語の𝔘𝔫𝔦 text", language="ja"), ox.Literal("é")]
+           ox.Literal("日本語の𝔘𝔫𝔦 text", language="ja"), ox.Literal("é"), ox.Literal("y", language="fr-CA"),
+           ox.Literal("z", language="en"), ox.Literal("fr"), ox.Literal("FR")]
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 QUERIES = [  # (prefix ex: declared)
@@ -49,12 +50,25 @@ QUERIES = [  # (prefix ex: declared)
     'SELECT DISTINCT ?a ?v WHERE { ?a ex:p0 ?b OPTIONAL { ?b ex:p1 ?f } BIND (COALESCE(?x, ?f, "-") AS ?v) }',
     "SELECT DISTINCT ?a ?v WHERE { ?a ex:p2 ?b BIND (STR(?b) AS ?v) }",
     "SELECT DISTINCT ?a ?v WHERE { ?a ex:p2 ?b BIND (STR(?zz) AS ?v) }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER (?o != ex:n1) }",
+    "SELECT ?s ?o WHERE { ?s ex:p0 ?o FILTER NOT EXISTS { ?o ex:p1 ?x . ?x ex:p2 ?s } }",
+    "SELECT ?s ?o WHERE { ?s ex:p0 ?o FILTER EXISTS { ?o ex:p1 ?x } }",
+    "SELECT ?s ?v WHERE { ?s ex:p1 ?o BIND (LANG(?o) AS ?v) FILTER (!LANGMATCHES(?v, \"fr\")) }",
+    "SELECT ?s ?v WHERE { ?s ex:p1 ?o BIND (LANG(?o) AS ?v) FILTER (LANGMATCHES(?v, \"*\") || ?v = \"x\") }",
+    "SELECT ?s ?o WHERE { ?s ex:p1 ?o ; ex:p2 ?y FILTER (?o = ?y && BOUND(?y) && !(?s = ex:n1)) }",
+    "SELECT ?s ?v WHERE { ?s ex:p0 ?b OPTIONAL { ?b ex:p1 ?f } OPTIONAL { ?b ex:p2 ?r } FILTER (BOUND(?f) = BOUND(?r))"
+    " BIND (?s AS ?v) }",
+    "SELECT ?s ?o WHERE { ?s ex:p1 ?o FILTER (?o != \"ocr\") }",
+    "SELECT ?s WHERE { ?s ex:p0 ?o FILTER (?zz = ?o || ?s != ?o) }",
+    "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ex:p0 ?o } FILTER (?g != ex:g0) }",
 ]
 REFUSED = [
     "SELECT ?s WHERE { ?s ex:p0 ?o }",  # not DISTINCT: Oxigraph's order and repeats
     "SELECT DISTINCT ?s WHERE { ?s ?p ?o }",
     "SELECT DISTINCT ?s WHERE { ?s ex:p0/ex:p1 ?o }",
-    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER (?o != ex:n1) }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER (?o < ex:n1) }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER NOT EXISTS { ?o ex:p1 ?x OPTIONAL { ?x ex:p2 ?s } } }",
+    "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o FILTER (REGEX(STR(?o), 'x')) }",
     "SELECT DISTINCT ?s WHERE { ?s ex:p0 ?o OPTIONAL { ?o ex:p1 ?x FILTER (BOUND(?x)) } }",
     "SELECT DISTINCT ?s WHERE { ?s ex:p0 [] }",
     'SELECT DISTINCT ?s WHERE { ?s ex:p0 "1"^^<http://www.w3.org/2001/XMLSchema#integer> }',
@@ -104,15 +118,27 @@ def test_the_solutions_are_oxigraphs(seed):
         query = _query(text)
         select = Select.of(query, repeats=True)
         assert select is not None, text
-        assert _set(select.solutions(index)) == _oxigraph(store, query), text
-        plain = store.query(query)  # (the default graph the store's own)
-        assert _set(select.solutions(index, union=False)) == _set(
-            dict(zip([v.value for v in plain.variables], row)) for row in plain), text
+        try:
+            assert _set(select.solutions(index)) == _oxigraph(store, query), text
+            plain = store.query(query)  # (the default graph the store's own)
+            assert _set(select.solutions(index, union=False)) == _set(
+                dict(zip([v.value for v in plain.variables], row)) for row in plain), text
+        except Unanswerable:  # (two literals of other datatypes compared: left to Oxigraph)
+            assert "=" in text, text
+            UNANSWERED[text] = UNANSWERED.get(text, 0) + 1
     # an IRI put in place of another, as in the query's text
     for g in GRAPHS[:3]:
         text = "SELECT ?a ?b WHERE { GRAPH <urn:x> { ?a ex:p0 ?b } }"
         select = Select.of(_query(text), repeats=True).with_term(ox.NamedNode("urn:x"), g)
         assert _set(select.solutions(index)) == _oxigraph(store, _query(text.replace("urn:x", g.value)))
+
+
+UNANSWERED: dict[str, int] = {}
+
+
+def test_most_are_answered():
+    """(after the random quads': each query answered on some of the 40 sets)"""
+    assert all(n < 35 for n in UNANSWERED.values()), UNANSWERED
 
 
 @pytest.mark.parametrize("text", REFUSED)
@@ -218,3 +244,55 @@ def test_rows_are_those_of_oxigraph_for_every_query(settings):
     for versions in inputs + inputs[::-1]:
         assert fast.row(versions) == plain.row(versions)
         assert len(fast.store) == len(fast.authority_quads) == len(plain.store)
+
+
+def test_the_shapes_sparql_constraints_give_oxigraphs_results(settings):
+    """The compiled shapes' SPARQL constraints answered in Python give the results Oxigraph gives, on the
+    test cases' graphs and on them with defects those constraints report (an agenda item of another
+    session, annexes out of sequence, a title in another language than the version's)."""
+    from pathlib import Path
+
+    from rdflib import Literal as RdfLiteral
+    from rdflib import URIRef as RdfIRI
+
+    from unkg.pipeline import Pipeline
+    from unkg.rdf import write
+    from unkg.validate import fast, ordered
+    from unkg.vocab import DCTERMS, SCHEMA, UNKG
+
+    pipeline = Pipeline(settings)
+    cases = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if (p / "input.txt").is_file())
+    graphs = []
+    for case in cases[:16]:
+        checked = pipeline.check(case / "input.txt")
+        graphs.append(checked.graph)
+        defective = checked.graph.__class__(identifier=checked.graph.identifier)
+        for t in checked.graph:
+            s, p, o = t
+            if str(p) == DCTERMS + "title":
+                o = RdfLiteral(str(o), lang="xx")
+            elif str(p) in (UNKG + "annexNumber", SCHEMA + "position") and str(o) == "1":
+                o = RdfLiteral(7)
+            elif str(p) == DCTERMS + "subject":
+                o = RdfIRI("https://w3id.org/unkg/id/agenda/ga/45/23")
+            defective.add((s, p, o))
+        graphs.append(defective)
+    answered = []
+    real = fast.Validator._python
+
+    def counted(self, check, nodes):
+        found = real(self, check, nodes)
+        answered.append(found[1] is not None)
+        return found
+    fast.Validator._python = counted
+    try:
+        by_python = [pipeline.validate(g, write.graph_quads(g.identifier, list(g)), list(g)) for g in graphs]
+        fast.Validator._python = lambda self, check, nodes: ([], None)
+        plain = fast.Validator(pipeline.shapes, pipeline.auth_graph)
+        by_oxigraph = [ordered(plain.validate(g, write.graph_quads(g.identifier, list(g)), list(g))
+                               + plain.authority_results()) for g in graphs]
+    finally:
+        fast.Validator._python = real
+    assert by_python == by_oxigraph
+    assert sum(answered) > len(graphs) and any(r.constraint.endswith("SPARQLConstraintComponent")
+                                               for rs in by_python for r in rs)

@@ -19,7 +19,8 @@ from importlib import resources
 import orjson
 import pyoxigraph as ox
 
-from .sparql_patterns import Patterns, Quads, Select, Unanswerable, required
+from .sparql_patterns import Patterns, required
+from .sparql_select import IRI_UNSAFE, Quads, Select, Unanswerable
 from .vocab import LANGUAGES, PREFIXES, SCHEMA, SKOS, UNKG
 from .vocab import DCTERMS as DCT
 
@@ -59,7 +60,6 @@ def spaced(text: str) -> str:
 
 VERSION_GRAPH = ox.NamedNode("urn:unkg:search:version-graph")  # (where the versions query's ?g is read)
 VALUED = ox.NamedNode("urn:unkg:search:valued")  # (where the sessions' and notations' IRI is read)
-IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')  # (what an IRI in a query's text may not hold)
 
 RENEW_AFTER = 16  # documents read in one store before it is made again (16: 40 us a row less than 64)
 

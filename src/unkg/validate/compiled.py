@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ..sparql_patterns import required
+from ..sparql_select import Select
 from .namespaces import prefixes as namespace_prefixes
 from .predicates import reads
 
@@ -43,6 +45,7 @@ COMPONENT = {
     IN: SH.InConstraintComponent, HAS_VALUE: SH.HasValueConstraintComponent,
 }
 LANG_STRING, XSD_STRING, RDF_TYPE, SUBCLASS = RDF.langString, XSD.string, RDF.type, RDFS.subClassOf
+FOCUS = ox.NamedNode("urn:unkg:shapes:focus")  # (in a SPARQL constraint's VALUES block, for `Check.select`)
 
 
 class Unsupported(Exception):
@@ -63,6 +66,7 @@ class Check:
     source: URIRef | BNode | None = None  # the SPARQL constraint node
     reads: frozenset[tuple[str, str | None]] | None = None  # the statements the query reads (predicates.py)
     required: frozenset[str] = frozenset()  # those every solution needs a statement of (sparql_patterns.py)
+    select: Select | None = None  # the query, for Python to answer (sparql_select.py; FOCUS for the focus node)
 
 
 @dataclass
@@ -150,8 +154,10 @@ def compile_shapes(shapes: Graph) -> list[NodeShape]:
                 continue
             select = str(shapes.value(c, SH.select))
             query = _prefixes(shapes, c) + "\n" + _bind_this(select)
+            select = Select.of(query % f"<{FOCUS.value}>", repeats=True) if FOCUS.value not in query else None
             checks.append(Check(ns, shapes.value(c, SH.severity) or SH.Violation, _messages(shapes, c), None,
-                                SPARQL, query=query, source=c, reads=reads(query), required=required(query % "")))
+                                SPARQL, query=query, source=c, reads=reads(query), required=required(query % ""),
+                                select=select if select is not None and not select.named_graphs() else None))
         out.append(NodeShape(ns, target, checks))
     return out
 

@@ -19,8 +19,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from ..rdf.terms import ox_term, rdflib_term
+from ..sparql_select import IRI_UNSAFE, Quads, Unanswerable
 from .compiled import (CLASS, COMPONENT, DATATYPE, HAS_VALUE, IN, LANG_STRING, MAX_COUNT, MAX_INCL, MIN_COUNT,
-                       MIN_INCL, NODE_KIND, PATTERN, RDF_TYPE, SPARQL, XSD_STRING, Check, NodeShape, Target,
+                       MIN_INCL, NODE_KIND, PATTERN, RDF_TYPE, SPARQL, XSD_STRING, FOCUS, Check, NodeShape, Target,
                        Unsupported, compile_shapes)
 from .index import EMPTY, Data
 from .report import SEVERITIES, Result, term_text
@@ -39,6 +40,7 @@ class Validator:
         self.authority = authority
         self.auth_data = Data(authority)
         self._auth_quads = [ox.Quad(*map(ox_term, t), AUTH_GRAPH) for t in authority]
+        self._auth_index = Quads(self._auth_quads)  # (for `_python`)
         self._statements: dict = {}  # what queries read -> `statements`
         # each check's test of a value, made once (sh:class's, which reads the graph, made per graph)
         self._tests = [[_value_test(c.kind, c.value, None) if c.kind in VALUE_TESTS else None for c in ns.checks]
@@ -73,6 +75,9 @@ class Validator:
     def _run(self, data: Data, scope: set, graph: list | None, triples: list | None = None) -> list[Result]:
         self._instances: dict | None = None  # class -> its instances among `scope` (`_focus`)
         self._pending: list | None = None  # the document's quads, all of which are not in the store yet
+        self._queued: list = []  # those loaded, not yet put into the store (`_store`)
+        self._loaded: list = []  # those loaded: with the authority data, what queries read (`_index`)
+        self._index: Quads | None = None
         if graph is not None:
             if self._used >= 500:
                 self._new_store()
@@ -160,8 +165,16 @@ class Validator:
         graph = self._doc_graph
         if any(q.graph_name != graph for q in now):  # (quads of another graph than the document's first)
             now = [ox.Quad(q.subject, q.predicate, q.object, graph) for q in now]
-        if now:
-            self.store.extend(now)  # (bulk: slower)
+        self._queued += now  # (into the store when a query is Oxigraph's: `_store`)
+        self._loaded += now
+        self._index = None
+
+    def _store(self) -> ox.Store:
+        """The store, with the statements loaded (`_load`)."""
+        if self._queued:
+            self.store.extend(self._queued)  # (bulk: slower)
+            self._queued = []
+        return self.store
 
     def _focus(self, target: Target, data: Data, scope: set) -> set:
         """The shape's focus nodes among `scope` (the nodes being validated)."""
@@ -199,34 +212,55 @@ class Validator:
             values = " ".join(_sparql_term(n) for n in sorted(scope, key=str) if not isinstance(n, BNode))
             for query, reads in zip(target.sparql, target.sparql_reads):
                 self._load(self.statements(reads))
-                rows = self.store.query(query % values, default_graph=self._graphs)
+                rows = self._store().query(query % values, default_graph=self._graphs)
                 found |= {rdflib_term(row["this"]) for row in rows} & scope
         return found
 
     def _sparql(self, work: list[tuple[NodeShape, set]], data: Data) -> list[Result]:
         present = [d.predicates() for d in (data, data.base) if d is not None]
-        run = []  # (check, its focus nodes as a VALUES block)
+        run = []  # (check, its focus nodes, as a VALUES block)
         for ns, focus in work:
-            values = " ".join(_sparql_term(n) for n in sorted(focus, key=str))
-            run += [(check, values) for check in ns.checks if check.kind is SPARQL
+            nodes = sorted(focus, key=str)
+            values = " ".join(_sparql_term(n) for n in nodes)
+            run += [(check, nodes, values) for check in ns.checks if check.kind is SPARQL
                     and all(any(p in ps for ps in present) for p in check.required)]
             # ^ (a query requiring a predicate of which neither graph has a statement gives no result)
         # the statements they read, loaded at once
-        self._load(None if any(check.reads is None for check, _ in run)
-                   else self.statements(frozenset().union(*(check.reads for check, _ in run))))
+        self._load(None if any(check.reads is None for check, _, _ in run)
+                   else self.statements(frozenset().union(*(check.reads for check, _, _ in run))))
         results = []
-        for check, values in run:
-            rows = self.store.query(check.query % values, default_graph=self._graphs)
-            names = {v.value for v in rows.variables}
+        for check, nodes, values in run:
+            names, rows = self._python(check, nodes)
+            if rows is None:
+                found = self._store().query(check.query % values, default_graph=self._graphs)
+                names, rows = [v.value for v in found.variables], found
+                rows = (dict(zip(names, row)) for row in found)
             seen = set()
             for row in rows:
-                this = rdflib_term(row["this"])
-                value = rdflib_term(row["value"]) if "value" in names else None
-                path = rdflib_term(row["path"]) if "path" in names else None
+                this = rdflib_term(row.get("this"))
+                value = rdflib_term(row.get("value")) if "value" in names else None
+                path = rdflib_term(row.get("path")) if "path" in names else None
                 if (this, value, path) not in seen:
                     seen.add((this, value, path))
                     results.append(self._result(check, this, value, path=path))
         return results
+
+    def _python(self, check: Check, nodes: list) -> tuple[list, list | None]:
+        """The solutions of `check`'s query on the authority data and the statements loaded, from Python
+        (`sparql_select`: each focus node's in turn, VALUES joining each row with the rest), as Oxigraph gives
+        them (in no given order: `_run`'s results are ordered by the caller); None where Oxigraph's to give."""
+        select = check.select
+        if select is None or not all(isinstance(n, URIRef) and not IRI_UNSAFE.search(n) for n in nodes):
+            return [], None
+        if self._index is None:
+            self._index = Quads(self._loaded, self._auth_index)
+        rows = []
+        try:
+            for n in nodes:
+                rows += select.with_term(FOCUS, ox.NamedNode(n)).solutions(self._index)
+        except Unanswerable:  # (a literal Oxigraph may store otherwise, a comparison not followed here)
+            return [], None
+        return select.names, rows
 
     def _result(self, check: Check, focus, value, path=None) -> Result:
         messages = {lang: text.replace("{?value}", term_text(value) or "").replace("{$this}", term_text(focus) or "")
