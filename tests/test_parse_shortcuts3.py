@@ -1,8 +1,15 @@
 """More of the parser's shortcuts give what the plain way gives: `tolerant.first_word_mended` keeps its answers
-for a line's text in the vocabulary's memo (bounded), the same as made afresh, asked once or again."""
+for a line's text in the vocabulary's memo (bounded), the same as made afresh, asked once or again;
+`Authorities.find` keeps each name as written with its entity (bounded), `lookup` its table by the arguments
+as given."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import re
+
+from unkg.authority import Authorities
 from unkg.parse.tolerant import _WORD, _repair_word, first_word_mended, tolerance, vocabulary
 
 LINES = ["Anncx I", "ANNEX II", "Annex", "Enc1osure", "Encl0sure to the letter", "The Security Council",
@@ -41,3 +48,38 @@ def test_first_word_memo_is_bounded(auth):
     finally:
         voc.firsts.clear()
         voc.firsts.update(kept)
+
+
+NAMED = ["The Security Council and the General Assembly heard Yemen, Oman and the United Nations.",
+         "THE SECURITY COUNCIL, YEMEN and OMAN; the security council, yemen, oman.", "Woman; Omani; Yemenite.",
+         "安全理事会 和 大会 听取了 也门 的 发言", "", "Le Conseil de sécurité et le Yémen, LE CONSEIL DE SÉCURITÉ.",
+         "ſecurity Council, \u212aenya, Kenya, KENYA, India"]
+
+
+def _plain_find(auth: Authorities, text: str, lang: str, kinds) -> list:
+    body, flags, table = auth._finder(lang, frozenset(kinds))
+    if body is None:
+        return []
+    pattern = re.compile(body, flags) if isinstance(body, str) else body
+    return [(m.start(), m.end(), table[auth._key(m.group(0), lang)]) for m in pattern.finditer(text)]
+
+
+def test_find_and_lookup_remember_as_the_plain_way_answers(auth):
+    fresh = dataclasses.replace(auth, _finders={}, _by_call={}, _tables={})
+    for lang, kinds in itertools.product(("en", "zh", "fr"), [("state",), ("organ", "state"), ("state", "organ")]):
+        for text in NAMED + NAMED:  # (the second time from the memo)
+            assert fresh.find(text, lang, *kinds) == _plain_find(fresh, text, lang, kinds)
+            for name in re.split(r"[,;.]\s*", text):
+                table = fresh._finder(lang, frozenset(kinds))[2]
+                assert fresh.lookup(name, lang, *kinds) == table.get(fresh._key(name, lang))
+    assert len(fresh.find(NAMED[1], "en", "state", "organ")) == 6
+    assert fresh.lookup("yemen", "en", "organ", "state") == fresh.lookup("YEMEN", "en", "state", "organ") is not None
+
+
+def test_find_memo_is_bounded(auth):
+    fresh = dataclasses.replace(auth, _finders={}, _by_call={}, _tables={})
+    fresh.find("", "en", "state")
+    seen = fresh._by_call["en", ("state",)][2]
+    seen.update({f"x{i}": None for i in range(4096)})
+    assert fresh.find("Yemen and Oman", "en", "state") == _plain_find(fresh, "Yemen and Oman", "en", ("state",))
+    assert "Yemen" not in seen and len(seen) == 4096

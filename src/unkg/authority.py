@@ -129,7 +129,8 @@ class Authorities:
     earlier: dict[str, list[tuple[_dt.date, _dt.date, Entity]]] = field(default_factory=dict)
     # (lang, kinds) as `find` is called -> its finder's compiled pattern and table (no frozenset made per call;
     # as few keys as the parser has calls of `find`, times the languages)
-    _by_call: dict[tuple, tuple] = field(default_factory=dict, repr=False)
+    _by_call: dict[tuple, tuple] = field(default_factory=dict, repr=False)  # (and the names as written: a memo)
+    _tables: dict[tuple, dict] = field(default_factory=dict, repr=False)  # (lang, kinds) as `lookup` is called
     # answers of the look-ups below, asked again for every document (the graph does not change once loaded)
     _memo: dict[tuple, object] = field(default_factory=dict, repr=False)
 
@@ -181,20 +182,31 @@ class Authorities:
     def find(self, text: str, lang: str, *kinds: str) -> list[tuple[int, int, Entity]]:
         """Every non-overlapping occurrence of a known name in `text`, longest names first."""
         try:
-            pattern, table = self._by_call[lang, kinds]
+            pattern, table, seen = self._by_call[lang, kinds]
         except KeyError:
             finder = self._finder(lang, frozenset(kinds))
             if isinstance(finder[0], str):  # (a lookup needs only the table: no time spent compiling for it)
                 finder[0] = re.compile(finder[0], finder[1])
-            pattern, table = self._by_call[lang, kinds] = finder[0], finder[2]
+            pattern, table, seen = self._by_call[lang, kinds] = finder[0], finder[2], {}
         if pattern is None:
             return []
-        key = self._key
-        return [(m.start(), m.end(), table[key(m.group(0), lang)]) for m in pattern.finditer(text)]
+        found = []
+        for m in pattern.finditer(text):
+            name = m.group(0)
+            ent = seen.get(name)  # (each name as written looked up once: its key is a normalised fold)
+            if ent is None:
+                ent = table[self._key(name, lang)]
+                if len(seen) < 4096:
+                    seen[name] = ent
+            found.append((m.start(), m.end(), ent))
+        return found
 
     def lookup(self, name: str, lang: str, *kinds: str) -> Entity | None:
         """The entity whose name is exactly `name`."""
-        _, _, table = self._finder(lang, frozenset(kinds))
+        try:
+            table = self._tables[lang, kinds]
+        except KeyError:  # (kept by the arguments as given, as `find` keeps its finders)
+            table = self._tables[lang, kinds] = self._finder(lang, frozenset(kinds))[2]
         return table.get(self._key(name, lang))
 
     def as_of(self, entity: Entity, date: _dt.date | None) -> tuple[Entity, Entity | None]:
