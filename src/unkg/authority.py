@@ -195,7 +195,11 @@ class Authorities:
             name = m.group(0)
             ent = seen.get(name)  # (each name as written looked up once: its key is a normalised fold)
             if ent is None:
-                ent = table[self._key(name, lang)]
+                # (None: the pattern's case-insensitive match is not a name once folded: "İndia" matches
+                # "india" letter by letter, but casefold() makes its İ two characters; passed over)
+                ent = table.get(self._key(name, lang))
+                if ent is None:
+                    continue
                 if len(seen) < 4096:
                     seen[name] = ent
             found.append((m.start(), m.end(), ent))
