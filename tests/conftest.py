@@ -45,6 +45,17 @@ def make_project(folder: Path, documents: bool = True) -> Path:
     return folder
 
 
+def plain_find(auth, text: str, lang: str, kinds) -> list:
+    """`Authorities.find` the plain way, for the tests of its shortcuts: the names' pattern run afresh, each
+    match looked up by its fold (one that is no name passed over, as `find` does)."""
+    body, flags, table = auth._finder(lang, frozenset(kinds))
+    if body is None:
+        return []
+    pattern = re.compile(body, flags) if isinstance(body, str) else body
+    found = ((m, table.get(auth._key(m.group(0), lang))) for m in pattern.finditer(text))
+    return [(m.start(), m.end(), ent) for m, ent in found if ent is not None]
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared; skips the test when it is absent (fails under CI)."""
     path = SHARED.joinpath(*parts)

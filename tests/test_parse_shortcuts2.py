@@ -19,21 +19,14 @@ import unicodedata
 from hypothesis import given, settings as hsettings, strategies as st
 
 from unkg import text as T
-from unkg.authority import Authorities
-from unkg.parse.lexicon import compact
 from unkg.model import Fact, Span
+from unkg.parse.lexicon import compact
 from unkg.text import Block, Line, Piece
+
+from conftest import plain_find
 
 TEXTS = ["The Security Council and the General Assembly heard Yemen, Oman and the United Nations.",
          "安全理事会 和 大会 听取了 也门 的 发言", "", "Nothing known here at all."]
-
-
-def _plain_find(auth: Authorities, text: str, lang: str, kinds) -> list:
-    body, flags, table = auth._finder(lang, frozenset(kinds))
-    if body is None:
-        return []
-    pattern = re.compile(body, flags) if isinstance(body, str) else body
-    return [(m.start(), m.end(), table[auth._key(m.group(0), lang)]) for m in pattern.finditer(text)]
 
 
 def test_find_by_its_arguments_as_given(auth):
@@ -41,7 +34,7 @@ def test_find_by_its_arguments_as_given(auth):
     fresh.lookup("Yemen", "en", "organ", "state")  # (the finder made, not compiled, before any find)
     for lang, kinds in itertools.product(("en", "zh", "fr"), [("state",), ("organ", "state"), ("state", "organ")]):
         for text in TEXTS:
-            assert fresh.find(text, lang, *kinds) == _plain_find(fresh, text, lang, kinds)
+            assert fresh.find(text, lang, *kinds) == plain_find(fresh, text, lang, kinds)
             assert fresh.find(text, lang, *kinds) == auth.find(text, lang, *kinds)
     assert fresh.find(TEXTS[0], "en", "state", "organ")  # (the texts do name something)
 

@@ -9,8 +9,9 @@ import dataclasses
 import itertools
 import re
 
-from unkg.authority import Authorities
 from unkg.parse.tolerant import _WORD, _repair_word, first_word_mended, tolerance, vocabulary
+
+from conftest import plain_find
 
 LINES = ["Anncx I", "ANNEX II", "Annex", "Enc1osure", "Encl0sure to the letter", "The Security Council",
          "", " ", "Anncx", "L'ANNEXE", "Annexe I", "Anexo", "5ecurity Counci1", "S/2O25/6S6 and more",
@@ -56,19 +57,11 @@ NAMED = ["The Security Council and the General Assembly heard Yemen, Oman and th
          "ſecurity Council, \u212aenya, Kenya, KENYA, India"]
 
 
-def _plain_find(auth: Authorities, text: str, lang: str, kinds) -> list:
-    body, flags, table = auth._finder(lang, frozenset(kinds))
-    if body is None:
-        return []
-    pattern = re.compile(body, flags) if isinstance(body, str) else body
-    return [(m.start(), m.end(), table[auth._key(m.group(0), lang)]) for m in pattern.finditer(text)]
-
-
 def test_find_and_lookup_remember_as_the_plain_way_answers(auth):
     fresh = dataclasses.replace(auth, _finders={}, _by_call={}, _tables={})
     for lang, kinds in itertools.product(("en", "zh", "fr"), [("state",), ("organ", "state"), ("state", "organ")]):
         for text in NAMED + NAMED:  # (the second time from the memo)
-            assert fresh.find(text, lang, *kinds) == _plain_find(fresh, text, lang, kinds)
+            assert fresh.find(text, lang, *kinds) == plain_find(fresh, text, lang, kinds)
             for name in re.split(r"[,;.]\s*", text):
                 table = fresh._finder(lang, frozenset(kinds))[2]
                 assert fresh.lookup(name, lang, *kinds) == table.get(fresh._key(name, lang))
@@ -81,5 +74,5 @@ def test_find_memo_is_bounded(auth):
     fresh.find("", "en", "state")
     seen = fresh._by_call["en", ("state",)][2]
     seen.update({f"x{i}": None for i in range(4096)})
-    assert fresh.find("Yemen and Oman", "en", "state") == _plain_find(fresh, "Yemen and Oman", "en", ("state",))
+    assert fresh.find("Yemen and Oman", "en", "state") == plain_find(fresh, "Yemen and Oman", "en", ("state",))
     assert "Yemen" not in seen and len(seen) == 4096
