@@ -95,8 +95,9 @@ class Minter:
         date = doc.date.value.isoformat() if doc.date else "undated"
         return f"{work or self.work(doc)}/{self.auth.akn_code(doc.language.value)}@{date}"
 
-    def graph(self, doc: Document) -> URIRef:
-        return URIRef(f"{self.expression(doc)}/graph")
+    def graph(self, doc: Document, expression: str | None = None) -> URIRef:
+        """`expression`: the document's `expression` IRI, where the caller has it already."""
+        return URIRef(f"{expression or self.expression(doc)}/graph")
 
     def _actor(self, organ: Entity) -> str | None:
         return self.auth.value(organ.iri, UNKG.aknActor)
@@ -125,7 +126,7 @@ def map_triples(doc: Document, auth: Authorities, base: str) -> Triples:
     m = Minter(base, auth)
     work = URIRef(m.work(doc))  # (made once: the expression's and the graph's IRIs begin with it)
     expr = URIRef(m.expression(doc, work))
-    g = Triples(URIRef(f"{expr}/graph"))
+    g = Triples(m.graph(doc, expr))
     lang = doc.language.value
     E = lambda e: resource(e.iri)  # noqa: E731 - an authority entity as a node
     text = lambda s: string(s, lang)  # noqa: E731 - text of the document, in its language
